@@ -1,0 +1,53 @@
+# Bookbug: `make run` starts the app on its embedded defaults; `make test` runs every test.
+# Both install what they need first (a virtual environment, the pinned packages, and Node 22
+# + bun from the npm registry into .tools/), and skip what is already installed.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+TOOLS  := .tools
+BIN    := $(VENV)/bin
+NODE_VERSION := 22.23.3
+BUN_VERSION  := 1.4.5
+
+# Reflex needs Node >= 22.22 and bun >= 1.4.4; both come from the npm registry into .tools.
+export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+# Only package registries are reachable: ask npmjs directly instead of racing a mirror, and
+# skip Reflex's version check.
+export NPM_CONFIG_REGISTRY := https://registry.npmjs.org
+export REFLEX_CHECK_LATEST_VERSION := false
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test worker setup migrate clean
+
+run: setup migrate
+	$(BIN)/reflex run --env prod $(RUN_ARGS)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production: as many of these as you like, on any machine sharing REDIS_URL and DATABASE_URL.
+worker: setup migrate
+	$(BIN)/arq workers.WorkerSettings
+
+migrate: setup
+	$(BIN)/python -m bookbug.startup
+
+setup: $(VENV)/.installed $(TOOLS)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-arq.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	# arq pins redis<6 but works with redis-py 7; see requirements-arq.txt.
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-arq.txt
+	touch $@
+
+$(TOOLS)/.installed: Makefile
+	mkdir -p $(TOOLS)
+	test -f $(TOOLS)/package.json || echo '{"name":"bookbug-tools","private":true}' > $(TOOLS)/package.json
+	cd $(TOOLS) && npm install --no-audit --no-fund --silent node@$(NODE_VERSION) bun@$(BUN_VERSION)
+	touch $@
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .web

@@ -1,0 +1,54 @@
+"""Who uses Bookbug: users (local or Clerk), their sign-in sessions and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+from bookbug.db.types import created_field, id_field, when_field
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: str = id_field()
+    email: str = Field(max_length=320, unique=True, index=True)
+    display_name: str = Field(default="", max_length=200)
+    # local accounts keep an argon2 hash; Clerk users keep their Clerk id instead
+    password_hash: Optional[str] = Field(default=None, max_length=255)
+    clerk_id: Optional[str] = Field(default=None, max_length=255, unique=True)
+    role: str = Field(default="user", max_length=20)  # user | operator
+    created_at: datetime = created_field()
+
+
+class UserSession(SQLModel, table=True):
+    """A browser sign-in. Only the hash of its token is stored; revoking sets revoked_at."""
+
+    __tablename__ = "user_sessions"
+
+    id: str = id_field()
+    user_id: str = Field(foreign_key="users.id", index=True, max_length=32, ondelete="CASCADE")
+    token_hash: str = Field(max_length=128, unique=True)
+    user_agent: str = Field(default="", max_length=500)
+    created_at: datetime = created_field()
+    last_seen_at: Optional[datetime] = when_field()
+    expires_at: Optional[datetime] = when_field()
+    revoked_at: Optional[datetime] = when_field()
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal API token for the REST API and the CLI, shown once, stored hashed."""
+
+    __tablename__ = "api_tokens"
+
+    id: str = id_field()
+    user_id: str = Field(foreign_key="users.id", index=True, max_length=32, ondelete="CASCADE")
+    name: str = Field(default="", max_length=200)
+    token_hash: str = Field(max_length=128, unique=True)
+    prefix: str = Field(default="", max_length=16)  # shown in lists so a user can tell tokens apart
+    created_at: datetime = created_field()
+    last_used_at: Optional[datetime] = when_field()
+    expires_at: Optional[datetime] = when_field()
+    revoked_at: Optional[datetime] = when_field()

@@ -1,0 +1,79 @@
+"""Books and what belongs to one: its conversation and its rendered pages."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bookbug.db.types import created_field, id_field, json_field, when_field
+
+
+class BookStatus(str, enum.Enum):
+    draft = "draft"
+    intake = "intake"
+    plot = "plot"
+    generating = "generating"
+    complete = "complete"
+    failed = "failed"
+    cancelled = "cancelled"
+    abandoned = "abandoned"  # the intake waited 24 h for an answer; a returning user resumes it
+
+
+class Book(SQLModel, table=True):
+    __tablename__ = "books"
+    __table_args__ = (Index("ix_books_user_created", "user_id", "created_at"),)
+
+    id: str = id_field()
+    user_id: str = Field(foreign_key="users.id", max_length=32, ondelete="CASCADE")
+    title: str = Field(default="", max_length=300)
+    status: str = Field(default=BookStatus.draft.value, max_length=20, index=True)
+    brief: Optional[dict[str, Any]] = json_field()
+    plot: Optional[dict[str, Any]] = json_field()
+    prose: Optional[dict[str, Any]] = json_field()
+    style_guide: Optional[dict[str, Any]] = json_field()
+    characters: Optional[list[Any]] = json_field()
+    page_count: Optional[int] = Field(default=None)
+    format: str = Field(default="square-large", max_length=40)
+    cost_usd: float = Field(default=0.0)
+    usage: Optional[dict[str, Any]] = json_field()  # tokens and images spent, per provider
+    error: Optional[str] = Field(default=None)
+    pdf_key: Optional[str] = Field(default=None, max_length=500)
+    screen_pdf_key: Optional[str] = Field(default=None, max_length=500)
+    cover_key: Optional[str] = Field(default=None, max_length=500)
+    created_at: datetime = created_field()
+    updated_at: Optional[datetime] = when_field()
+    completed_at: Optional[datetime] = when_field()
+
+
+class ChatMessage(SQLModel, table=True):
+    __tablename__ = "chat_messages"
+    __table_args__ = (Index("ix_chat_messages_book_created", "book_id", "created_at"),)
+
+    id: str = id_field()
+    book_id: str = Field(foreign_key="books.id", max_length=32, ondelete="CASCADE")
+    role: str = Field(max_length=20)  # user | assistant
+    content: str
+    chips: Optional[list[Any]] = json_field()
+    phase: Optional[str] = Field(default=None, max_length=40)  # story_intake | plot_review | ...
+    created_at: datetime = created_field()
+
+
+class RenderedPage(SQLModel, table=True):
+    __tablename__ = "rendered_pages"
+    __table_args__ = (UniqueConstraint("book_id", "page_number", name="uq_rendered_pages_book_page"),)
+
+    id: str = id_field()
+    book_id: str = Field(foreign_key="books.id", max_length=32, ondelete="CASCADE", index=True)
+    page_number: int  # 0 for character sheets and other non-story images is not used; sheets live in books.characters
+    storage_key: str = Field(max_length=500)
+    text: str = Field(default="")
+    prompt: Optional[str] = Field(default=None)
+    image_meta: Optional[dict[str, Any]] = json_field()  # size, dpi, model, prediction id, quality scores
+    version: int = Field(default=1)
+    previous_key: Optional[str] = Field(default=None, max_length=500)  # kept until a redo is accepted
+    created_at: datetime = created_field()
+    updated_at: Optional[datetime] = when_field()

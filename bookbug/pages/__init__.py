@@ -1,0 +1,3 @@
+"""Page modules. Importing this package registers every page, in navigation order."""
+
+from bookbug.pages import landing  # noqa: F401

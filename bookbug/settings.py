@@ -1,0 +1,108 @@
+"""One settings object, read from the environment (and a `.env` file when present).
+
+Every variable is listed with a comment in `.env.example`. With nothing set, Bookbug runs on
+its embedded defaults: a SQLite file, an in-process worker, local files, local accounts and
+the offline writer and illustrator.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    )
+
+    # where things live
+    data_dir: Path = ROOT / "data"
+    database_url: str = ""  # empty: a SQLite file in data_dir
+    redis_url: str = ""  # empty: embedded mode (in-process worker, in-process Redis stand-in)
+    app_url: str = "http://localhost:3000"
+    secret_key: str = "bookbug-embedded-secret-change-me"
+
+    # text: Anthropic (empty key: the offline writer)
+    anthropic_api_key: str = ""
+    anthropic_base_url: str = ""
+    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_fast_model: str = "claude-haiku-4-5"
+    anthropic_vision_model: str = "claude-sonnet-4-5"
+
+    # images: Replicate (empty token: the offline illustrator)
+    replicate_api_token: str = ""
+    replicate_base_url: str = ""
+    replicate_reference_model: str = "google/nano-banana-pro"
+    replicate_prompt_model: str = "google/imagen-4"
+
+    # files: S3 / R2 (empty bucket: the local folder data_dir/files)
+    s3_endpoint_url: str = ""
+    s3_bucket: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    s3_region: str = "auto"
+    s3_presign_seconds: int = 900
+
+    # accounts: Clerk (empty: local accounts)
+    clerk_secret_key: str = ""
+    clerk_publishable_key: str = ""
+    clerk_jwt_key: str = ""
+    clerk_authorized_parties: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    clerk_api_url: str = ""
+
+    # people
+    operator_emails: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # limits (operators can override most of these at run time from /settings)
+    page_concurrency: int = Field(2, ge=1, le=16)
+    books_per_minute: int = Field(3, ge=1)
+    anthropic_rpm: int = Field(50, ge=1)
+    replicate_rpm: int = Field(60, ge=1)
+    anthropic_max_attempts: int = Field(5, ge=1)
+    replicate_max_attempts: int = Field(5, ge=1)
+    retry_base_delay: float = Field(1.0, gt=0)
+    retry_max_delay: float = Field(60.0, gt=0)
+    default_format: str = "square-large"
+    default_page_count: int = Field(24, ge=8, le=32)
+
+    @field_validator("clerk_authorized_parties", "operator_emails", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("operator_emails")
+    @classmethod
+    def _lower_emails(cls, value: list[str]) -> list[str]:
+        return [email.lower() for email in value]
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'bookbug.db'}"
+
+    @property
+    def embedded(self) -> bool:
+        """True when no Redis is configured: the worker runs inside the app process."""
+        return not self.redis_url
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests change the environment)."""
+    get_settings.cache_clear()
