@@ -7,8 +7,12 @@ import reflex as rx
 import bookbug.pages  # noqa: F401 - registers every page
 from bookbug.api.app import build_api
 from bookbug.pages.registry import PAGES
+from bookbug.services.runtime import running_engine
 
 app = rx.App(api_transformer=build_api())
+
+# The durable engine lives as long as the app: in embedded mode its ARQ worker runs here too.
+app.register_lifespan_task(running_engine)
 
 for spec in PAGES:
     app.add_page(spec.component, route=spec.route, title=spec.title, on_load=spec.on_load)

@@ -104,3 +104,39 @@ def schema_db_url(any_db_url: str) -> str:
 
     SQLModel.metadata.create_all(get_engine(any_db_url))
     return any_db_url
+
+
+# -- the whole app's back end: a database, an embedded engine running the book workflows ------
+
+ENGINE_FAST = dict(heartbeat_interval=0.5, stale_after=3.0, sweep_interval=0.5, requeue_grace=1.0,
+                   retry_base=0.01, retry_cap=0.05, slot_poll=0.05, poll_delay=0.02)
+
+
+@pytest.fixture
+async def book_backend(monkeypatch: pytest.MonkeyPatch, sqlite_url: str):
+    """Settings pointed at a fresh SQLite database with every table, and the app's engine running
+    in embedded mode (the same workflows, an in-process worker), installed for the services."""
+    from sqlmodel import SQLModel
+
+    import bookbug.db  # noqa: F401
+    import bookbug.workflows  # noqa: F401 - registers the book workflows
+    from bookbug.db.session import get_engine
+    from bookbug.engine import Engine, EngineConfig
+    from bookbug.services.runtime import use_engine
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    reset_settings()
+    SQLModel.metadata.create_all(get_engine(sqlite_url))
+    engine = Engine(EngineConfig(db_url=sqlite_url, queue_name=f"t:{uuid.uuid4().hex[:8]}",
+                                 key_prefix=f"t{uuid.uuid4().hex[:8]}", **ENGINE_FAST))
+    use_engine(engine)
+    async with engine, engine.worker():
+        yield engine
+    use_engine(None)
+
+
+def make_user(email: str = "parent@example.com", password: str = "a long enough passphrase"):
+    """A registered local user (with settings' database)."""
+    from bookbug.services.accounts import register
+
+    return register(email, password, "Parent")

@@ -50,8 +50,14 @@ class Book(SQLModel, table=True):
 
 
 class ChatMessage(SQLModel, table=True):
+    """One bubble of the conversation. The assistant's k-th question and the user's answer to it
+    share turn k; (book, role, turn) is unique, so a double-sent answer is stored once."""
+
     __tablename__ = "chat_messages"
-    __table_args__ = (Index("ix_chat_messages_book_created", "book_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_chat_messages_book_created", "book_id", "created_at"),
+        UniqueConstraint("book_id", "role", "turn", name="uq_chat_messages_book_role_turn"),
+    )
 
     id: str = id_field()
     book_id: str = Field(foreign_key="books.id", max_length=32, ondelete="CASCADE")
@@ -59,6 +65,7 @@ class ChatMessage(SQLModel, table=True):
     content: str
     chips: Optional[list[Any]] = json_field()
     phase: Optional[str] = Field(default=None, max_length=40)  # story_intake | plot_review | ...
+    turn: int = Field(default=0)
     created_at: datetime = created_field()
 
 
@@ -77,3 +84,22 @@ class RenderedPage(SQLModel, table=True):
     previous_key: Optional[str] = Field(default=None, max_length=500)  # kept until a redo is accepted
     created_at: datetime = created_field()
     updated_at: Optional[datetime] = when_field()
+
+
+class ImagePrediction(SQLModel, table=True):
+    """The provider's id for a picture being drawn, written the moment it exists.
+
+    A worker killed while the picture is drawn resumes this prediction instead of paying for
+    a new one. `purpose` names the picture within its book: "sheet-0", "page-3", ...
+    """
+
+    __tablename__ = "image_predictions"
+    __table_args__ = (UniqueConstraint("book_id", "purpose", "attempt", name="uq_image_predictions_purpose"),)
+
+    id: str = id_field()
+    book_id: str = Field(foreign_key="books.id", max_length=32, ondelete="CASCADE")
+    purpose: str = Field(max_length=60)
+    attempt: int = Field(default=1)  # quality regenerations and page redos draw again
+    provider: str = Field(max_length=40)
+    prediction_id: str = Field(max_length=20000)  # the offline illustrator's ids carry the request
+    created_at: datetime = created_field()

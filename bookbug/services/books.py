@@ -1,0 +1,230 @@
+"""Book service functions: what the web pages, the REST API and the CLI call.
+
+Every function takes the caller's user id and answers only for that user's books: another
+user's book raises `NotFound`, exactly like a book that does not exist. Work is never done
+here: these functions write rows and send events; the workflows do the rest.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
+
+from bookbug.db import Book, BookStatus, ChatMessage, RenderedPage, Run, RunStatus, session_scope, utcnow
+from bookbug.db.runs import JobStep, Wait
+from bookbug.services import app_config
+from bookbug.services.errors import InvalidInput, NotFound, Throttled, WrongPhase
+from bookbug.services.runtime import started_engine
+from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView
+from bookbug.story.formats import FORMATS
+from bookbug.workflows import names
+
+MAX_MESSAGE_CHARS = 4000
+ACTIVE_RUN = (RunStatus.queued.value, RunStatus.running.value, RunStatus.waiting.value)
+TALKING = (BookStatus.draft.value, BookStatus.intake.value, BookStatus.plot.value, BookStatus.abandoned.value)
+
+
+def owned_book(session: Session, user_id: str, book_id: str) -> Book:
+    book = session.get(Book, book_id) if book_id else None
+    if book is None or book.user_id != user_id:
+        raise NotFound("book")
+    return book
+
+
+def latest_run(session: Session, book_id: str) -> Run | None:
+    return session.exec(
+        select(Run).where(Run.book_id == book_id, Run.workflow == names.CREATE_BOOK)
+        .order_by(col(Run.created_at).desc()).limit(1)
+    ).first()
+
+
+# -- books -------------------------------------------------------------------------------------
+
+async def create_book(user_id: str, *, format: str | None = None, page_count: int | None = None) -> BookSummary:
+    """Create a book and start its conversation; at most `books_per_minute` per user."""
+    config = app_config.current()
+    if format is not None and format not in FORMATS:
+        raise InvalidInput(f"Unknown format {format!r}; choose one of {', '.join(FORMATS)}.", field="format")
+    if page_count is not None and not 8 <= page_count <= 32:
+        raise InvalidInput("A book has between 8 and 32 pages.", field="page_count")
+    now = utcnow()
+    window = timedelta(minutes=1)
+    with session_scope() as session:
+        recent = session.exec(
+            select(Book.created_at).where(Book.user_id == user_id, Book.created_at >= now - window)
+            .order_by(col(Book.created_at))
+        ).all()
+        if len(recent) >= config.books_per_minute:
+            oldest = recent[0] if recent[0].tzinfo else recent[0].replace(tzinfo=now.tzinfo)
+            wait = max(1.0, (oldest + window - now).total_seconds())
+            raise Throttled(f"You can start {config.books_per_minute} books a minute; "
+                            f"try again in {int(wait + 0.999)} seconds.", retry_after=wait)
+        book = Book(user_id=user_id, format=format or config.default_format,
+                    page_count=page_count, status=BookStatus.draft.value, updated_at=now)
+        session.add(book)
+    engine = await started_engine()
+    await engine.send_event(names.BOOK_CREATED, {"book_id": book.id, "user_id": user_id}, id=f"create:{book.id}")
+    return BookSummary.of(book)
+
+
+def list_books(user_id: str, *, page: int = 1, per_page: int = 12) -> BookPage:
+    if page < 1:
+        raise InvalidInput("Pages are numbered from 1.", field="page")
+    if not 1 <= per_page <= 100:
+        raise InvalidInput("Ask for between 1 and 100 books a page.", field="per_page")
+    with session_scope() as session:
+        total = session.exec(select(func.count()).select_from(Book).where(Book.user_id == user_id)).one()
+        books = session.exec(
+            select(Book).where(Book.user_id == user_id)
+            .order_by(col(Book.created_at).desc(), col(Book.id).desc())
+            .offset((page - 1) * per_page).limit(per_page)
+        ).all()
+        runs = {book.id: latest_run(session, book.id) for book in books}
+        items = [BookSummary.of(book, runs[book.id]) for book in books]
+    return BookPage(items=items, page=page, per_page=per_page, total=total)
+
+
+def get_book(user_id: str, book_id: str) -> BookDetail:
+    with session_scope() as session:
+        book = owned_book(session, user_id, book_id)
+        pages = session.exec(select(RenderedPage).where(RenderedPage.book_id == book.id)
+                             .order_by(col(RenderedPage.page_number))).all()
+        return BookDetail.of_book(book, list(pages), latest_run(session, book.id))
+
+
+async def delete_book(user_id: str, book_id: str) -> None:
+    """Delete a book, its conversation, pages, runs and stored files."""
+    with session_scope() as session:
+        book = owned_book(session, user_id, book_id)
+        active = session.exec(select(Run.id).where(Run.book_id == book.id, col(Run.status).in_(ACTIVE_RUN))).all()
+    engine = await started_engine()
+    for run_id in active:
+        await engine.cancel_run(run_id, "the book was deleted")
+    from bookbug.providers.storage import get_storage
+
+    get_storage().delete_prefix(f"books/{book_id}/")
+    with session_scope() as session:
+        run_ids = session.exec(select(Run.id).where(Run.book_id == book_id)).all()
+        if run_ids:
+            session.exec(delete(JobStep).where(col(JobStep.run_id).in_(run_ids)))
+            session.exec(delete(Wait).where(col(Wait.run_id).in_(run_ids)))
+            session.exec(delete(Run).where(col(Run.id).in_(run_ids)))
+        session.exec(delete(ChatMessage).where(ChatMessage.book_id == book_id))
+        session.exec(delete(RenderedPage).where(RenderedPage.book_id == book_id))
+        session.exec(delete(Book).where(Book.id == book_id))
+
+
+# -- the conversation ------------------------------------------------------------------------
+
+def history(user_id: str, book_id: str) -> list[MessageView]:
+    with session_scope() as session:
+        owned_book(session, user_id, book_id)
+        messages = session.exec(select(ChatMessage).where(ChatMessage.book_id == book_id)
+                                .order_by(col(ChatMessage.created_at), col(ChatMessage.turn))).all()
+        return [MessageView.of(m) for m in messages]
+
+
+def clean_message(content: str | None) -> str:
+    text = (content or "").strip()
+    if not text:
+        raise InvalidInput("Type a message first.", field="content")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(f"Messages can be at most {MAX_MESSAGE_CHARS:,} characters; this one has {len(text):,}.",
+                           field="content")
+    return text
+
+
+def _open_turn(session: Session, book: Book) -> tuple[int, str | None]:
+    """The assistant's latest question (turn, phase) that the user has not answered yet."""
+    if book.status not in TALKING:
+        raise WrongPhase(f"This book is {book.status}; the conversation is over.")
+    last = session.exec(select(ChatMessage).where(ChatMessage.book_id == book.id, ChatMessage.role == "assistant")
+                        .order_by(col(ChatMessage.turn).desc()).limit(1)).first()
+    if last is None:
+        raise WrongPhase("Bookbug is still thinking of its first question.")
+    answered = session.exec(select(ChatMessage.id).where(
+        ChatMessage.book_id == book.id, ChatMessage.role == "user", ChatMessage.turn == last.turn)).first()
+    if answered:
+        raise WrongPhase("Bookbug is still answering your last message.")
+    return last.turn, last.phase
+
+
+async def _answer(user_id: str, book_id: str, content: str, *, approve: bool) -> MessageView:
+    with session_scope() as session:
+        book = owned_book(session, user_id, book_id)
+        turn, phase = _open_turn(session, book)
+        if approve and phase != names.PHASE_PLOT:
+            raise WrongPhase("There is no plot to approve yet.")
+        message = ChatMessage(book_id=book_id, role="user", content=content, phase=phase, turn=turn)
+        session.add(message)
+        try:
+            session.flush()
+        except IntegrityError:  # the same answer sent twice at once: the first one counts
+            raise WrongPhase("Bookbug is still answering your last message.") from None
+        view = MessageView.of(message)
+    engine = await started_engine()
+    await engine.send_event(
+        names.CHAT_MESSAGE,
+        {"book_id": book_id, "message_id": view.id, "content": content, "approve": approve, "turn": turn},
+        id=f"message:{view.id}",
+    )
+    return view
+
+
+async def send_message(user_id: str, book_id: str, content: str | None) -> MessageView:
+    """Answer Bookbug's latest question (or ask for plot changes). The reply arrives as progress."""
+    return await _answer(user_id, book_id, clean_message(content), approve=False)
+
+
+async def approve(user_id: str, book_id: str) -> MessageView:
+    """Approve the proposed plot: the book is written and illustrated."""
+    return await _answer(user_id, book_id, "Approve the plot", approve=True)
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+def current_job(user_id: str, book_id: str) -> JobView | None:
+    with session_scope() as session:
+        owned_book(session, user_id, book_id)
+        run = latest_run(session, book_id)
+        return JobView.of(run) if run else None
+
+
+async def cancel(user_id: str, book_id: str) -> JobView:
+    with session_scope() as session:
+        book = owned_book(session, user_id, book_id)
+        run = latest_run(session, book.id)
+        if run is None or run.status not in ACTIVE_RUN:
+            raise WrongPhase("This book has nothing in progress to cancel.")
+    engine = await started_engine()
+    await engine.send_event(names.BOOK_CANCEL, {"book_id": book_id})
+    await engine.cancel_run(run.id, "cancelled by the user")
+    with session_scope() as session:
+        book = session.get(Book, book_id)
+        if book is not None and book.status not in (BookStatus.complete.value,):
+            book.status = BookStatus.cancelled.value
+            book.updated_at = utcnow()
+        return JobView.of(session.get(Run, run.id) or run)
+
+
+async def retry(user_id: str, book_id: str) -> JobView:
+    """Run a failed book again from the step that failed; finished pages are kept."""
+    with session_scope() as session:
+        book = owned_book(session, user_id, book_id)
+        run = latest_run(session, book.id)
+        if run is None or run.status != RunStatus.failed.value:
+            raise WrongPhase("Only a book that failed can be retried.")
+    engine = await started_engine()
+    await engine.rerun(run.id)
+    with session_scope() as session:
+        book = session.get(Book, book_id)
+        if book is not None:
+            book.error = None
+            # the failed step runs again; its stage decides the status it reports from then on
+            book.status = (BookStatus.generating.value if book.prose
+                           else BookStatus.plot.value if book.plot else BookStatus.intake.value)
+            book.updated_at = utcnow()
+        return JobView.of(session.get(Run, run.id) or run)

@@ -1,0 +1,46 @@
+"""What a service function refuses, in words a person can act on.
+
+Each error carries a stable `code`, a `message` for the user and, for bad input, the `field`.
+The REST API turns them into `{"error": {...}}` with a status; the web pages show the message.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(ServiceError):
+    code = "invalid_input"
+    status = 422
+
+
+class NotFound(ServiceError):
+    """Someone else's book and a book that does not exist look exactly the same."""
+
+    code = "not_found"
+    status = 404
+
+    def __init__(self, what: str = "book") -> None:
+        super().__init__(f"That {what} was not found.")
+
+
+class WrongPhase(ServiceError):
+    code = "wrong_phase"
+    status = 409
+
+
+class Throttled(ServiceError):
+    code = "throttled"
+    status = 429
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

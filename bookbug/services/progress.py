@@ -1,0 +1,65 @@
+"""A book's live events, for every client: the Reflex pages, the SSE stream and the CLI.
+
+The engine publishes on the channel "book:{id}"; this turns its messages into the events
+clients understand (chat, progress, page, sheet, complete, failed, cancelled), each with the
+channel's rising id so a client can resume after the last one it saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from bookbug.db import session_scope
+from bookbug.services.books import owned_book
+from bookbug.services.runtime import started_engine
+from bookbug.workflows import names
+
+FINAL = {"complete", "failed", "cancelled"}
+_STATUS_EVENTS = {"completed": "complete", "failed": "failed", "cancelled": "cancelled"}
+
+
+class BookEvent(BaseModel):
+    id: int
+    event: str  # chat | progress | page | sheet | book | complete | failed | cancelled
+    data: dict[str, Any]
+
+    @property
+    def final(self) -> bool:
+        return self.event in FINAL
+
+
+def to_book_event(message: dict[str, Any]) -> BookEvent | None:
+    """The client-facing event for one engine message, or None for messages clients skip."""
+    if message.get("type") == "status":
+        if message.get("workflow") != names.CREATE_BOOK:
+            return None  # a redo-page run ending is not the book ending
+        event = _STATUS_EVENTS.get(str(message.get("status")))
+        if event is None:
+            return None
+        data = {"status": message.get("status"), "error": message.get("error")}
+        return BookEvent(id=message["id"], event=event, data=data)
+    if message.get("type") == "progress":
+        payload = dict(message.get("payload") or {})
+        kind = str(payload.pop("kind", "progress"))
+        data = {"stage": message.get("stage"), "page": message.get("page"), "percent": message.get("percent"),
+                **payload}
+        return BookEvent(id=message["id"], event=kind if kind in ("chat", "page", "sheet", "book") else "progress",
+                         data=data)
+    return None
+
+
+async def book_events(user_id: str, book_id: str, after: int | None = None) -> AsyncIterator[BookEvent]:
+    """The book's events from now on (or after `after`), ending after complete/failed/cancelled."""
+    with session_scope() as session:
+        owned_book(session, user_id, book_id)
+    engine = await started_engine()
+    async for message in engine.subscribe(f"book:{book_id}", after=after):
+        event = to_book_event(message)
+        if event is None:
+            continue
+        yield event
+        if event.final:
+            return

@@ -1,0 +1,130 @@
+"""What the services hand to the pages, the REST API and the CLI: plain pydantic views."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from bookbug.db import Book, ChatMessage, RenderedPage, Run
+
+
+def page_image_url(book_id: str, page_number: int, version: int = 1) -> str:
+    # Always an app route: it checks that the viewer owns the book before serving the file or
+    # redirecting to a short-lived presigned URL.
+    return f"/api/books/{book_id}/pages/{page_number}/image?v={version}"
+
+
+def cover_url(book_id: str) -> str:
+    return f"/api/books/{book_id}/cover"
+
+
+class JobView(BaseModel):
+    run_id: str
+    workflow: str
+    status: str
+    stage: str | None = None
+    page: int | None = None
+    percent: float | None = None
+    error: str | None = None
+    updated_at: datetime | None = None
+
+    @classmethod
+    def of(cls, run: Run) -> "JobView":
+        return cls(run_id=run.id, workflow=run.workflow, status=run.status, stage=run.stage,
+                   page=run.current_page, percent=run.percent, error=run.error,
+                   updated_at=run.updated_at or run.created_at)
+
+
+class BookSummary(BaseModel):
+    id: str
+    title: str
+    status: str
+    format: str
+    page_count: int | None = None
+    created_at: datetime
+    completed_at: datetime | None = None
+    cover_url: str | None = None
+    stage: str | None = None
+    percent: float | None = None
+    error: str | None = None
+
+    @classmethod
+    def of(cls, book: Book, run: Run | None = None) -> "BookSummary":
+        return cls(
+            id=book.id, title=book.title or "Untitled book", status=book.status, format=book.format,
+            page_count=book.page_count, created_at=book.created_at, completed_at=book.completed_at,
+            cover_url=cover_url(book.id) if book.cover_key else None,
+            stage=run.stage if run else None, percent=run.percent if run else None,
+            error=book.error,
+        )
+
+
+class PageView(BaseModel):
+    number: int
+    text: str
+    image_url: str
+    version: int = 1
+
+
+class CharacterSheetView(BaseModel):
+    name: str
+    image_url: str | None = None
+
+
+class BookDetail(BookSummary):
+    brief: dict[str, Any] | None = None
+    plot: dict[str, Any] | None = None
+    pages: list[PageView] = Field(default_factory=list)
+    characters: list[CharacterSheetView] = Field(default_factory=list)
+    pdf_url: str | None = None
+    job: JobView | None = None
+
+    @classmethod
+    def of_book(cls, book: Book, pages: list[RenderedPage], run: Run | None) -> "BookDetail":
+        summary = BookSummary.of(book, run)
+        sheets = [
+            CharacterSheetView(
+                name=str(sheet.get("name", "")),
+                image_url=f"/api/books/{book.id}/characters/{index}/image" if sheet.get("sheet_key") else None,
+            )
+            for index, sheet in enumerate(book.characters or [])
+            if isinstance(sheet, dict)
+        ]
+        return cls(
+            **summary.model_dump(),
+            brief=book.brief, plot=book.plot,
+            pages=[PageView(number=p.page_number, text=p.text, version=p.version,
+                            image_url=page_image_url(book.id, p.page_number, p.version)) for p in pages],
+            characters=sheets,
+            pdf_url=f"/api/books/{book.id}/pdf" if book.pdf_key else None,
+            job=JobView.of(run) if run else None,
+        )
+
+
+class BookPage(BaseModel):
+    items: list[BookSummary]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class MessageView(BaseModel):
+    id: str
+    role: str
+    content: str
+    chips: list[str] = Field(default_factory=list)
+    phase: str | None = None
+    turn: int = 0
+    created_at: datetime
+
+    @classmethod
+    def of(cls, message: ChatMessage) -> "MessageView":
+        return cls(id=message.id, role=message.role, content=message.content,
+                   chips=[str(c) for c in (message.chips or [])], phase=message.phase,
+                   turn=message.turn, created_at=message.created_at)

@@ -1,0 +1,156 @@
+"""create-book: from the first question to the finished PDF, as straight-line durable steps.
+
+    intake loop      ask, wait for the answer (24 h), fold it into the brief, until complete
+    plot review      propose, wait, approve or revise and ask again
+    manuscript       prose setup, then each page in order with everything so far in view
+    art direction    style guide, a character sheet per character, a beat per page
+    pictures         each page drawn as soon as its beat exists, at most N at a time per book
+    book             print and screen PDFs; the book is complete
+
+Every step is memoized by the engine: a worker killed anywhere resumes at the step it was
+in, and no finished page is written or drawn again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bookbug.engine import CancelOn, Concurrency, Context, Throttle, workflow
+from bookbug.services import app_config
+from bookbug.story import Brief, Plot, page_plan
+from bookbug.workflows import assembly, drawing, records, writing
+from bookbug.workflows.names import BOOK_CANCEL, BOOK_CREATED, CHAT_MESSAGE, CREATE_BOOK
+
+ANSWER_TIMEOUT = "24h"  # after this the book is set aside as abandoned
+RETURN_TIMEOUT = "30d"  # how long an abandoned book can still be picked up again
+
+
+async def say(ctx: Context, chat: dict[str, Any], stage: str, percent: float) -> None:
+    await ctx.progress(stage=stage, percent=percent, payload={"kind": "chat", "message": chat})
+
+
+async def wait_for_answer(ctx: Context, book_id: str, turn: int) -> dict[str, Any] | None:
+    """The user's answer to `turn`; if none comes in 24 h the book waits, abandoned, for 30 days."""
+    match = {"book_id": book_id, "turn": turn}
+    answer = await ctx.step.wait_for_event("wait-for-user", event=CHAT_MESSAGE, match=match, timeout=ANSWER_TIMEOUT)
+    if answer is not None:
+        return answer
+    previous = await ctx.step.run("set-aside", records.set_status, book_id, "abandoned")
+    await ctx.progress(stage="abandoned", percent=0)
+    answer = await ctx.step.wait_for_event("wait-for-return", event=CHAT_MESSAGE, match=match, timeout=RETURN_TIMEOUT)
+    if answer is not None:
+        await ctx.step.run("pick-up-again", records.set_status, book_id, previous if previous != "abandoned" else "intake")
+    return answer
+
+
+@workflow(
+    CREATE_BOOK,
+    trigger=BOOK_CREATED,
+    throttle=Throttle(key="event.data.user_id", limit=3, period="1m"),
+    cancel_on=[CancelOn(event=BOOK_CANCEL, match="book_id")],
+)
+async def create_book(ctx: Context) -> dict[str, Any]:
+    book_id = ctx.event.data["book_id"]
+
+    # 1. intake: one question at a time until the brief is complete
+    brief = await ctx.step.run("start-intake", writing.starting_brief, book_id)
+    await ctx.progress(stage="intake", percent=0)
+    turn = 0
+    while True:
+        reply = await ctx.step.run("intake-turn", writing.intake, book_id, brief, turn, rate_limit="anthropic")
+        brief, turn = reply["brief"], reply["turn"]
+        if reply["done"]:
+            break
+        await say(ctx, reply["chat"], "intake", 0)
+        if await wait_for_answer(ctx, book_id, turn) is None:
+            return {"status": "abandoned"}
+
+    # 2. plot review: propose, then approve or revise until approved
+    proposal = await ctx.step.run("propose-plot", writing.propose_plot, book_id, brief, reply["message"], turn,
+                                  rate_limit="anthropic")
+    plot, turn = proposal["plot"], proposal["turn"]
+    await say(ctx, proposal["chat"], "plot", 5)
+    while True:
+        answer = await wait_for_answer(ctx, book_id, turn)
+        if answer is None:
+            return {"status": "abandoned"}
+        if answer.get("approve"):
+            break
+        review = await ctx.step.run("review-plot", writing.review_plot, book_id, brief, plot,
+                                    str(answer.get("content", "")), turn, rate_limit="anthropic")
+        brief, plot, turn = review["brief"], review["plot"], review["turn"]
+        if review["approved"]:
+            break
+        await say(ctx, review["chat"], "plot", 5)
+
+    # 3. manuscript setup and art direction for the whole book
+    await ctx.progress(stage="writing", percent=8)
+    setup = await ctx.step.run("prose-setup", writing.write_setup, book_id, brief, plot, rate_limit="anthropic")
+    plans = [p.model_dump(mode="json") for p in page_plan(Plot.model_validate(plot), Brief.model_validate(brief).pages)]
+    guide = await ctx.step.run("style-guide", writing.direct_art, book_id, brief, plot, setup, rate_limit="anthropic")
+
+    # 4. character sheets, shown to the user as they land
+    await ctx.progress(stage="characters", percent=10)
+    cast = len(drawing.main_characters(Brief.model_validate(brief)))
+    sheets = await ctx.step.parallel("character-sheets", *[
+        (lambda i=i: ctx.step.run(f"sheet-{i}", drawing.draw_sheet, book_id, brief, i, rate_limit="replicate"))
+        for i in range(cast)
+    ])
+    for sheet in sheets:
+        await ctx.progress(stage="characters", percent=12, payload={"kind": "sheet", "name": sheet["name"]})
+    references = [{"label": f"character sheet: {s['name']}", "key": s["key"]} for s in sheets]
+
+    # 5. pages: prose in order (each page sees the ones before), pictures as soon as each is ready
+    total = len(plans)
+    done: list[int] = []
+    written: dict[int, asyncio.Future[dict[str, Any]]] = {p["page_number"]: asyncio.get_running_loop().create_future()
+                                                          for p in plans}
+    hero: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
+    slots = Concurrency(key=f"book:{book_id}:pictures", limit=app_config.current().page_concurrency)
+
+    async def write_pages() -> None:
+        so_far: list[dict[str, Any]] = []
+        try:
+            for plan in plans:
+                page = await ctx.step.run("prose", writing.write_page, book_id, brief, plot, setup, plan, so_far,
+                                          rate_limit="anthropic")
+                so_far.append(page)
+                written[plan["page_number"]].set_result(page)
+        except BaseException as exc:  # pages still waiting for their text must not wait forever
+            for future in written.values():
+                if not future.done():
+                    future.set_exception(exc)
+            raise
+
+    async def picture(plan: dict[str, Any]) -> dict[str, Any]:
+        number = plan["page_number"]
+        try:
+            page = await written[number]
+            beat = await ctx.step.run("beat", writing.direct_page, book_id, brief, guide, plan, page, None,
+                                      rate_limit="anthropic")
+            refs = references if number == 1 else [*references, await hero]
+            request = drawing.page_request(book_id, brief, guide, beat, page, refs)
+            drawn = await ctx.step.run("picture", drawing.draw_page, book_id, request, page["text"],
+                                       concurrency=slots, rate_limit="replicate")
+        except BaseException as exc:
+            if number == 1 and not hero.done():
+                hero.set_exception(exc)
+            raise
+        if number == 1:
+            hero.set_result({"label": "hero page", "key": drawn["key"]})
+        done.append(number)
+        await ctx.progress(stage="pages", page=number, percent=15 + 80 * len(done) / total, payload={
+            "kind": "page", "number": number, "text": page["text"], "total": total,
+            "image_url": f"/api/books/{book_id}/pages/{number}/image?v=1",
+        })
+        return drawn
+
+    await ctx.step.parallel("pages", write_pages, *[(lambda p=p: picture(p)) for p in plans])
+
+    # 6. the book
+    await ctx.progress(stage="assembling", percent=96)
+    book = await ctx.step.run("assemble-pdf", assembly.assemble, book_id)
+    await ctx.progress(stage="complete", percent=100, payload={"kind": "book", "pdf_url": f"/api/books/{book_id}/pdf"})
+    return {"status": "complete", **book}
+

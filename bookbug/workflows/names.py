@@ -1,0 +1,14 @@
+"""The events the book workflows listen for, shared with the service functions that send them."""
+
+BOOK_CREATED = "book/create.started"  # data: book_id, user_id
+CHAT_MESSAGE = "chat/message.sent"  # data: book_id, message_id, content, approve
+BOOK_CANCEL = "book/cancel.requested"  # data: book_id
+PAGE_REDO = "book/page.redo"  # data: book_id, page, rewrite_text, note
+
+CREATE_BOOK = "create-book"  # workflow names
+REDO_PAGE = "redo-page"
+
+# chat phases, as stored on chat messages
+PHASE_INTAKE = "story_intake"
+PHASE_PLOT = "plot_review"
+PHASE_DONE = "done"

@@ -1,0 +1,48 @@
+"""Which text provider and illustrator a step uses: the settings, as operators adjusted them.
+
+Read at every step (cheap: app_config caches briefly), so an operator's change on /settings
+applies to the next step of every book without a restart.
+"""
+
+from __future__ import annotations
+
+from bookbug.providers.images import Illustrator, OfflineIllustrator, get_illustrator
+from bookbug.providers.storage import Storage, get_storage
+from bookbug.providers.text.offline import OfflineWriter
+from bookbug.providers.text.protocol import TextProvider
+from bookbug.services import app_config
+from bookbug.settings import get_settings
+
+
+def book_seed(book_id: str) -> int:
+    """A stable seed per book, so the offline providers are deterministic for a book."""
+    try:
+        return int(book_id[:8], 16)
+    except ValueError:
+        return sum(map(ord, book_id))
+
+
+def text_provider(book_id: str) -> TextProvider:
+    config = app_config.current()
+    settings = get_settings()
+    if config.text_provider == "offline" or (config.text_provider == "auto" and not settings.anthropic_api_key):
+        return OfflineWriter(seed=book_seed(book_id))
+    from bookbug.providers.text.claude import ClaudeWriter
+
+    tuned = settings.model_copy(update={"anthropic_model": config.anthropic_model,
+                                        "anthropic_fast_model": config.anthropic_fast_model})
+    return ClaudeWriter(tuned)
+
+
+def illustrator(storage: Storage) -> Illustrator:
+    config = app_config.current()
+    settings = get_settings()
+    if config.image_provider == "offline" or (config.image_provider == "auto" and not settings.replicate_api_token):
+        return OfflineIllustrator()
+    tuned = settings.model_copy(update={"replicate_reference_model": config.replicate_reference_model,
+                                        "replicate_prompt_model": config.replicate_prompt_model})
+    return get_illustrator(tuned, storage=storage)
+
+
+def storage() -> Storage:
+    return get_storage()

@@ -1,0 +1,112 @@
+"""What the book workflows write to the database, as small step functions.
+
+Each function is safe to run again after a crash (a step is at-least-once until it
+completes): messages are keyed by turn, pages by number, statuses are plain assignments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from bookbug.agents import ChatTurn
+from bookbug.db import Book, BookStatus, ChatMessage, RenderedPage, session_scope, utcnow
+from bookbug.services.views import MessageView
+
+FINAL = {BookStatus.complete.value, BookStatus.cancelled.value}
+
+
+def load_book(book_id: str) -> Book:
+    with session_scope() as session:
+        book = session.get(Book, book_id)
+        if book is None:
+            raise LookupError(f"book {book_id} no longer exists")
+        return book
+
+
+def set_status(book_id: str, status: str, error: str | None = None) -> str:
+    with session_scope() as session:
+        book = session.get(Book, book_id)
+        if book is None:
+            raise LookupError(f"book {book_id} no longer exists")
+        if book.status not in FINAL or status == BookStatus.complete.value:
+            book.status = status
+            book.error = error
+            book.updated_at = utcnow()
+            if status == BookStatus.complete.value:
+                book.completed_at = book.updated_at
+        return book.status
+
+
+def update_book(book_id: str, **values: Any) -> None:
+    with session_scope() as session:
+        book = session.get(Book, book_id)
+        if book is None:
+            raise LookupError(f"book {book_id} no longer exists")
+        for name, value in values.items():
+            setattr(book, name, value)
+        book.updated_at = utcnow()
+
+
+def add_usage(book_id: str, usage: dict[str, Any]) -> None:
+    """Add one call's tokens and cost to the book's running totals, per provider."""
+    with session_scope() as session:
+        book = session.get(Book, book_id)
+        if book is None:
+            return
+        totals = dict(book.usage or {})
+        provider = str(usage.get("provider", "unknown"))
+        mine = dict(totals.get(provider) or {})
+        for field in ("calls", "input_tokens", "output_tokens", "images"):
+            mine[field] = int(mine.get(field, 0)) + int(usage.get(field, 0) or 0)
+        mine["cost_usd"] = round(float(mine.get("cost_usd", 0.0)) + float(usage.get("cost_usd", 0.0) or 0.0), 6)
+        totals[provider] = mine
+        book.usage = totals
+        book.cost_usd = round(sum(float(v.get("cost_usd", 0.0)) for v in totals.values()), 6)
+
+
+def say(book_id: str, turn: int, content: str, chips: list[str], phase: str) -> dict[str, Any]:
+    """Save the assistant's message for `turn` once (a re-run finds it) and return it as a view."""
+    with session_scope() as session:
+        existing = session.exec(select(ChatMessage).where(
+            ChatMessage.book_id == book_id, ChatMessage.role == "assistant", ChatMessage.turn == turn)).first()
+        if existing is not None:
+            return MessageView.of(existing).model_dump(mode="json")
+        message = ChatMessage(book_id=book_id, role="assistant", content=content, chips=chips, phase=phase, turn=turn)
+        session.add(message)
+        try:
+            session.flush()
+        except IntegrityError:  # a concurrent re-run saved it first
+            session.rollback()
+            existing = session.exec(select(ChatMessage).where(
+                ChatMessage.book_id == book_id, ChatMessage.role == "assistant", ChatMessage.turn == turn)).one()
+            return MessageView.of(existing).model_dump(mode="json")
+        return MessageView.of(message).model_dump(mode="json")
+
+
+def conversation(book_id: str) -> list[ChatTurn]:
+    with session_scope() as session:
+        rows = session.exec(select(ChatMessage).where(ChatMessage.book_id == book_id)
+                            .order_by(col(ChatMessage.turn), col(ChatMessage.created_at))).all()
+        return [ChatTurn(role=m.role, content=m.content[:8000], chips=[str(c) for c in (m.chips or [])])  # type: ignore[arg-type]
+                for m in rows]
+
+
+def save_page(book_id: str, number: int, *, key: str, text: str, prompt: str, meta: dict[str, Any]) -> None:
+    with session_scope() as session:
+        page = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
+                                                       RenderedPage.page_number == number)).first()
+        if page is None:
+            session.add(RenderedPage(book_id=book_id, page_number=number, storage_key=key, text=text,
+                                     prompt=prompt, image_meta=meta))
+        else:
+            page.storage_key, page.text, page.prompt, page.image_meta = key, text, prompt, meta
+            page.updated_at = utcnow()
+
+
+def stored_pages(book_id: str) -> list[RenderedPage]:
+    with session_scope() as session:
+        return list(session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id)
+                                 .order_by(col(RenderedPage.page_number))).all())

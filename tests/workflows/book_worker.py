@@ -1,0 +1,54 @@
+"""A real ARQ worker process running the book workflows, for crash tests:
+`python -m tests.workflows.book_worker CONFIG_JSON`.
+
+Settings (DATABASE_URL, DATA_DIR) come from the environment like a production worker's. The
+offline writer and illustrator answer instantly, so this worker slows each call a little
+(BOOKBUG_TEST_STEP_DELAY seconds) to give the test a moment to kill it mid-step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+
+from arq.worker import run_worker
+
+import bookbug.workflows  # noqa: F401 - registers the book workflows
+from bookbug.engine import EngineConfig, default_registry, worker_settings
+from bookbug.workflows import providers
+
+DELAY = float(os.environ.get("BOOKBUG_TEST_STEP_DELAY", "0"))
+
+
+class Slow:
+    def __init__(self, inner):  # type: ignore[no-untyped-def]
+        self._inner = inner
+        self.name = inner.name
+
+    async def generate(self, agent, input):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(DELAY)
+        return await self._inner.generate(agent, input)
+
+    async def start(self, request):  # type: ignore[no-untyped-def]
+        return await self._inner.start(request)
+
+    async def finish(self, prediction_id):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(DELAY)
+        return await self._inner.finish(prediction_id)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    if DELAY:
+        text, draw = providers.text_provider, providers.illustrator
+        providers.text_provider = lambda book_id: Slow(text(book_id))  # type: ignore[assignment]
+        providers.illustrator = lambda storage: Slow(draw(storage))  # type: ignore[assignment]
+    config = EngineConfig(**json.loads(sys.argv[1]))
+    run_worker(worker_settings(config, default_registry))
+
+
+if __name__ == "__main__":
+    main()

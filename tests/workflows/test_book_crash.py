@@ -1,0 +1,131 @@
+"""A real worker process killed mid-book: the book still completes, nothing finished is redone.
+
+Runs the production shape: PostgreSQL, a real Redis, the app side only enqueuing, and the
+book workflows in separate ARQ worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from sqlmodel import SQLModel, col, func, select
+
+import bookbug.workflows  # noqa: F401
+from bookbug.db import ImagePrediction, JobStep, RenderedPage, session_scope
+from bookbug.db.session import get_engine
+from bookbug.engine import Engine, EngineConfig
+from bookbug.services import books
+from bookbug.services.runtime import use_engine
+from bookbug.settings import ROOT, reset_settings
+from tests.conftest import ENGINE_FAST, make_user
+from tests.workflows.conversation import answer_intake, wait_for_status, wait_until
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+async def production(monkeypatch: pytest.MonkeyPatch, postgres_url: str, redis_url: str, tmp_path: Path):
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    reset_settings()
+    SQLModel.metadata.create_all(get_engine(postgres_url))
+    unique = uuid.uuid4().hex[:8]
+    config = EngineConfig(db_url=postgres_url, redis_url=redis_url, queue_name=f"crash:{unique}",
+                          key_prefix=f"crash{unique}", **{**ENGINE_FAST, "stale_after": 2.0})
+    engine = Engine(config)
+    use_engine(engine)
+    async with engine:
+        yield config
+    use_engine(None)
+
+
+class Workers:
+    def __init__(self, config: EngineConfig, log: Path) -> None:
+        self.config, self.log, self.processes = config, log, []
+
+    def start(self, delay: float) -> subprocess.Popen[bytes]:
+        settings = {k: v for k, v in asdict(self.config).items() if k != "rate_limits"}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOKBUG_TEST_STEP_DELAY": str(delay)}
+        with open(self.log, "ab") as out:
+            process = subprocess.Popen([sys.executable, "-m", "tests.workflows.book_worker", json.dumps(settings)],
+                                       cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def workers(production: EngineConfig, tmp_path: Path) -> Iterator[Workers]:
+    pool = Workers(production, tmp_path / "workers.log")
+    yield pool
+    pool.stop_all()
+
+
+def completed_steps(db_url: str, like: str) -> dict[str, tuple[object, int]]:
+    with session_scope(db_url) as session:
+        rows = session.exec(select(JobStep).where(col(JobStep.step_id).like(like), JobStep.status == "completed")).all()
+        return {row.step_id: (row.finished_at, row.attempts) for row in rows}
+
+
+async def kill_when(db_url: str, process: subprocess.Popen[bytes], like: str, count: int) -> tuple[dict, float]:
+    done = await wait_until(lambda: (steps := completed_steps(db_url, like)) and len(steps) >= count and steps,
+                            timeout=90, what=f"{count} completed steps like {like}")
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    return done, time.monotonic()
+
+
+async def test_a_worker_killed_during_prose_and_during_pictures_still_finishes_the_book(
+        production: EngineConfig, workers: Workers) -> None:
+    db_url = production.db_url
+    user = make_user()
+    first = workers.start(delay=0.3)
+    summary = await books.create_book(user.id, page_count=8)
+    await answer_intake(user.id, summary.id, timeout=30)
+    await books.approve(user.id, summary.id)
+
+    # kill #1: in the middle of writing the pages
+    before_prose, killed_at = await kill_when(db_url, first, "pages[0]/prose%", 3)
+    second = workers.start(delay=0.3)
+    resumed = await wait_until(lambda: len(completed_steps(db_url, "pages[0]/prose%")) > len(before_prose) and
+                               time.monotonic(), timeout=30, what="the prose to resume after the kill")
+    assert resumed - killed_at < 30
+
+    # kill #2: in the middle of drawing the pictures
+    before_pictures, _ = await kill_when(db_url, second, "pages[%]/picture", 2)
+    workers.start(delay=0.0)
+
+    book = await wait_for_status(user.id, summary.id, timeout=120)
+    assert book.status == "complete", book.error
+    assert len(book.pages) == 8
+
+    # nothing that had finished ran again: same finish time, same attempt count
+    after_prose = completed_steps(db_url, "pages[0]/prose%")
+    after_pictures = completed_steps(db_url, "pages[%]/picture")
+    assert len(after_prose) == 8 and len(after_pictures) == 8
+    for step_id, record in {**before_prose, **before_pictures}.items():
+        assert {**after_prose, **after_pictures}[step_id] == record, f"{step_id} ran again"
+    # and no picture was paid for twice: one prediction per page, one page row per page
+    with session_scope(db_url) as session:
+        predictions = session.exec(select(ImagePrediction.purpose, func.count()).where(
+            ImagePrediction.book_id == summary.id).group_by(ImagePrediction.purpose)).all()
+        pages = session.exec(select(func.count()).select_from(RenderedPage).where(
+            RenderedPage.book_id == summary.id)).one()
+    page_predictions = {purpose: n for purpose, n in predictions if purpose.startswith("page-")}
+    assert len(page_predictions) == 8 and set(page_predictions.values()) == {1}
+    assert pages == 8

@@ -1,0 +1,53 @@
+"""create-book on the embedded engine with the offline writer and illustrator, chat to PDF."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from bookbug.db import Book, session_scope
+from bookbug.providers.storage import get_storage
+from bookbug.services import books
+from tests.conftest import make_user
+from tests.workflows.conversation import answer_intake, wait_for_status
+
+
+async def test_a_book_goes_from_the_first_question_to_a_printable_pdf(book_backend) -> None:
+    user = make_user()
+    summary = await books.create_book(user.id, page_count=8)
+    proposal = await answer_intake(user.id, summary.id)
+    assert proposal.phase == "plot_review"
+    assert proposal.chips, "the plot review offers change chips and an approval chip"
+    assert books.get_book(user.id, summary.id).status == "plot"
+    await books.approve(user.id, summary.id)
+
+    book = await wait_for_status(user.id, summary.id)
+    assert book.status == "complete", book.error
+    assert len(book.pages) == 8
+    assert all(page.text for page in book.pages)
+    assert book.pdf_url
+    with session_scope() as session:
+        row = session.get(Book, summary.id)
+        pdf = get_storage().get(row.pdf_key)
+        sheets = row.characters
+        brief = row.brief
+    assert brief["characters"][0]["name"] == "Mia"
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) % 4 == 0
+    assert sheets and all(s.get("sheet_key") for s in sheets)
+
+
+async def test_asking_for_plot_changes_revises_the_plot_and_asks_again(book_backend) -> None:
+    user = make_user()
+    summary = await books.create_book(user.id, page_count=8)
+    proposal = await answer_intake(user.id, summary.id)
+    before = books.get_book(user.id, summary.id).plot
+    await books.send_message(user.id, summary.id, "Make the dragon friendlier and add a picnic")
+    from tests.workflows.conversation import newest_question, wait_until
+
+    revised = await wait_until(lambda: newest_question(user.id, summary.id, proposal.turn), what="the revised plot")
+    assert revised.phase == "plot_review"
+    after = books.get_book(user.id, summary.id).plot
+    assert after != before
+    assert books.get_book(user.id, summary.id).status == "plot"
