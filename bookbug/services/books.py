@@ -228,3 +228,50 @@ async def retry(user_id: str, book_id: str) -> JobView:
                            else BookStatus.plot.value if book.plot else BookStatus.intake.value)
             book.updated_at = utcnow()
         return JobView.of(session.get(Run, run.id) or run)
+
+
+# -- one page again ------------------------------------------------------------------------------
+
+def _page_row(session: Session, book_id: str, number: int) -> RenderedPage:
+    row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
+                                                  RenderedPage.page_number == number)).first()
+    if row is None:
+        raise NotFound("page")
+    return row
+
+
+async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool = False,
+                    note: str | None = None) -> None:
+    """Draw one page again (and, with rewrite_text, write it again); the rest stays as it is.
+
+    The new version waits beside the old one until `decide_page` keeps one of them.
+    """
+    if note is not None and len(note) > 500:
+        raise InvalidInput("A note for the page can be at most 500 characters.", field="note")
+    with session_scope() as session:
+        book = owned_book(session, user_id, book_id)
+        if book.status != BookStatus.complete.value:
+            raise WrongPhase("Pages can be redone once the book is complete.")
+        row = _page_row(session, book_id, page)
+        if row.previous_key is not None:
+            raise WrongPhase(f"Page {page} already has a new version waiting: keep it or go back first.")
+        redo = row.version
+    engine = await started_engine()
+    await engine.send_event(names.PAGE_REDO, {"book_id": book_id, "page": page, "redo": redo,
+                                              "rewrite_text": rewrite_text, "note": (note or "").strip()},
+                            id=f"redo:{book_id}:{page}:{redo}")
+
+
+async def decide_page(user_id: str, book_id: str, page: int, *, keep: str) -> None:
+    """Keep the redone page ("new") or go back to the one before ("old")."""
+    if keep not in ("new", "old"):
+        raise InvalidInput("Choose to keep the new version or the old one.", field="keep")
+    with session_scope() as session:
+        owned_book(session, user_id, book_id)
+        row = _page_row(session, book_id, page)
+        if row.previous_key is None:
+            raise WrongPhase(f"Page {page} has no new version waiting for a decision.")
+        redo = row.version - 1
+    engine = await started_engine()
+    await engine.send_event(names.PAGE_DECIDED, {"book_id": book_id, "page": page, "redo": redo, "keep": keep},
+                            id=f"decide:{book_id}:{page}:{redo}")

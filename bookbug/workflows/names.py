@@ -12,3 +12,4 @@ REDO_PAGE = "redo-page"
 PHASE_INTAKE = "story_intake"
 PHASE_PLOT = "plot_review"
 PHASE_DONE = "done"
+PAGE_DECIDED = "book/page.decided"  # data: book_id, page, redo, keep ("new" | "old")

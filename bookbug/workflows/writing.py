@@ -14,7 +14,7 @@ from bookbug.workflows.names import PHASE_INTAKE, PHASE_PLOT
 from bookbug.workflows import providers
 
 
-async def _generate(book_id: str, agent: Any, input: Any) -> Any:
+async def generate(book_id: str, agent: Any, input: Any) -> Any:
     result = await providers.text_provider(book_id).generate(agent, input)
     records.add_usage(book_id, result.usage.model_dump(mode="json"))
     return result.output
@@ -34,7 +34,7 @@ def starting_brief(book_id: str) -> dict[str, Any]:
 
 async def intake(book_id: str, brief: dict[str, Any], turn: int) -> dict[str, Any]:
     """One intake turn: fold the latest answer into the brief; ask the next question (turn + 1)."""
-    reply = await _generate(book_id, intake_turn,
+    reply = await generate(book_id, intake_turn,
                             IntakeInput(brief=Brief.model_validate(brief), conversation=records.conversation(book_id)))
     new_brief = reply.brief.model_dump(mode="json")
     records.update_book(book_id, brief=new_brief, title=reply.brief.title or "")
@@ -46,7 +46,7 @@ async def intake(book_id: str, brief: dict[str, Any], turn: int) -> dict[str, An
 
 
 async def propose_plot(book_id: str, brief: dict[str, Any], preface: str, turn: int) -> dict[str, Any]:
-    reply = await _generate(book_id, plot_proposal, PlotProposalInput(brief=Brief.model_validate(brief)))
+    reply = await generate(book_id, plot_proposal, PlotProposalInput(brief=Brief.model_validate(brief)))
     plot = reply.plot.model_dump(mode="json")
     records.update_book(book_id, status="plot", plot=plot, title=reply.plot.title,
                         page_count=Brief.model_validate(brief).pages, format=Brief.model_validate(brief).book_format)
@@ -58,7 +58,7 @@ async def propose_plot(book_id: str, brief: dict[str, Any], preface: str, turn: 
 async def review_plot(book_id: str, brief: dict[str, Any], plot: dict[str, Any], reply_text: str,
                       turn: int) -> dict[str, Any]:
     """Approval, or a revised plot offered again (turn + 1)."""
-    review = await _generate(book_id, plot_review, PlotReviewInput(
+    review = await generate(book_id, plot_review, PlotReviewInput(
         brief=Brief.model_validate(brief), plot=Plot.model_validate(plot), reply=reply_text,
         conversation=records.conversation(book_id)))
     new_brief = review.brief.model_dump(mode="json")
@@ -73,7 +73,7 @@ async def review_plot(book_id: str, brief: dict[str, Any], plot: dict[str, Any],
 
 
 async def write_setup(book_id: str, brief: dict[str, Any], plot: dict[str, Any]) -> dict[str, Any]:
-    setup = await _generate(book_id, prose_setup, ProseSetupInput(brief=Brief.model_validate(brief),
+    setup = await generate(book_id, prose_setup, ProseSetupInput(brief=Brief.model_validate(brief),
                                                                   plot=Plot.model_validate(plot)))
     records.update_book(book_id, status="generating", prose={"setup": setup.model_dump(mode="json"), "pages": []})
     return setup.model_dump(mode="json")
@@ -81,7 +81,7 @@ async def write_setup(book_id: str, brief: dict[str, Any], plot: dict[str, Any])
 
 async def write_page(book_id: str, brief: dict[str, Any], plot: dict[str, Any], setup: dict[str, Any],
                      plan: dict[str, Any], pages_so_far: list[dict[str, Any]]) -> dict[str, Any]:
-    page = await _generate(book_id, prose_page, ProsePageInput(
+    page = await generate(book_id, prose_page, ProsePageInput(
         brief=Brief.model_validate(brief), plot=Plot.model_validate(plot), setup=ProseSetup.model_validate(setup),
         page=PagePlan.model_validate(plan), pages_so_far=[ProsePage.model_validate(p) for p in pages_so_far]))
     pages = [*pages_so_far, page.model_dump(mode="json")]
@@ -90,7 +90,7 @@ async def write_page(book_id: str, brief: dict[str, Any], plot: dict[str, Any], 
 
 
 async def direct_art(book_id: str, brief: dict[str, Any], plot: dict[str, Any], setup: dict[str, Any]) -> dict[str, Any]:
-    guide = await _generate(book_id, style_guide, StyleGuideInput(
+    guide = await generate(book_id, style_guide, StyleGuideInput(
         brief=Brief.model_validate(brief), plot=Plot.model_validate(plot), setup=ProseSetup.model_validate(setup)))
     records.update_book(book_id, style_guide=guide.model_dump(mode="json"))
     return guide.model_dump(mode="json")
@@ -98,7 +98,7 @@ async def direct_art(book_id: str, brief: dict[str, Any], plot: dict[str, Any], 
 
 async def direct_page(book_id: str, brief: dict[str, Any], guide: dict[str, Any], plan: dict[str, Any],
                       page: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
-    beat = await _generate(book_id, illustration_beat, IllustrationBeatInput(
+    beat = await generate(book_id, illustration_beat, IllustrationBeatInput(
         brief=Brief.model_validate(brief), style_guide=StyleGuide.model_validate(guide),
         plan=PagePlan.model_validate(plan), page=ProsePage.model_validate(page),
         previous_beat=IllustrationBeat.model_validate(previous) if previous else None))
