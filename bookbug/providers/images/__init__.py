@@ -1,0 +1,30 @@
+"""Illustrations: one protocol, the offline painter by default, Replicate with a token."""
+
+from __future__ import annotations
+
+from bookbug.providers.images.models import (
+    CharacterLook, IllustrationRequest, IllustrationResult, ReferenceImage, Scene, STYLE_IDS,
+)
+from bookbug.providers.images.offline.illustrator import OfflineIllustrator
+from bookbug.providers.images.protocol import Illustrator, illustrate
+from bookbug.providers.images.quality import QualityReport, check_image
+from bookbug.providers.storage.protocol import Storage
+from bookbug.settings import Settings, get_settings
+
+__all__ = [
+    "CharacterLook", "IllustrationRequest", "IllustrationResult", "Illustrator", "OfflineIllustrator",
+    "QualityReport", "ReferenceImage", "STYLE_IDS", "Scene", "check_image", "get_illustrator", "illustrate",
+]
+
+
+def get_illustrator(settings: Settings | None = None, *, storage: Storage | None = None) -> Illustrator:
+    """Replicate when REPLICATE_API_TOKEN is set, else the offline illustrator.
+
+    `storage` (a Storage) lets Replicate read reference images given as storage keys.
+    """
+    settings = settings or get_settings()
+    if settings.replicate_api_token:
+        from bookbug.providers.images.replicate_illustrator import ReplicateIllustrator
+
+        return ReplicateIllustrator(settings, read_stored=storage.get if storage is not None else None)
+    return OfflineIllustrator()

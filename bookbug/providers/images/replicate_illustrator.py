@@ -1,0 +1,258 @@
+"""Illustrations from Replicate, through the replicate SDK, in two checkpointable halves.
+
+`start` makes the one POST that creates (and pays for) a prediction. The SDK never retries
+a POST, and neither do we: every failure propagates as a `RetryableError` or `FatalError`
+so the durable engine decides, and the id is checkpointed the moment `start` returns.
+`finish` only reads: it polls the prediction and downloads the output at once, because
+Replicate deletes outputs after about an hour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import replicate
+from PIL import Image
+from replicate.exceptions import ReplicateError
+from replicate.helpers import FileOutput
+
+from bookbug.providers.images.models import IllustrationRequest, IllustrationResult
+from bookbug.providers.images.prompts import build_prompt
+from bookbug.resilience.errors import FatalError, RetryableError
+from bookbug.resilience.retry_after import parse_retry_after
+from bookbug.settings import Settings, get_settings
+from bookbug.story.formats import get_format
+
+SERVICE = "replicate"
+TERMINAL = ("succeeded", "failed", "canceled")
+# Reference images travel as data URIs; the long side is capped so 14 of them stay a
+# request of a few megabytes (the models look at references at about this size anyway).
+REFERENCE_MAX_SIDE = 1024
+# Imagen takes only these ratios; the nano-banana family takes these and more.
+IMAGEN_RATIOS = ("1:1", "3:4", "4:3", "9:16", "16:9")
+REFERENCE_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
+
+StorageReader = Callable[[str], bytes]
+
+
+def _ratio_value(ratio: str) -> float:
+    width, height = ratio.split(":")
+    return float(width) / float(height)
+
+
+def nearest_ratio(wanted: str, allowed: tuple[str, ...]) -> str:
+    """`wanted` if the model takes it, else the allowed ratio closest to it (publishing crops the rest)."""
+    if wanted in allowed:
+        return wanted
+    target = _ratio_value(wanted)
+    return min(allowed, key=lambda ratio: abs(_ratio_value(ratio) - target))
+
+
+def _data_uri(image_bytes: bytes) -> str:
+    try:
+        image = Image.open(io.BytesIO(image_bytes))
+        image.load()
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for bad bytes
+        raise FatalError(f"a reference image is not a picture Pillow can read: {exc}", service=SERVICE) from exc
+    image = image.convert("RGB")
+    image.thumbnail((REFERENCE_MAX_SIDE, REFERENCE_MAX_SIDE), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+async def _raise_on_throttle(response: httpx.Response) -> None:
+    """Turn 429 and 5xx answers into RetryableError carrying the server's Retry-After.
+
+    The SDK's own error drops the response headers, and with them the delay the server
+    asked for; this httpx hook sees them first. (GETs reach here only after the SDK's own
+    retries gave up.)
+    """
+    status = response.status_code
+    if status == 429 or status >= 500:
+        await response.aread()
+        retry_after = parse_retry_after(response.headers)
+        detail = response.text[:300].strip()
+        raise RetryableError(
+            f"Replicate answered {status} to {response.request.method} {response.request.url.path}"
+            + (f": {detail}" if detail else ""),
+            retry_after=retry_after,
+            service=SERVICE,
+            status=status,
+        )
+
+
+class ReplicateIllustrator:
+    """One instance per event loop: the SDK's async HTTP client belongs to the loop that first used it."""
+
+    name = "replicate"
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        read_stored: StorageReader | None = None,
+        poll_interval: float = 1.0,
+        max_wait_seconds: float = 600.0,
+    ) -> None:
+        settings = settings or get_settings()
+        if not settings.replicate_api_token:
+            raise FatalError("REPLICATE_API_TOKEN is not set: the Replicate illustrator cannot run", service=SERVICE)
+        self.reference_model = settings.replicate_reference_model
+        self.prompt_model = settings.replicate_prompt_model
+        self.poll_interval = poll_interval
+        self.max_wait_seconds = max_wait_seconds
+        self._read_stored = read_stored  # resolves references given as storage keys
+        self._client = replicate.Client(
+            api_token=settings.replicate_api_token,
+            base_url=settings.replicate_base_url or None,
+            # an async hook: this illustrator only ever uses the SDK's async methods
+            event_hooks={"response": [_raise_on_throttle]},
+        )
+
+    # -- start -------------------------------------------------------------------------
+    def model_for(self, request: IllustrationRequest) -> str:
+        """References need the model that reads them; everything else goes prompt-only."""
+        return self.reference_model if request.references else self.prompt_model
+
+    def build_input(self, request: IllustrationRequest) -> dict[str, Any]:
+        model = self.model_for(request)
+        wanted = get_format(request.format_name).aspect_ratio
+        prompt = build_prompt(request)
+        if request.references:
+            return {
+                "prompt": prompt,
+                "image_input": [self._reference_uri(ref.data, ref.key) for ref in request.references],
+                "aspect_ratio": nearest_ratio(wanted, REFERENCE_RATIOS),
+                "output_format": "png",
+            }
+        allowed = IMAGEN_RATIOS if "imagen" in model else REFERENCE_RATIOS
+        return {
+            "prompt": prompt,
+            "aspect_ratio": nearest_ratio(wanted, allowed),
+            "output_format": "png",
+            "safety_filter_level": "block_medium_and_above",
+        }
+
+    def _reference_uri(self, data: bytes | None, key: str | None) -> str:
+        if data is None:
+            if self._read_stored is None or key is None:
+                raise FatalError(
+                    f"reference image {key!r} is a storage key but the illustrator has no storage to read it",
+                    service=SERVICE,
+                )
+            try:
+                data = self._read_stored(key)
+            except LookupError as exc:
+                raise FatalError(f"reference image {key!r} is not in storage", service=SERVICE) from exc
+        return _data_uri(data)
+
+    async def start(self, request: IllustrationRequest) -> str:
+        model = self.model_for(request)
+        # reading stored references and re-encoding them is blocking work: keep it off the loop
+        model_input = await asyncio.to_thread(self.build_input, request)
+        try:
+            prediction = await self._client.predictions.async_create(model=model, input=model_input)
+        except ReplicateError as exc:
+            # 429 and 5xx were raised as RetryableError by the hook; what is left (401, 404,
+            # 422...) will fail the same way every time.
+            raise FatalError(
+                f"Replicate refused to start {model}: {exc.detail or exc.title or exc.status}",
+                service=SERVICE,
+                status=exc.status,
+            ) from exc
+        except httpx.TransportError as exc:
+            raise RetryableError(f"could not reach Replicate to start {model}: {exc!r}", service=SERVICE) from exc
+        return prediction.id
+
+    # -- finish ------------------------------------------------------------------------
+    async def finish(self, prediction_id: str) -> IllustrationResult:
+        try:
+            prediction = await self._client.predictions.async_get(prediction_id)
+            deadline = time.monotonic() + self.max_wait_seconds
+            while prediction.status not in TERMINAL:
+                if time.monotonic() > deadline:
+                    # Same id next time: the engine retries `finish`, never `start`.
+                    raise RetryableError(
+                        f"Replicate prediction {prediction_id} is still {prediction.status} "
+                        f"after {self.max_wait_seconds:.0f} s",
+                        service=SERVICE,
+                    )
+                await asyncio.sleep(self.poll_interval)
+                await prediction.async_reload()
+        except ReplicateError as exc:
+            raise FatalError(
+                f"Replicate could not find prediction {prediction_id}: {exc.detail or exc.status}",
+                service=SERVICE,
+                status=exc.status,
+            ) from exc
+        except httpx.TransportError as exc:
+            raise RetryableError(f"could not reach Replicate for {prediction_id}: {exc!r}", service=SERVICE) from exc
+
+        if prediction.status != "succeeded":
+            reason = prediction.error or "no reason given"
+            raise FatalError(
+                f"Replicate prediction {prediction_id} {prediction.status}: {reason}", service=SERVICE
+            )
+        raw = await self.download_output(prediction_id, prediction.output)
+        png, width, height = _as_png(raw, prediction_id)
+        return IllustrationResult(
+            png=png,
+            width=width,
+            height=height,
+            model=prediction.model or "",
+            prediction_id=prediction_id,
+            metadata={
+                "provider": self.name,
+                "predict_time": (prediction.metrics or {}).get("predict_time"),
+                "created_at": prediction.created_at,
+            },
+        )
+
+    async def download_output(self, prediction_id: str, output: Any) -> bytes:
+        """The image bytes of `output`: a URL string, a FileOutput (what `replicate.run`
+        returns), or a list of either (the first is the picture)."""
+        first = output[0] if isinstance(output, (list, tuple)) and output else output
+        if isinstance(first, FileOutput):
+            file_output = first
+        elif isinstance(first, str) and first:
+            file_output = FileOutput(first, self._client)
+        else:
+            raise FatalError(
+                f"Replicate prediction {prediction_id} succeeded without an image (output: {output!r})",
+                service=SERVICE,
+            )
+        try:
+            return await file_output.aread()
+        except httpx.HTTPStatusError as exc:
+            status = exc.response.status_code
+            error_type = RetryableError if status >= 500 or status == 429 else FatalError
+            raise error_type(
+                f"could not download the image of prediction {prediction_id} ({status}); "
+                "Replicate deletes outputs about an hour after they are made",
+                service=SERVICE,
+                status=status,
+            ) from exc
+        except httpx.TransportError as exc:
+            raise RetryableError(f"could not download prediction {prediction_id}: {exc!r}", service=SERVICE) from exc
+
+
+def _as_png(raw: bytes, prediction_id: str) -> tuple[bytes, int, int]:
+    try:
+        image = Image.open(io.BytesIO(raw))
+        image.load()
+    except Exception as exc:  # noqa: BLE001
+        raise RetryableError(
+            f"the output of prediction {prediction_id} is not an image ({len(raw)} bytes)", service=SERVICE
+        ) from exc
+    if image.format == "PNG":
+        return raw, image.width, image.height
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="PNG")
+    return buffer.getvalue(), image.width, image.height

@@ -1,0 +1,98 @@
+"""Claude looks at a page and scores it against its beat and the character sheets.
+
+One forced tool call returns the four criteria as numbers; the workflow keeps the best of
+up to three drawings and stores the scores for the operator. Like the Claude writer, the
+SDK never retries (`max_retries=0`): SDK errors propagate for `bookbug.resilience.classify`
+and the engine decides.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+from anthropic import AsyncAnthropic
+from PIL import Image
+from pydantic import ValidationError
+
+from bookbug.providers.images.quality import PASSING_SCORE, VisionScore
+from bookbug.resilience.errors import FatalError, RetryableError
+from bookbug.settings import Settings, get_settings
+
+TOOL = "score_illustration"
+PAGE_MAX_SIDE = 1024  # Claude reads images at about this size; bigger only costs tokens
+SHEET_MAX_SIDE = 768
+SYSTEM = (
+    "You are the art director of a children's picture book. You check each finished illustration "
+    "before it is printed. Be strict and fair: a score of 70 or more means a parent would be happy "
+    "to see this page in their child's book."
+)
+
+
+def _image_block(png: bytes, max_side: int) -> dict[str, Any]:
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return {"type": "image", "source": {"type": "base64", "media_type": "image/jpeg", "data": data}}
+
+
+def scoring_prompt(beat: str, sheet_count: int) -> str:
+    sheets = (
+        f"The {sheet_count} image(s) before it are the character sheets: every character must look exactly like "
+        "its sheet (face, body shape, colours, clothes)."
+        if sheet_count else "There are no character sheets for this page."
+    )
+    return (
+        f"The last image is the illustration for this page. {sheets}\n\n"
+        f"What the page should show:\n{beat.strip()}\n\n"
+        "Score it with the score_illustration tool, each criterion from 0 to 100 where 100 is best: "
+        "character_consistency, environment_consistency (setting, time of day, action), artefacts "
+        "(100 = none: no extra limbs, melted faces, broken hands), unwanted_text (100 = no letters, "
+        f"words or numbers drawn anywhere; the story text is added later). A page passes at {PASSING_SCORE}."
+    )
+
+
+class ClaudeVisionScorer:
+    name = "claude-vision"
+
+    def __init__(self, settings: Settings | None = None, *, timeout: float = 60.0) -> None:
+        settings = settings or get_settings()
+        if not settings.anthropic_api_key:
+            raise FatalError("scoring pictures needs ANTHROPIC_API_KEY; without it only the offline check runs",
+                             service="anthropic")
+        self.model = settings.anthropic_vision_model
+        self.client = AsyncAnthropic(
+            api_key=settings.anthropic_api_key,
+            base_url=settings.anthropic_base_url or None,
+            max_retries=0,
+            timeout=timeout,
+        )
+
+    async def score(self, page_png: bytes, beat: str, character_sheets: list[bytes]) -> VisionScore:
+        content: list[dict[str, Any]] = [_image_block(sheet, SHEET_MAX_SIDE) for sheet in character_sheets]
+        content.append(_image_block(page_png, PAGE_MAX_SIDE))
+        content.append({"type": "text", "text": scoring_prompt(beat, len(character_sheets))})
+        reply = await self.client.messages.create(
+            model=self.model,
+            max_tokens=600,
+            system=SYSTEM,
+            messages=[{"role": "user", "content": content}],  # type: ignore[list-item]
+            tools=[{"name": TOOL, "description": "Record the scores of one illustration.",
+                    "input_schema": VisionScore.model_json_schema()}],  # type: ignore[list-item]
+            tool_choice={"type": "tool", "name": TOOL},
+        )
+        for block in reply.content:
+            if block.type == "tool_use" and block.name == TOOL:
+                try:
+                    return VisionScore.model_validate(block.input)
+                except ValidationError as error:
+                    # another attempt usually answers in shape; the engine caps the attempts
+                    raise RetryableError(f"Claude's scores were not usable: {error.errors()[0]['msg']}",
+                                         service="anthropic") from error
+        raise RetryableError("Claude did not call the score_illustration tool", service="anthropic")
+
+    async def aclose(self) -> None:
+        await self.client.close()

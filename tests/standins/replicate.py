@@ -1,0 +1,190 @@
+"""A scripted stand-in of Replicate's predictions API, for the real replicate SDK.
+
+It runs on 127.0.0.1 (a random free port) in a thread and speaks the few endpoints the
+illustrator uses:
+
+    POST /v1/models/{owner}/{name}/predictions   create (counted; can answer 429 + Retry-After)
+    GET  /v1/predictions/{id}                    poll: "starting" until `polls_before_done` GETs
+    GET  /files/{id}.png                         the output file
+
+Script it by setting attributes before (or between) calls:
+
+    with ReplicateStandIn(image=png_bytes) as api:
+        api.outcome = "fail"; api.error = "NSFW content detected"
+        api.throttle_creates(1, retry_after=7)
+        api.output_shape = "list"        # output as ["url"] instead of "url"
+        ... api.creations, api.inputs, api.models
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+
+TOKEN = "r8_standin_token"
+_CREATE = re.compile(r"^/v1/models/(?P<owner>[^/]+)/(?P<name>[^/]+)/predictions$")
+_GET = re.compile(r"^/v1/predictions/(?P<id>[^/]+)$")
+_FILE = re.compile(r"^/files/(?P<id>[^/]+)\.png$")
+
+
+class ReplicateStandIn:
+    def __init__(self, image: bytes, *, token: str = TOKEN) -> None:
+        self.image = image
+        self.token = token
+        self.outcome: Literal["succeed", "fail"] = "succeed"
+        self.error = "the model failed"
+        self.output_shape: Literal["url", "list"] = "url"
+        self.polls_before_done = 1
+        self.creations = 0
+        self.inputs: list[dict[str, Any]] = []
+        self.models: list[str] = []
+        self.polls: dict[str, int] = {}
+        self._throttled: list[float] = []  # Retry-After of each create still to refuse
+        self._predictions: dict[str, dict[str, Any]] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    # -- scripting -------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def throttle_creates(self, count: int, *, retry_after: float) -> None:
+        """Refuse the next `count` creations with 429 and this Retry-After (seconds)."""
+        self._throttled.extend([retry_after] * count)
+
+    def __enter__(self) -> "ReplicateStandIn":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    # -- the API ---------------------------------------------------------------------
+    def _create(self, model: str, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            if self._throttled:
+                retry_after = self._throttled.pop(0)
+                return 429, {"title": "Too Many Requests", "detail": "Request was throttled.", "status": 429}, {
+                    "Retry-After": f"{retry_after:g}"
+                }
+            self.creations += 1
+            self.models.append(model)
+            self.inputs.append(body.get("input") or {})
+            prediction_id = f"standin{next(self._ids):04d}"
+            record = {
+                "id": prediction_id,
+                "model": model,
+                "version": "standin-version",
+                "status": "starting",
+                "input": body.get("input"),
+                "output": None,
+                "logs": "",
+                "error": None,
+                "metrics": {},
+                "created_at": "2026-01-01T00:00:00Z",
+                "started_at": None,
+                "completed_at": None,
+                "urls": {
+                    "get": f"{self.base_url}/v1/predictions/{prediction_id}",
+                    "cancel": f"{self.base_url}/v1/predictions/{prediction_id}/cancel",
+                },
+                "_outcome": self.outcome,
+                "_error": self.error,
+                "_shape": self.output_shape,
+            }
+            self._predictions[prediction_id] = record
+            self.polls[prediction_id] = 0
+            return 201, _public(record), {}
+
+    def _get(self, prediction_id: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            record = self._predictions.get(prediction_id)
+            if record is None:
+                return 404, {"title": "Not found", "detail": "Prediction not found.", "status": 404}, {}
+            self.polls[prediction_id] += 1
+            if record["status"] in ("starting", "processing"):
+                if self.polls[prediction_id] > self.polls_before_done:
+                    self._complete(record)
+                else:
+                    record["status"] = "processing"
+            return 200, _public(record), {}
+
+    def _complete(self, record: dict[str, Any]) -> None:
+        record["completed_at"] = "2026-01-01T00:00:05Z"
+        if record["_outcome"] == "fail":
+            record["status"] = "failed"
+            record["error"] = record["_error"]
+            return
+        url = f"{self.base_url}/files/{record['id']}.png"
+        record["status"] = "succeeded"
+        record["output"] = [url] if record["_shape"] == "list" else url
+        record["metrics"] = {"predict_time": 4.2}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet tests
+                pass
+
+            def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _json(self, answer: tuple[int, dict[str, Any], dict[str, str]]) -> None:
+                status, body, headers = answer
+                self._send(status, json.dumps(body).encode(), "application/json", headers)
+
+            def _authorised(self) -> bool:
+                if self.headers.get("Authorization") == f"Bearer {standin.token}":
+                    return True
+                self._json((401, {"title": "Unauthenticated", "detail": "Invalid token.", "status": 401}, {}))
+                return False
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if not self._authorised():
+                    return
+                match = _CREATE.match(self.path)
+                if not match:
+                    self._json((404, {"title": "Not found", "status": 404}, {}))
+                    return
+                self._json(standin._create(f"{match['owner']}/{match['name']}", body))
+
+            def do_GET(self) -> None:  # noqa: N802
+                file_match = _FILE.match(self.path)
+                if file_match:  # delivery URLs need no token, like replicate.delivery
+                    if file_match["id"] in standin._predictions:
+                        self._send(200, standin.image, "image/png", {})
+                    else:
+                        self._send(404, b"gone", "text/plain", {})
+                    return
+                if not self._authorised():
+                    return
+                match = _GET.match(self.path)
+                if not match:
+                    self._json((404, {"title": "Not found", "status": 404}, {}))
+                    return
+                self._json(standin._get(match["id"]))
+
+        return Handler
+
+
+def _public(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if not key.startswith("_")}
