@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bookbug.db import RenderedPage
 from bookbug.providers.storage import book_key
 from bookbug.publishing import BookLayout, StoryPage, build_book_pdf
 from bookbug.story import Brief
@@ -27,7 +28,7 @@ def layout_of(book_id: str) -> BookLayout:
         author_line="written and illustrated with Bookbug",
         age_band=age_band,
         format_name=book.format,
-        pages=[StoryPage(text=p.text, image=files.get(p.storage_key)) for p in pages],
+        pages=[StoryPage(text=p.text, image=files.get(_print_ready(p))) for p in pages],
         cover_image=files.get(pages[0].storage_key),
     )
 
@@ -45,3 +46,9 @@ def assemble(book_id: str) -> dict[str, Any]:
     records.set_status(book_id, "complete")
     return {"pdf_key": pdf_key, "screen_pdf_key": screen_key, "pdf_pages": printed.page_count,
             "pdf_bytes": len(printed.pdf)}
+
+
+def _print_ready(page: RenderedPage) -> str:
+    """The page's print-ready JPEG when it was prepared as it was drawn, else its picture."""
+    prepared = (page.image_meta or {}).get("print_key")
+    return str(prepared) if prepared else page.storage_key

@@ -13,13 +13,14 @@ in, and no finished page is written or drawn again.
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Awaitable
 from typing import Any
 
 from bookbug.engine import CancelOn, Concurrency, Context, Throttle, workflow
 from bookbug.services import app_config
 from bookbug.story import Brief, Plot, page_plan
 from bookbug.workflows import assembly, drawing, records, writing
+from bookbug.workflows.handoff import Handoff
 from bookbug.workflows.names import BOOK_CANCEL, BOOK_CREATED, CHAT_MESSAGE, CREATE_BOOK
 
 ANSWER_TIMEOUT = "24h"  # after this the book is set aside as abandoned
@@ -84,61 +85,56 @@ async def create_book(ctx: Context) -> dict[str, Any]:
             break
         await say(ctx, review["chat"], "plot", 5)
 
-    # 3. manuscript setup and art direction for the whole book
+    # 3. the manuscript's setup; then everything else overlaps as far as it may
     await ctx.progress(stage="writing", percent=8)
     setup = await ctx.step.run("prose-setup", writing.write_setup, book_id, brief, plot, rate_limit="anthropic")
     plans = [p.model_dump(mode="json") for p in page_plan(Plot.model_validate(plot), Brief.model_validate(brief).pages)]
-    guide = await ctx.step.run("style-guide", writing.direct_art, book_id, brief, plot, setup, rate_limit="anthropic")
-
-    # 4. character sheets, shown to the user as they land
-    await ctx.progress(stage="characters", percent=10)
-    cast = len(drawing.main_characters(Brief.model_validate(brief)))
-    sheets = await ctx.step.parallel("character-sheets", *[
-        (lambda i=i: ctx.step.run(f"sheet-{i}", drawing.draw_sheet, book_id, brief, i, rate_limit="replicate"))
-        for i in range(cast)
-    ])
-    for sheet in sheets:
-        await ctx.progress(stage="characters", percent=12, payload={"kind": "sheet", "name": sheet["name"]})
-    references = [{"label": f"character sheet: {s['name']}", "key": s["key"]} for s in sheets]
-
-    # 5. pages: prose in order (each page sees the ones before), pictures as soon as each is ready
     total = len(plans)
-    done: list[int] = []
-    written: dict[int, asyncio.Future[dict[str, Any]]] = {p["page_number"]: asyncio.get_running_loop().create_future()
-                                                          for p in plans}
-    hero: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
+    cast = drawing.main_characters(Brief.model_validate(brief))
+    guide: Handoff[dict[str, Any]] = Handoff()
+    sheets: list[Handoff[dict[str, Any]]] = [Handoff() for _ in cast]
+    written: dict[int, Handoff[dict[str, Any]]] = {p["page_number"]: Handoff() for p in plans}
+    hero: Handoff[dict[str, str]] = Handoff()
     slots = Concurrency(key=f"book:{book_id}:pictures", limit=app_config.current().page_concurrency)
+    done: list[int] = []
+
+    async def art_direction() -> None:
+        await guide.produce(ctx.step.run("style-guide", writing.direct_art, book_id, brief, plot, setup,
+                                         rate_limit="anthropic"))
+
+    async def character_sheet(index: int) -> None:
+        # 4. a sheet per character (front, three-quarter, side, back), reused on every page
+        sheet = await sheets[index].produce(ctx.step.run("sheet", drawing.draw_sheet, book_id, brief, index,
+                                                         rate_limit="replicate"))
+        await ctx.progress(stage="characters", percent=10, payload={"kind": "sheet", "name": sheet["name"]})
 
     async def write_pages() -> None:
+        # 5. prose in order: each page is written with every page before it in view
         so_far: list[dict[str, Any]] = []
         try:
             for plan in plans:
-                page = await ctx.step.run("prose", writing.write_page, book_id, brief, plot, setup, plan, so_far,
-                                          rate_limit="anthropic")
+                page = await written[plan["page_number"]].produce(ctx.step.run(
+                    "prose", writing.write_page, book_id, brief, plot, setup, plan, list(so_far),
+                    rate_limit="anthropic"))
                 so_far.append(page)
-                written[plan["page_number"]].set_result(page)
-        except BaseException as exc:  # pages still waiting for their text must not wait forever
-            for future in written.values():
-                if not future.done():
-                    future.set_exception(exc)
+        except BaseException as exc:  # the pages still to be written will not come in this execution
+            for handoff in written.values():
+                handoff.fail(exc)
             raise
 
     async def picture(plan: dict[str, Any]) -> dict[str, Any]:
+        # each page drawn as soon as its words, the style guide, the sheets and the hero page exist
         number = plan["page_number"]
-        try:
-            page = await written[number]
-            beat = await ctx.step.run("beat", writing.direct_page, book_id, brief, guide, plan, page, None,
-                                      rate_limit="anthropic")
-            refs = references if number == 1 else [*references, await hero]
-            request = drawing.page_request(book_id, brief, guide, beat, page, refs)
-            drawn = await ctx.step.run("picture", drawing.draw_page, book_id, request, page["text"],
-                                       concurrency=slots, rate_limit="replicate")
-        except BaseException as exc:
-            if number == 1 and not hero.done():
-                hero.set_exception(exc)
-            raise
-        if number == 1:
-            hero.set_result({"label": "hero page", "key": drawn["key"]})
+        page = await written[number].get()
+        beat = await ctx.step.run("beat", writing.direct_page, book_id, brief, await guide.get(), plan, page, None,
+                                  rate_limit="anthropic")
+        references = [{"label": f"character sheet: {s['name']}", "key": s["key"]}
+                      for s in [await sheet.get() for sheet in sheets]]
+        if number != 1:
+            references.append(await hero.get())
+        request = drawing.page_request(book_id, brief, await guide.get(), beat, page, references)
+        drawn = await ctx.step.run("picture", drawing.draw_page, book_id, request, page["text"],
+                                   concurrency=slots, rate_limit="replicate")
         done.append(number)
         await ctx.progress(stage="pages", page=number, percent=15 + 80 * len(done) / total, payload={
             "kind": "page", "number": number, "text": page["text"], "total": total,
@@ -146,7 +142,15 @@ async def create_book(ctx: Context) -> dict[str, Any]:
         })
         return drawn
 
-    await ctx.step.parallel("pages", write_pages, *[(lambda p=p: picture(p)) for p in plans])
+    async def hero_page() -> None:
+        # page 1 is the hero page: every later picture takes it as a reference
+        await hero.produce(_as_reference(picture(plans[0])))
+
+    await ctx.step.parallel(
+        "book", art_direction, write_pages, hero_page,
+        *[(lambda i=i: character_sheet(i)) for i in range(len(cast))],
+        *[(lambda p=p: picture(p)) for p in plans[1:]],
+    )
 
     # 6. the book
     await ctx.progress(stage="assembling", percent=96)
@@ -154,3 +158,7 @@ async def create_book(ctx: Context) -> dict[str, Any]:
     await ctx.progress(stage="complete", percent=100, payload={"kind": "book", "pdf_url": f"/api/books/{book_id}/pdf"})
     return {"status": "complete", **book}
 
+
+async def _as_reference(work: Awaitable[dict[str, Any]]) -> dict[str, str]:
+    drawn = await work
+    return {"label": "hero page", "key": drawn["key"]}

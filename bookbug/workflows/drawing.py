@@ -8,6 +8,7 @@ create call and that row being committed.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -17,6 +18,7 @@ from bookbug.db import ImagePrediction, session_scope
 from bookbug.providers.images import CharacterLook, IllustrationRequest, ReferenceImage, Scene, check_image
 from bookbug.providers.images.models import MAX_REFERENCES, STYLE_IDS
 from bookbug.providers.storage import book_key
+from bookbug.publishing.images import prepare_page_image
 from bookbug.story import Brief, Character, IllustrationBeat, StyleGuide
 from bookbug.workflows import records
 from bookbug.workflows import providers
@@ -113,12 +115,35 @@ def _remember_prediction(book_id: str, purpose: str, attempt: int, provider: str
                                     prediction_id=prediction_id))
 
 
+async def _judge(png: bytes, format_name: str, scorer: Any, beat: str, sheets: list[bytes]) -> dict[str, Any]:
+    """The offline image check, and the vision model's scores where one is configured."""
+    report = check_image(png, format_name)
+    quality: dict[str, Any] = {"score": report.score, "problems": list(report.problems), "passed": report.passed}
+    if scorer is not None and report.passed:
+        vision = await scorer.score(png, beat, sheets)
+        quality.update(score=vision.overall, passed=vision.passed, vision=vision.model_dump(mode="json"))
+        if vision.notes and not vision.passed:
+            quality["problems"].append(vision.notes)
+    return quality
+
+
+def _beat_words(request: IllustrationRequest) -> str:
+    cast = "; ".join(f"{c.name} ({c.expression}, {c.pose})" for c in request.characters)
+    return f"{request.prompt} Characters: {cast or 'none'}. Setting: {request.scene.setting}."
+
+
 async def draw(book_id: str, purpose: str, request: dict[str, Any], key_parts: tuple[str, ...],
                first_attempt: int = 1) -> dict[str, Any]:
-    """Draw (or resume drawing) one picture, check it, store the best try; returns its record."""
+    """Draw (or resume drawing) one picture, check it, store the best try; returns its record.
+
+    Up to QUALITY_TRIES pictures are drawn while the check fails (Claude's vision scores
+    where configured, 0-100, passing at 70; offline, the image check); the best is kept.
+    """
     files = providers.storage()
     painter = providers.illustrator(files)
     wanted = IllustrationRequest.model_validate(request)
+    scorer = providers.vision_scorer() if wanted.kind == "page" else None
+    sheets = [files.get(r.key) for r in wanted.references if r.key and r.label.startswith("character sheet")]
     best: tuple[int, Any, dict[str, Any]] | None = None
     for attempt in range(first_attempt, first_attempt + QUALITY_TRIES):
         prediction_id = _known_prediction(book_id, purpose, attempt)
@@ -128,11 +153,11 @@ async def draw(book_id: str, purpose: str, request: dict[str, Any], key_parts: t
         result = await painter.finish(prediction_id)
         records.add_usage(book_id, {"provider": painter.name, "images": 1,
                                     "cost_usd": float(result.metadata.get("cost_usd", 0.0) or 0.0)})
-        report = check_image(result.png, wanted.format_name)
-        quality = {"score": report.score, "problems": report.problems, "attempt": attempt}
-        if best is None or report.score > best[0]:
-            best = (report.score, result, quality)
-        if report.passed:
+        quality = {**await _judge(result.png, wanted.format_name, scorer, _beat_words(wanted), sheets),
+                   "attempt": attempt}
+        if best is None or quality["score"] > best[0]:
+            best = (quality["score"], result, quality)
+        if quality["passed"]:
             break
     assert best is not None
     _, result, quality = best
@@ -160,6 +185,12 @@ async def draw_page(book_id: str, request: dict[str, Any], text: str, redo: int 
     suffix = f"-v{redo + 1}" if redo else ""
     drawn = await draw(book_id, f"page-{number}", request, ("pages", f"{number:03d}{suffix}.png"),
                        first_attempt=1 + redo * QUALITY_TRIES)
+    # Made print-ready now, while pages are drawn in parallel, so assembling the book only embeds files.
+    prepared = await asyncio.to_thread(prepare_page_image, providers.storage().get(drawn["key"]),
+                                       str(request["format_name"]))
+    print_key = book_key(book_id, "pages", f"{number:03d}{suffix}.print.jpg")
+    providers.storage().put(print_key, prepared.jpeg, "image/jpeg")
+    drawn = {**drawn, "print_key": print_key, "print": prepared.metadata()}
     if not redo:
         records.save_page(book_id, number, key=drawn["key"], text=text, prompt=str(request.get("prompt", "")),
                           meta=drawn)

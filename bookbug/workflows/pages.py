@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import select
 
 from bookbug.db import RenderedPage, session_scope, utcnow
+from bookbug.providers.storage import Storage
 from bookbug.agents import ProsePageInput, prose_page
 from bookbug.story import Brief, PagePlan, Plot, ProsePage, ProseSetup, page_plan
 from bookbug.workflows import drawing, records, writing
@@ -83,8 +84,10 @@ def settle(book_id: str, number: int, keep: str) -> dict[str, Any]:
         previous = meta.pop("previous", {})
         if keep == "new":
             files.delete(row.previous_key)
+            _delete_print(files, previous.get("meta") or {})
         else:
             files.delete(row.storage_key)
+            _delete_print(files, meta)
             row.storage_key, row.text = row.previous_key, previous.get("text", row.text)
             row.version = int(previous.get("version", row.version - 1))
             meta = dict(previous.get("meta") or meta)
@@ -100,3 +103,8 @@ def _restore_prose(book_id: str, number: int, text: str) -> None:
     prose = dict(book.prose or {})
     prose["pages"] = [{**p, "text": text} if p.get("page_number") == number else p for p in prose.get("pages") or []]
     records.update_book(book_id, prose=prose)
+
+
+def _delete_print(files: Storage, meta: dict[str, Any]) -> None:
+    if meta.get("print_key"):
+        files.delete(str(meta["print_key"]))

@@ -46,3 +46,14 @@ def illustrator(storage: Storage) -> Illustrator:
 
 def storage() -> Storage:
     return get_storage()
+
+
+def vision_scorer():  # type: ignore[no-untyped-def]
+    """Claude's eye on each page where Claude writes the book; None offline (the image check runs)."""
+    config = app_config.current()
+    settings = get_settings()
+    if config.text_provider == "offline" or not settings.anthropic_api_key:
+        return None
+    from bookbug.providers.images.vision import ClaudeVisionScorer
+
+    return ClaudeVisionScorer(settings)

@@ -100,14 +100,14 @@ async def test_a_worker_killed_during_prose_and_during_pictures_still_finishes_t
     await books.approve(user.id, summary.id)
 
     # kill #1: in the middle of writing the pages
-    before_prose, killed_at = await kill_when(db_url, first, "pages[0]/prose%", 3)
+    before_prose, killed_at = await kill_when(db_url, first, "book[%]/prose%", 3)
     second = workers.start(delay=0.3)
-    resumed = await wait_until(lambda: len(completed_steps(db_url, "pages[0]/prose%")) > len(before_prose) and
+    resumed = await wait_until(lambda: len(completed_steps(db_url, "book[%]/prose%")) > len(before_prose) and
                                time.monotonic(), timeout=30, what="the prose to resume after the kill")
     assert resumed - killed_at < 30
 
     # kill #2: in the middle of drawing the pictures
-    before_pictures, _ = await kill_when(db_url, second, "pages[%]/picture", 2)
+    before_pictures, _ = await kill_when(db_url, second, "book[%]/picture", 2)
     workers.start(delay=0.0)
 
     book = await wait_for_status(user.id, summary.id, timeout=120)
@@ -115,8 +115,8 @@ async def test_a_worker_killed_during_prose_and_during_pictures_still_finishes_t
     assert len(book.pages) == 8
 
     # nothing that had finished ran again: same finish time, same attempt count
-    after_prose = completed_steps(db_url, "pages[0]/prose%")
-    after_pictures = completed_steps(db_url, "pages[%]/picture")
+    after_prose = completed_steps(db_url, "book[%]/prose%")
+    after_pictures = completed_steps(db_url, "book[%]/picture")
     assert len(after_prose) == 8 and len(after_pictures) == 8
     for step_id, record in {**before_prose, **before_pictures}.items():
         assert {**after_prose, **after_pictures}[step_id] == record, f"{step_id} ran again"
