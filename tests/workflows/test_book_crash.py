@@ -129,3 +129,35 @@ async def test_a_worker_killed_during_prose_and_during_pictures_still_finishes_t
     page_predictions = {purpose: n for purpose, n in predictions if purpose.startswith("page-")}
     assert len(page_predictions) == 8 and set(page_predictions.values()) == {1}
     assert pages == 8
+
+
+async def test_a_worker_killed_while_replicate_draws_resumes_the_same_predictions(
+        production: EngineConfig, workers: Workers, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bookbug.providers.images import IllustrationRequest, OfflineIllustrator
+    from tests.standins.replicate import TOKEN, ReplicateStandIn
+
+    painter = OfflineIllustrator()
+    picture = await painter.finish(await painter.start(IllustrationRequest(book_id="x", page=1)))
+    with ReplicateStandIn(image=picture.png) as replicate:
+        replicate.polls_before_done = 3  # each prediction stays in flight for a few seconds
+        monkeypatch.setenv("REPLICATE_API_TOKEN", TOKEN)
+        monkeypatch.setenv("REPLICATE_BASE_URL", replicate.base_url)
+        user = make_user()
+        first = workers.start(delay=0.0)
+        summary = await books.create_book(user.id, page_count=8)
+        await answer_intake(user.id, summary.id, timeout=30)
+        await books.approve(user.id, summary.id)
+
+        # kill the worker while pictures are being drawn at Replicate
+        await wait_until(lambda: replicate.creations >= 3, timeout=60, what="predictions in flight")
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        workers.start(delay=0.0)
+
+        book = await wait_for_status(user.id, summary.id, timeout=180)
+        assert book.status == "complete", book.error
+        with session_scope(production.db_url) as session:
+            pictures = session.exec(select(func.count()).select_from(ImagePrediction).where(
+                ImagePrediction.book_id == summary.id)).one()
+        # every picture (sheets and pages) was created at Replicate exactly once
+        assert replicate.creations == pictures == len(book.characters) + 8
