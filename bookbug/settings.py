@@ -32,9 +32,9 @@ class Settings(BaseSettings):
     # text: Anthropic (empty key: the offline writer)
     anthropic_api_key: str = ""
     anthropic_base_url: str = ""
-    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_model: str = "claude-sonnet-4-6"
     anthropic_fast_model: str = "claude-haiku-4-5"
-    anthropic_vision_model: str = "claude-sonnet-4-5"
+    anthropic_vision_model: str = "claude-sonnet-4-6"
 
     # images: Replicate (empty token: the offline illustrator)
     replicate_api_token: str = ""

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 12:27:02.744243
+Create Date: 2026-11-28 13:07:55.312338
 """
 from typing import Sequence, Union
 
@@ -32,12 +32,14 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('book_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('event_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('suspended', sa.Boolean(), nullable=False),
     sa.Column('event_data', sa.JSON(), nullable=True),
     sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.Column('current_page', sa.Integer(), nullable=True),
     sa.Column('percent', sa.Float(), nullable=True),
     sa.Column('progress', sa.JSON(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
     sa.Column('error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('output', sa.JSON(), nullable=True),
     sa.Column('throttle_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
@@ -46,9 +48,11 @@ def upgrade() -> None:
     sa.Column('cancel_requested', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('workflow', 'event_id', name='uq_book_jobs_workflow_event')
     )
     with op.batch_alter_table('book_jobs', schema=None) as batch_op:
         batch_op.create_index('ix_book_jobs_book_created', ['book_id', 'created_at'], unique=False)
@@ -62,10 +66,12 @@ def upgrade() -> None:
     sa.Column('data', sa.JSON(), nullable=True),
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('fanned_out_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('idempotency_key')
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_events_fanned_out_at'), ['fanned_out_at'], unique=False)
         batch_op.create_index('ix_events_name_received', ['name', 'received_at'], unique=False)
 
     op.create_table('users',
@@ -131,6 +137,7 @@ def upgrade() -> None:
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('run_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('step_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -154,10 +161,12 @@ def upgrade() -> None:
     sa.Column('event_name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('match_field', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('match_value', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('match', sa.JSON(), nullable=True),
     sa.Column('since', sa.DateTime(timezone=True), nullable=False),
     sa.Column('timeout_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('event_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('suspended', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['run_id'], ['book_jobs.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('run_id', 'step_id', name='uq_run_waits_run_step')
@@ -190,13 +199,27 @@ def upgrade() -> None:
     sa.Column('content', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('chips', sa.JSON(), nullable=True),
     sa.Column('phase', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('turn', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['book_id'], ['books.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('book_id', 'role', 'turn', name='uq_chat_messages_book_role_turn')
     )
     with op.batch_alter_table('chat_messages', schema=None) as batch_op:
         batch_op.create_index('ix_chat_messages_book_created', ['book_id', 'created_at'], unique=False)
 
+    op.create_table('image_predictions',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('book_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('attempt', sa.Integer(), nullable=False),
+    sa.Column('provider', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('prediction_id', sqlmodel.sql.sqltypes.AutoString(length=20000), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['book_id'], ['books.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('book_id', 'purpose', 'attempt', name='uq_image_predictions_purpose')
+    )
     op.create_table('rendered_pages',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('book_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -225,6 +248,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rendered_pages_book_id'))
 
     op.drop_table('rendered_pages')
+    op.drop_table('image_predictions')
     with op.batch_alter_table('chat_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_chat_messages_book_created')
 
@@ -258,6 +282,7 @@ def downgrade() -> None:
     op.drop_table('users')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_name_received')
+        batch_op.drop_index(batch_op.f('ix_events_fanned_out_at'))
 
     op.drop_table('events')
     with op.batch_alter_table('book_jobs', schema=None) as batch_op:

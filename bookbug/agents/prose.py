@@ -1,0 +1,88 @@
+"""Prose: a setup pass, then one page at a time with everything written so far in view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from bookbug.agents.base import Agent, as_json
+from bookbug.story.brief import Brief
+from bookbug.story.plot import PagePlan, Plot
+from bookbug.story.prose import ProsePage, ProseSetup, prose_context
+
+
+class ProseSetupInput(BaseModel):
+    brief: Brief
+    plot: Plot
+
+
+class ProsePageInput(BaseModel):
+    brief: Brief
+    plot: Plot
+    setup: ProseSetup
+    page: PagePlan
+    pages_so_far: list[ProsePage] = Field(default_factory=list, description="every page already written, in order")
+
+
+_VOICE = """Write for reading aloud: concrete words, rhythm, a little repetition children can join
+in with, gentle humour. Nothing frightening, violent or unsuitable for the readers' ages."""
+
+SETUP_SYSTEM = f"""You are Bookbug, a children's picture-book author. Before writing the pages, set up
+the manuscript for the brief and approved plot: a logline (the story in one sentence), the
+theme (what it is about underneath; the moral is shown through the story, never stated),
+and style notes (voice, rhythm, refrains, vocabulary for the readers' ages). {_VOICE}"""
+
+PAGE_SYSTEM = f"""You are Bookbug, a children's picture-book author writing one page of a book.
+You see the brief, the plot, the setup and every page written so far: continue the story
+from exactly where the last page left off, keep names, facts and refrains consistent, and
+tell this page's part of its beat.
+Rules:
+- The page text must respect the age band's limits given below (sentences and words).
+- The child hero solves the problem through their own actions and choices.
+- Never state the moral outright; show it through what the characters do.
+- summary says what happens; image_concept describes one illustration for the page.
+{_VOICE}"""
+
+
+def render_setup(input: ProseSetupInput) -> str:
+    return f"The brief:\n{as_json(input.brief)}\n\nThe approved plot:\n{input.plot.title}\n{input.plot.outline()}"
+
+
+def render_page(input: ProsePageInput) -> str:
+    brief, page = input.brief, input.page
+    written = "\n".join(f"Page {p.page_number}: {p.text}" for p in input.pages_so_far) or "(nothing yet: this is the first page)"
+    return (
+        f"The brief:\n{as_json(brief)}\n\nThe plot:\n{input.plot.title}\n{input.plot.outline()}\n\n"
+        f"Setup:\n{as_json(input.setup)}\n\nPages written so far:\n{written}\n\n"
+        f"Write page {page.page_number} of {brief.pages}. It tells part {page.part} of {page.parts} of beat "
+        f"{page.beat_number} ({page.beat.purpose.value}): {page.beat.sentence}\n"
+        f"Text limits for ages {brief.age_range}: {brief.text_limits.describe()}."
+        + (f"\nThe moral, to show and never state: {brief.moral}" if brief.moral else "")
+    )
+
+
+def _page_context(input: ProsePageInput) -> dict[str, Any]:
+    return prose_context(input.brief, input.page.page_number)
+
+
+prose_setup: Agent[ProseSetupInput, ProseSetup] = Agent(
+    name="prose_setup",
+    description="Set up the manuscript: logline, theme and style notes.",
+    system=SETUP_SYSTEM,
+    render=render_setup,
+    input_type=ProseSetupInput,
+    output_type=ProseSetup,
+    max_tokens=1024,
+)
+
+prose_page: Agent[ProsePageInput, ProsePage] = Agent(
+    name="prose_page",
+    description="Write one page of the book: summary, text and image concept.",
+    system=PAGE_SYSTEM,
+    render=render_page,
+    input_type=ProsePageInput,
+    output_type=ProsePage,
+    context=_page_context,
+    max_tokens=1024,
+)

@@ -1,0 +1,164 @@
+"""The Claude writer: every agent through the Messages API, with a forced tool call as the schema.
+
+- Structured output: the agent's output schema is offered as the only tool and Claude must
+  call it; the tool input is validated by `Agent.parse` (schema plus the book's rules).
+- A reply that fails validation gets ONE repair attempt (the errors are sent back as the
+  tool result); if that fails too, `InvalidReplyError` (a `FatalError`) carries the message.
+- The SDK never retries (`max_retries=0`): the engine's retry policy and rate limits own every
+  attempt, so SDK exceptions (429, 529, 401, timeouts...) propagate unchanged for
+  `bookbug.resilience.classify` to judge.
+- Token usage of every call, repairs included, comes back with the output, with a cost estimate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, TypeVar
+
+from anthropic import AsyncAnthropic
+from anthropic.types import Message
+from pydantic import BaseModel, ValidationError
+
+from bookbug.agents.base import Agent
+from bookbug.providers.text.pricing import estimate_cost
+from bookbug.providers.text.protocol import AgentResult, TokenUsage
+from bookbug.resilience import FatalError
+from bookbug.settings import Settings, get_settings
+
+I = TypeVar("I", bound=BaseModel)
+O = TypeVar("O", bound=BaseModel)
+
+DEFAULT_TIMEOUT_S = 120.0
+
+
+class InvalidReplyError(FatalError):
+    """Claude's reply still broke the schema after the repair attempt. `usage` is what it cost."""
+
+    def __init__(self, message: str, usage: TokenUsage) -> None:
+        super().__init__(message, service="anthropic")
+        self.usage = usage
+
+
+class _Unreadable(Exception):
+    """The reply holds no tool call and no JSON we could read."""
+
+
+class ClaudeWriter:
+    name = "claude"
+
+    def __init__(self, settings: Settings | None = None, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        settings = settings or get_settings()
+        if not settings.anthropic_api_key:
+            raise FatalError("the Claude writer needs ANTHROPIC_API_KEY; without it Bookbug uses the offline writer",
+                             service="anthropic")
+        self._models = {"main": settings.anthropic_model, "fast": settings.anthropic_fast_model}
+        self.client = AsyncAnthropic(
+            api_key=settings.anthropic_api_key,
+            base_url=settings.anthropic_base_url or None,
+            max_retries=0,
+            timeout=timeout,
+        )
+
+    def model_for(self, agent: Agent[Any, Any]) -> str:
+        return self._models[agent.tier]
+
+    async def generate(self, agent: Agent[I, O], input: I) -> AgentResult[O]:
+        model = self.model_for(agent)
+        messages: list[dict[str, Any]] = [{"role": "user", "content": agent.prompt(input)}]
+        reply = await self._send(agent, model, messages)
+        usage = _usage(model, reply)
+        try:
+            return AgentResult(_read(agent, input, reply), usage)
+        except (ValidationError, _Unreadable) as error:
+            messages += [{"role": "assistant", "content": _replayable(reply)},
+                         {"role": "user", "content": _repair_request(agent, reply, _explain(error))}]
+        reply = await self._send(agent, model, messages)
+        usage = usage + _usage(model, reply)
+        try:
+            return AgentResult(_read(agent, input, reply), usage)
+        except (ValidationError, _Unreadable) as error:
+            raise InvalidReplyError(
+                f"Claude's {agent.name} reply failed validation after one repair attempt: {_explain(error)}", usage
+            ) from error
+
+    async def _send(self, agent: Agent[Any, Any], model: str, messages: list[dict[str, Any]]) -> Message:
+        return await self.client.messages.create(
+            model=model,
+            max_tokens=agent.max_tokens,
+            system=agent.system,
+            messages=messages,  # type: ignore[arg-type]
+            tools=[{"name": agent.name, "description": agent.description,
+                    "input_schema": agent.output_type.model_json_schema()}],  # type: ignore[list-item]
+            tool_choice={"type": "tool", "name": agent.name},
+        )
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+
+def _usage(model: str, reply: Message) -> TokenUsage:
+    used = reply.usage
+    cache_read = used.cache_read_input_tokens or 0
+    cache_write = used.cache_creation_input_tokens or 0
+    return TokenUsage(
+        provider="claude", model=model, calls=1, input_tokens=used.input_tokens, output_tokens=used.output_tokens,
+        cache_read_tokens=cache_read, cache_write_tokens=cache_write,
+        cost_usd=estimate_cost(model, used.input_tokens, used.output_tokens, cache_read, cache_write),
+    )
+
+
+def _read(agent: Agent[I, O], input: I, reply: Message) -> O:
+    return agent.parse(_tool_input(agent, reply), input)
+
+
+def _tool_input(agent: Agent[Any, Any], reply: Message) -> Any:
+    for block in reply.content:
+        if block.type == "tool_use" and block.name == agent.name:
+            data = block.input
+            return _json(data) if isinstance(data, str) else data
+    text = "".join(block.text for block in reply.content if block.type == "text").strip()
+    if not text:
+        raise _Unreadable(f"the reply did not call the {agent.name} tool")
+    return _json(text)
+
+
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(_FENCE.sub("", text.strip()))
+    except json.JSONDecodeError as error:
+        raise _Unreadable(f"the reply is not valid JSON ({error.msg} at character {error.pos})") from None
+
+
+def _explain(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        parts = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"])
+            parts.append(f"{where}: {item['msg']}" if where else item["msg"])
+        return "; ".join(parts)
+    return str(error)
+
+
+def _replayable(reply: Message) -> list[dict[str, Any]]:
+    """The assistant's reply as request content, so the repair request continues the conversation."""
+    blocks: list[dict[str, Any]] = []
+    for block in reply.content:
+        if block.type == "text" and block.text:
+            blocks.append({"type": "text", "text": block.text})
+        elif block.type == "tool_use":
+            blocks.append({"type": "tool_use", "id": block.id, "name": block.name,
+                           "input": block.input if isinstance(block.input, dict) else {}})
+    return blocks or [{"type": "text", "text": "(empty reply)"}]
+
+
+def _repair_request(agent: Agent[Any, Any], reply: Message, problems: str) -> list[dict[str, Any]]:
+    note = (f"That reply is not valid: {problems}. Call the {agent.name} tool again with a complete, "
+            f"corrected input that fixes every problem and keeps everything else.")
+    tool_calls = [block for block in reply.content if block.type == "tool_use"]
+    if tool_calls:
+        return [{"type": "tool_result", "tool_use_id": tool_calls[0].id, "is_error": True, "content": note}]
+    return [{"type": "text", "text": note}]

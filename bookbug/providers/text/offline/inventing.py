@@ -1,0 +1,97 @@
+"""What the offline writer invents: names, companions, places, looks, and "surprise me" choices."""
+
+from __future__ import annotations
+
+import random
+
+from bookbug.story.art_styles import PRESETS, ArtStyle
+from bookbug.story.characters import Character, VisualDescription
+
+HERO_NAMES = ("Mia", "Leo", "Ava", "Noah", "Zara", "Milo", "Isla", "Theo", "Nora", "Finn", "Luna", "Omar", "Ruby", "Kai")
+
+COMPANION_NAMES: dict[str, tuple[str, ...]] = {
+    "dragon": ("Ember", "Sparky", "Pip"), "unicorn": ("Moonbeam", "Twinkle"), "bear": ("Bramble", "Honey"),
+    "bunny": ("Clover", "Thumper"), "rabbit": ("Clover", "Juniper"), "fox": ("Rusty", "Maple"), "owl": ("Hoot", "Sage"),
+    "robot": ("Bolt", "Beep"), "dinosaur": ("Rex", "Pebble"), "mouse": ("Crumb", "Whisker"), "penguin": ("Waddle", "Pingu"),
+    "monster": ("Fuzz", "Bloop"), "cat": ("Mittens", "Socks"), "dog": ("Biscuit", "Scout"), "puppy": ("Biscuit", "Scout"),
+}
+GENERIC_COMPANION_NAMES = ("Pip", "Bobble", "Tumble", "Poppy", "Dot", "Button")
+
+SPECIES_LOOKS: dict[str, tuple[str, list[str]]] = {
+    "dragon": ("a small round dragon with stubby wings, a curly tail and big friendly eyes", ["leaf green", "warm gold"]),
+    "unicorn": ("a little unicorn with a swirly horn and a fluffy mane", ["pearl white", "rainbow pastels"]),
+    "bear": ("a cuddly brown bear cub with a round tummy", ["chestnut brown", "honey yellow"]),
+    "fox": ("a small fox with a fluffy white-tipped tail", ["orange", "cream"]),
+    "owl": ("a round little owl with huge golden eyes", ["soft brown", "gold"]),
+    "robot": ("a small boxy robot with a round screen face and a springy antenna", ["silver", "sky blue"]),
+    "dinosaur": ("a small friendly dinosaur with rounded spikes along its back", ["mint green", "orange"]),
+    "bunny": ("a fluffy bunny with one floppy ear", ["grey", "pink"]),
+}
+
+COMPANIONS = (
+    ("dragon", "who is afraid of the dark"),
+    ("robot", "who wants to learn to dance"),
+    ("bear", "who has lost a favourite blanket"),
+    ("penguin", "who wants to learn to fly"),
+    ("fox", "who wants a friend"),
+    ("owl", "who is afraid of heights"),
+)
+
+SETTINGS = ("an enchanted forest", "a cozy seaside town", "a village in the clouds", "grandma's big garden",
+            "a snowy mountain valley", "a busy little harbour")
+MORALS = ("trying again when something is hard", "being kind to someone new", "sharing what you love",
+          "being brave even when you feel small", "listening to a friend")
+TONES = ("cozy and gentle", "funny and silly", "magical and full of wonder", "a big, exciting adventure")
+INTERESTS = (("dinosaurs",), ("trains", "building blocks"), ("animals",), ("space", "stars"), ("music", "dancing"),
+             ("baking",), ("bugs", "puddles"))
+STYLE_PICKS = ("watercolor", "gouache", "cut-paper", "crayon", "3d-animated", "claymation")
+
+COLOURS = ("sunflower yellow", "tomato red", "sky blue", "grass green", "tangerine", "lilac", "teal", "cherry pink")
+CLOTHES = ("a {c} raincoat and wellington boots", "dungarees with a {c} striped shirt", "a {c} hoodie and sneakers",
+           "a {c} dress with deep pockets", "a {c} jumper and a woolly hat")
+
+
+def hero(name: str, age: int | None, rng: random.Random, interests: list[str] | None = None) -> Character:
+    colour = rng.choice(COLOURS)
+    props = [f"a little toy {interests[0].rstrip('s')}"] if interests else ["a small backpack"]
+    about = f"a {age}-year-old" if age else "a"
+    return Character(
+        name=name, role="hero", description=f"{name} is {about} curious, kind-hearted child and the hero of the story.",
+        traits=["curious", "kind", "clever"],
+        visual=VisualDescription(body=f"a cheerful child of about {age or 5} with rosy cheeks and a bright smile",
+                                 colours=[colour, "denim blue"], clothing=rng.choice(CLOTHES).format(c=colour),
+                                 props=props),
+    )
+
+
+def companion(species: str, name: str | None, adjectives: list[str], clause: str, rng: random.Random) -> Character:
+    name = name or rng.choice(COMPANION_NAMES.get(species, GENERIC_COMPANION_NAMES))
+    body, colours = SPECIES_LOOKS.get(species, (f"a small, soft, friendly {species} with big round eyes",
+                                                [rng.choice(COLOURS), "cream"]))
+    described = " ".join([*adjectives, species])
+    traits = [a for a in adjectives if a not in {"little", "small", "big", "tiny"}] or ["gentle"]
+    return Character(
+        name=name, role="friend", description=f"{name} is a {described} {clause}".strip() + ".",
+        traits=traits, visual=VisualDescription(body=body, colours=colours, clothing="", props=[]),
+    )
+
+
+def companion_name(species: str, rng: random.Random) -> str:
+    return rng.choice(COMPANION_NAMES.get(species, GENERIC_COMPANION_NAMES))
+
+
+def style(preset_id: str | None, words: str | None = None) -> ArtStyle:
+    if preset_id:
+        return PRESETS[preset_id]
+    label = (words or "storybook illustration").strip()[:80] or "storybook illustration"
+    return ArtStyle(preset=None, label=label, genre="picture-book illustration", medium=label,
+                    technique=f"{label}, soft shapes, warm friendly character design", strength=0.7)
+
+
+def title_for(hero_name: str, companion: Character | None, place: str, rng: random.Random) -> str:
+    if companion is not None:
+        species = companion.description.split(" who ")[0].split()[-1] if " who " in companion.description else "friend"
+        options = [f"{hero_name} and {companion.name}", f"{hero_name} and the Little {species.title()}"]
+    else:
+        options = [f"{hero_name}'s Big Day", f"{hero_name} and the Great Idea"]
+    return rng.choice(options)

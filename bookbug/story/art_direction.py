@@ -1,0 +1,73 @@
+"""Art direction: the book-wide style guide and one illustration beat per page.
+
+These are the inputs of the illustrator. An image request for page N is built from:
+- `StyleGuide` (once per book): art style (genre, medium, technique, strength), setting,
+  lighting, colour script, mood, and the avoid list (a negative prompt);
+- the `Character.visual` of every character named in the beat (body, colours, clothing,
+  props), so each character looks the same on every page;
+- `IllustrationBeat` for page N: who is in the frame with expression and pose, shot size,
+  camera angle, composition and setting details.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
+
+from bookbug.story.art_styles import ArtStyle, enforce_preset
+
+# Always avoided in a children's book, whatever the model proposes.
+BASE_AVOID = ("scary or menacing imagery", "violence or weapons", "blood or injury", "text or lettering in the image",
+              "realistic horror", "photorealistic faces")
+
+ShotSize = Literal["extreme wide", "wide", "medium", "medium close-up", "close-up"]
+CameraAngle = Literal["eye level", "low angle", "high angle", "bird's-eye", "over the shoulder", "child's eye level"]
+
+
+class StyleGuide(BaseModel):
+    art_style: ArtStyle
+    setting: str = Field(min_length=3, max_length=600, description="the world every page shares")
+    lighting: str = Field(min_length=3, max_length=300)
+    colour_script: str = Field(min_length=3, max_length=600, description="how the palette moves through the book")
+    mood: str = Field(min_length=3, max_length=200)
+    avoid: list[str] = Field(default_factory=list, description="never shown; nothing scary or unsuitable for the age")
+
+    @model_validator(mode="after")
+    def _preset_and_safety(self, info: ValidationInfo) -> "StyleGuide":
+        # A preset the user chose replaces whatever style the model invented, and the
+        # base avoid list is always there, so neither depends on a model remembering it.
+        context: dict[str, Any] = info.context or {}
+        self.art_style = enforce_preset(self.art_style, context.get("art_style"))
+        present = {item.lower() for item in self.avoid}
+        self.avoid = self.avoid + [item for item in BASE_AVOID if item.lower() not in present]
+        return self
+
+
+class CharacterInFrame(BaseModel):
+    name: str = Field(min_length=1, max_length=40, description="a character of the brief")
+    expression: str = Field(min_length=2, max_length=120)
+    pose: str = Field(min_length=2, max_length=200)
+
+
+class IllustrationBeat(BaseModel):
+    page_number: int = Field(ge=1)
+    characters: list[CharacterInFrame] = Field(default_factory=list)
+    shot_size: ShotSize
+    camera_angle: CameraAngle
+    composition: str = Field(min_length=3, max_length=400, description="where things sit in the frame; room for text")
+    setting_details: str = Field(min_length=3, max_length=400)
+
+    @model_validator(mode="after")
+    def _known_characters(self, info: ValidationInfo) -> "IllustrationBeat":
+        context: dict[str, Any] = info.context or {}
+        known: list[str] | None = context.get("character_names")
+        if known is not None:
+            names = {name.lower() for name in known}
+            strangers = [c.name for c in self.characters if c.name.lower() not in names]
+            if strangers:
+                raise ValueError(f"unknown characters {strangers}; use only: {', '.join(known)}")
+        expected = context.get("page_number")
+        if expected is not None and self.page_number != expected:
+            raise ValueError(f"this is page {expected}, not page {self.page_number}")
+        return self
