@@ -18,7 +18,7 @@ from bookbug.db.runs import JobStep, Wait
 from bookbug.services import app_config
 from bookbug.services.errors import InvalidInput, NotFound, Throttled, WrongPhase
 from bookbug.services.runtime import started_engine
-from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView
+from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView, book_status
 from bookbug.story.formats import FORMATS
 from bookbug.workflows import names
 
@@ -139,8 +139,9 @@ def clean_message(content: str | None) -> str:
 
 def _open_turn(session: Session, book: Book) -> tuple[int, str | None]:
     """The assistant's latest question (turn, phase) that the user has not answered yet."""
-    if book.status not in TALKING:
-        raise WrongPhase(f"This book is {book.status}; the conversation is over.")
+    status, _ = book_status(book, latest_run(session, book.id))
+    if status not in TALKING:
+        raise WrongPhase(f"This book is {status}; the conversation is over.")
     last = session.exec(select(ChatMessage).where(ChatMessage.book_id == book.id, ChatMessage.role == "assistant")
                         .order_by(col(ChatMessage.turn).desc()).limit(1)).first()
     if last is None:

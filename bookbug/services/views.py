@@ -20,6 +20,13 @@ def cover_url(book_id: str) -> str:
     return f"/api/books/{book_id}/cover"
 
 
+def book_status(book: Book, run: Run | None) -> tuple[str, str | None]:
+    """The status a person sees: the book's own, unless its run failed or was cancelled."""
+    if run is not None and book.status != "complete" and run.status in ("failed", "cancelled"):
+        return run.status, run.error if run.status == "failed" else None
+    return book.status, book.error
+
+
 class JobView(BaseModel):
     run_id: str
     workflow: str
@@ -52,12 +59,13 @@ class BookSummary(BaseModel):
 
     @classmethod
     def of(cls, book: Book, run: Run | None = None) -> "BookSummary":
+        status, error = book_status(book, run)
         return cls(
-            id=book.id, title=book.title or "Untitled book", status=book.status, format=book.format,
+            id=book.id, title=book.title or "Untitled book", status=status, format=book.format,
             page_count=book.page_count, created_at=book.created_at, completed_at=book.completed_at,
             cover_url=cover_url(book.id) if book.cover_key else None,
             stage=run.stage if run else None, percent=run.percent if run else None,
-            error=book.error,
+            error=error,
         )
 
 

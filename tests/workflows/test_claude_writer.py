@@ -1,0 +1,55 @@
+"""The book workflow on Claude, through the real anthropic SDK against the Messages stand-in:
+the engine owns every retry (the SDK makes none) and a fatal error fails the book clearly."""
+
+from __future__ import annotations
+
+from bookbug.agents import IntakeInput, intake_turn
+from bookbug.providers.text.offline import OfflineWriter
+from bookbug.services import books
+from bookbug.settings import reset_settings
+from bookbug.story import Brief
+from tests.conftest import make_user
+from tests.standins.anthropic import AnthropicStandIn
+from tests.workflows.conversation import newest_question, wait_until
+
+
+async def first_turn() -> dict:
+    reply = await OfflineWriter().generate(intake_turn, IntakeInput(brief=Brief()))
+    return reply.output.model_dump(mode="json")
+
+
+async def test_a_429_and_a_529_are_retried_by_the_engine_and_the_question_arrives(book_backend, monkeypatch) -> None:
+    with AnthropicStandIn() as claude:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", claude.url)
+        reset_settings()
+        claude.reply_error(429, "rate_limit_error", "slow down", headers={"retry-after": "1"})
+        claude.reply_error(529, "overloaded_error", "overloaded")
+        claude.reply_tool("intake_turn", await first_turn(), input_tokens=321, output_tokens=123)
+        user = make_user()
+        summary = await books.create_book(user.id)
+        question = await wait_until(lambda: newest_question(user.id, summary.id, 0), timeout=60,
+                                    what="the first question")
+        assert len(claude.messages_requests()) == 3  # two refusals, one answer: no SDK retries on top
+        assert question.chips
+        book = books.get_book(user.id, summary.id)
+        assert book.status == "intake"
+    from bookbug.db import Book, session_scope
+
+    with session_scope() as session:
+        usage = session.get(Book, summary.id).usage
+    assert usage["claude"]["input_tokens"] == 321 and usage["claude"]["output_tokens"] == 123
+
+
+async def test_a_rejected_api_key_fails_the_book_at_once_with_a_clear_message(book_backend, monkeypatch) -> None:
+    with AnthropicStandIn() as claude:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-wrong")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", claude.url)
+        reset_settings()
+        claude.reply_error(401, "authentication_error", "invalid x-api-key")
+        user = make_user()
+        summary = await books.create_book(user.id)
+        book = await wait_until(lambda: (b := books.get_book(user.id, summary.id)).status == "failed" and b,
+                                timeout=60, what="the book to fail")
+        assert len(claude.messages_requests()) == 1
+        assert "ANTHROPIC_API_KEY" in (book.error or "")
