@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 13:07:55.312338
+Create Date: 2026-11-28 13:16:14.321916
 """
 from typing import Sequence, Union
 
@@ -32,7 +32,6 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('book_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('event_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
-    sa.Column('suspended', sa.Boolean(), nullable=False),
     sa.Column('event_data', sa.JSON(), nullable=True),
     sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.Column('current_page', sa.Integer(), nullable=True),

@@ -48,7 +48,6 @@ class Run(SQLModel, table=True):
     status: str = Field(default=RunStatus.queued.value, max_length=20)
     book_id: Optional[str] = Field(default=None, max_length=32)  # the run's subject, when its event names one
     event_id: Optional[str] = Field(default=None, max_length=32)
-    suspended: bool = Field(default=False)  # the run is currently suspended on this wait
     event_data: Optional[dict[str, Any]] = json_field()
     stage: Optional[str] = Field(default=None, max_length=60)
     current_page: Optional[int] = Field(default=None)

@@ -1,0 +1,77 @@
+"""How one engine is wired: which database, which Redis (none: embedded), which queue, how patient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bookbug.engine.workflow import RateLimit
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    db_url: str
+    redis_url: str = ""  # empty: embedded mode, an in-process Redis stand-in (fakeredis)
+    queue_name: str = "bookbug:engine"
+    key_prefix: str = "bookbug"  # every Redis key and channel the engine owns starts with this
+
+    # durability: a running execution writes a heartbeat every `heartbeat_interval`; the sweep
+    # (every `sweep_interval`) re-queues runs whose heartbeat is older than `stale_after`, and
+    # re-sends work that Redis should hold but has not started `requeue_grace` after it was due.
+    heartbeat_interval: float = 5.0
+    stale_after: float = 15.0
+    sweep_interval: float = 5.0
+    requeue_grace: float = 10.0
+
+    # PostgreSQL: wait for the WAL flush when a step completes (the checkpoint survives even
+    # a database-server crash). False trades that for speed (~3 ms less per step here): after a
+    # server crash, steps completed in its last moments would run again.
+    durable_completions: bool = True
+
+    # retries: full-jitter exponential backoff between `retry_base` and `retry_cap` seconds
+    retry_base: float = 1.0
+    retry_cap: float = 60.0
+    default_attempts: int = 5
+
+    # flow control: how soon a run (or step) that found no free concurrency slot looks again,
+    # and how long a step may wait in place for a rate-limit slot before it suspends instead
+    slot_poll: float = 0.5
+    max_inline_rate_wait: float = 5.0
+    rate_limits: dict[str, RateLimit] = field(default_factory=dict)
+
+    # worker
+    poll_delay: float = 0.1  # ARQ queue polling; a resumed run starts within about this long
+    max_jobs: int = 10
+    job_timeout: float = 3600.0  # an execution may run many steps; a stuck one is cut off here
+    progress_backlog: int = 500  # progress events kept per channel for subscribers that reconnect
+
+    def __post_init__(self) -> None:
+        if not self.db_url:
+            raise ValueError("EngineConfig needs a database URL (db_url)")
+        if self.stale_after <= self.heartbeat_interval:
+            raise ValueError(
+                f"stale_after ({self.stale_after}s) must be longer than heartbeat_interval "
+                f"({self.heartbeat_interval}s), or live runs would look dead"
+            )
+        if self.default_attempts < 1:
+            raise ValueError("default_attempts must be at least 1")
+
+    @property
+    def embedded(self) -> bool:
+        return not self.redis_url
+
+    @classmethod
+    def from_settings(cls) -> EngineConfig:
+        """The app's engine: database and Redis from settings, provider rate limits per minute."""
+        from bookbug.settings import get_settings
+
+        settings = get_settings()
+        return cls(
+            db_url=settings.db_url,
+            redis_url=settings.redis_url,
+            retry_base=settings.retry_base_delay,
+            retry_cap=settings.retry_max_delay,
+            rate_limits={
+                "anthropic": RateLimit("anthropic", limit=settings.anthropic_rpm, period="1m"),
+                "replicate": RateLimit("replicate", limit=settings.replicate_rpm, period="1m"),
+            },
+        )

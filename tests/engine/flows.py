@@ -1,0 +1,60 @@
+"""Workflows that separate worker processes run in the crash and concurrency tests.
+
+They leave their traces outside the process (files, Redis) because the process may be killed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+
+import redis.asyncio as aioredis
+
+from bookbug.engine import Concurrency, Registry, workflow
+
+registry = Registry()
+
+
+def _note(folder: str, line: str) -> None:
+    with open(Path(folder) / "log.txt", "a") as log:  # O_APPEND: whole lines, even across processes
+        log.write(f"{line} {time.time()} {os.getpid()}\n")
+
+
+@workflow("crashy", trigger="crashy/start", subject=None, registry=registry)
+async def crashy(ctx):
+    folder = ctx.event.data["folder"]
+
+    def step(name: str, hold: bool = False) -> str:
+        _note(folder, f"start {name}")
+        # The first attempt of a held step waits here until the test kills its worker.
+        while hold and not (Path(folder) / "release").exists():
+            time.sleep(0.05)
+        _note(folder, f"end {name}")
+        return name
+
+    await ctx.step.run("before", step, "before")
+    await ctx.step.run("middle", step, "middle", True)
+    await ctx.step.run("after", step, "after")
+    return "done"
+
+
+@workflow("crowded", trigger="crowded/start", subject=None, registry=registry,
+          concurrency=Concurrency(key="event.data.key", limit=2))
+async def crowded(ctx):
+    key, url = ctx.event.data["key"], ctx.event.data["redis"]
+    prefix = ctx.event.data["prefix"]
+
+    async def busy() -> int:
+        client = aioredis.from_url(url)
+        try:
+            now = await client.incr(f"{prefix}:active:{key}")
+            await client.rpush(f"{prefix}:seen:{key}", now)
+            await asyncio.sleep(0.3)
+            await client.decr(f"{prefix}:active:{key}")
+            return int(now)
+        finally:
+            await client.aclose()
+
+    return await ctx.step.run("busy", busy)
