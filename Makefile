@@ -35,12 +35,14 @@ migrate: setup
 
 setup: $(VENV)/.installed $(TOOLS)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-arq.txt
+$(VENV)/.installed: requirements.txt requirements-arq.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	# arq pins redis<6 but works with redis-py 7; see requirements-arq.txt.
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements-arq.txt
+	# the project itself, for the `bookbug` command-line client
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(TOOLS)/.installed: Makefile

@@ -62,9 +62,9 @@ class Settings(BaseSettings):
 
     # limits (operators can override most of these at run time from /settings)
     page_concurrency: int = Field(2, ge=1, le=16)
-    books_per_minute: int = Field(3, ge=1)
-    anthropic_rpm: int = Field(50, ge=1)
-    replicate_rpm: int = Field(60, ge=1)
+    books_per_minute: int = Field(3, ge=1, le=1000)
+    anthropic_rpm: int = Field(50, ge=1, le=10000)
+    replicate_rpm: int = Field(60, ge=1, le=10000)
     anthropic_max_attempts: int = Field(5, ge=1)
     replicate_max_attempts: int = Field(5, ge=1)
     retry_base_delay: float = Field(1.0, gt=0)

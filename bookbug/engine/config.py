@@ -36,6 +36,7 @@ class EngineConfig:
     # and how long a step may wait in place for a rate-limit slot before it suspends instead
     slot_poll: float = 0.5
     max_inline_rate_wait: float = 5.0
+    max_inline_slot_wait: float = 30.0  # a step waits this long in place for a concurrency slot
     rate_limits: dict[str, RateLimit] = field(default_factory=dict)
 
     # worker

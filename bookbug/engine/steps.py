@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
@@ -157,8 +158,13 @@ class Steps:
         x = self._x
         slot = f"{x.workflow.name}:step:{resolve_key(concurrency.key, x.event.name, x.event.data)}"
         holder = f"{x.run_id}:{key}"
-        if not await x.limits.acquire_slot(slot, concurrency.limit, holder, lease=x.config.stale_after):
-            raise Suspend(resume_at=utcnow() + timedelta(seconds=x.config.slot_poll))
+        # Wait in place a while: the slot is often held by a sibling branch of this same run,
+        # which frees it soon; suspending would stall every branch until the run is replayed.
+        deadline = time.monotonic() + x.config.max_inline_slot_wait
+        while not await x.limits.acquire_slot(slot, concurrency.limit, holder, lease=x.config.stale_after):
+            if time.monotonic() >= deadline:
+                raise Suspend(resume_at=utcnow() + timedelta(seconds=x.config.slot_poll))
+            await asyncio.sleep(x.config.slot_poll)
         x.leases.add((slot, holder))
         return slot, holder
 

@@ -13,7 +13,6 @@ in, and no finished page is written or drawn again.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any
 
 from bookbug.engine import CancelOn, Concurrency, Context, Throttle, workflow
@@ -85,12 +84,12 @@ async def create_book(ctx: Context) -> dict[str, Any]:
             break
         await say(ctx, review["chat"], "plot", 5)
 
-    # 3. the manuscript's setup; then everything else overlaps as far as it may
+    # 3. from here on everything overlaps as far as its inputs allow
     await ctx.progress(stage="writing", percent=8)
-    setup = await ctx.step.run("prose-setup", writing.write_setup, book_id, brief, plot, rate_limit="anthropic")
     plans = [p.model_dump(mode="json") for p in page_plan(Plot.model_validate(plot), Brief.model_validate(brief).pages)]
     total = len(plans)
     cast = drawing.main_characters(Brief.model_validate(brief))
+    setup: Handoff[dict[str, Any]] = Handoff()
     guide: Handoff[dict[str, Any]] = Handoff()
     sheets: list[Handoff[dict[str, Any]]] = [Handoff() for _ in cast]
     written: dict[int, Handoff[dict[str, Any]]] = {p["page_number"]: Handoff() for p in plans}
@@ -99,8 +98,8 @@ async def create_book(ctx: Context) -> dict[str, Any]:
     done: list[int] = []
 
     async def art_direction() -> None:
-        await guide.produce(ctx.step.run("style-guide", writing.direct_art, book_id, brief, plot, setup,
-                                         rate_limit="anthropic"))
+        await guide.produce(ctx.step.run("style-guide", writing.direct_art, book_id, brief, plot,
+                                         await setup.get(), rate_limit="anthropic"))
 
     async def character_sheet(index: int) -> None:
         # 4. a sheet per character (front, three-quarter, side, back), reused on every page
@@ -112,9 +111,11 @@ async def create_book(ctx: Context) -> dict[str, Any]:
         # 5. prose in order: each page is written with every page before it in view
         so_far: list[dict[str, Any]] = []
         try:
+            opening = await setup.produce(ctx.step.run("prose-setup", writing.write_setup, book_id, brief, plot,
+                                                       rate_limit="anthropic"))
             for plan in plans:
                 page = await written[plan["page_number"]].produce(ctx.step.run(
-                    "prose", writing.write_page, book_id, brief, plot, setup, plan, list(so_far),
+                    "prose", writing.write_page, book_id, brief, plot, opening, plan, list(so_far),
                     rate_limit="anthropic"))
                 so_far.append(page)
         except BaseException as exc:  # the pages still to be written will not come in this execution
@@ -122,34 +123,38 @@ async def create_book(ctx: Context) -> dict[str, Any]:
                 handoff.fail(exc)
             raise
 
-    async def picture(plan: dict[str, Any]) -> dict[str, Any]:
-        # each page drawn as soon as its words, the style guide, the sheets and the hero page exist
+    async def picture(plan: dict[str, Any]) -> None:
+        # each page drawn as soon as its words, the style guide, the sheets and the hero page exist;
+        # page 1 is the hero page, which every later picture takes as a reference
         number = plan["page_number"]
-        page = await written[number].get()
-        beat = await ctx.step.run("beat", writing.direct_page, book_id, brief, await guide.get(), plan, page, None,
-                                  rate_limit="anthropic")
-        references = [{"label": f"character sheet: {s['name']}", "key": s["key"]}
-                      for s in [await sheet.get() for sheet in sheets]]
-        if number != 1:
-            references.append(await hero.get())
-        request = drawing.page_request(book_id, brief, await guide.get(), beat, page, references)
-        drawn = await ctx.step.run("picture", drawing.draw_page, book_id, request, page["text"],
-                                   concurrency=slots, rate_limit="replicate")
+        try:
+            page = await written[number].get()
+            beat = await ctx.step.run("beat", writing.direct_page, book_id, brief, await guide.get(), plan, page,
+                                      None, rate_limit="anthropic")
+            references = [{"label": f"character sheet: {s['name']}", "key": s["key"]}
+                          for s in [await sheet.get() for sheet in sheets]]
+            if number != 1:
+                references.append(await hero.get())
+            request = drawing.page_request(book_id, brief, await guide.get(), beat, page, references)
+            drawn = await ctx.step.run("picture", drawing.draw_page, book_id, request, page["text"],
+                                       concurrency=slots, rate_limit="replicate")
+        except BaseException as exc:
+            if number == 1:
+                hero.fail(exc)
+            raise
+        if number == 1:
+            hero.set({"label": "hero page", "key": drawn["key"]})
+        await ctx.step.run("print-ready", drawing.prepare_print, book_id, number, drawn, request["format_name"])
         done.append(number)
         await ctx.progress(stage="pages", page=number, percent=15 + 80 * len(done) / total, payload={
             "kind": "page", "number": number, "text": page["text"], "total": total,
             "image_url": f"/api/books/{book_id}/pages/{number}/image?v=1",
         })
-        return drawn
-
-    async def hero_page() -> None:
-        # page 1 is the hero page: every later picture takes it as a reference
-        await hero.produce(_as_reference(picture(plans[0])))
 
     await ctx.step.parallel(
-        "book", art_direction, write_pages, hero_page,
+        "book", art_direction, write_pages,
         *[(lambda i=i: character_sheet(i)) for i in range(len(cast))],
-        *[(lambda p=p: picture(p)) for p in plans[1:]],
+        *[(lambda p=p: picture(p)) for p in plans],
     )
 
     # 6. the book
@@ -158,7 +163,3 @@ async def create_book(ctx: Context) -> dict[str, Any]:
     await ctx.progress(stage="complete", percent=100, payload={"kind": "book", "pdf_url": f"/api/books/{book_id}/pdf"})
     return {"status": "complete", **book}
 
-
-async def _as_reference(work: Awaitable[dict[str, Any]]) -> dict[str, str]:
-    drawn = await work
-    return {"label": "hero page", "key": drawn["key"]}

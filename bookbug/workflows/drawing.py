@@ -8,7 +8,6 @@ create call and that row being committed.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 
@@ -185,13 +184,25 @@ async def draw_page(book_id: str, request: dict[str, Any], text: str, redo: int 
     suffix = f"-v{redo + 1}" if redo else ""
     drawn = await draw(book_id, f"page-{number}", request, ("pages", f"{number:03d}{suffix}.png"),
                        first_attempt=1 + redo * QUALITY_TRIES)
-    # Made print-ready now, while pages are drawn in parallel, so assembling the book only embeds files.
-    prepared = await asyncio.to_thread(prepare_page_image, providers.storage().get(drawn["key"]),
-                                       str(request["format_name"]))
-    print_key = book_key(book_id, "pages", f"{number:03d}{suffix}.print.jpg")
-    providers.storage().put(print_key, prepared.jpeg, "image/jpeg")
-    drawn = {**drawn, "print_key": print_key, "print": prepared.metadata()}
     if not redo:
         records.save_page(book_id, number, key=drawn["key"], text=text, prompt=str(request.get("prompt", "")),
                           meta=drawn)
     return drawn
+
+
+def print_copy(book_id: str, number: int, drawn: dict[str, Any], format_name: str, redo: int = 0) -> dict[str, Any]:
+    """Store the picture made print-ready (a 300 dpi JPEG); returns its key and how it was made."""
+    files = providers.storage()
+    prepared = prepare_page_image(files.get(drawn["key"]), format_name)
+    suffix = f"-v{redo + 1}" if redo else ""
+    print_key = book_key(book_id, "pages", f"{number:03d}{suffix}.print.jpg")
+    files.put(print_key, prepared.jpeg, "image/jpeg")
+    return {"print_key": print_key, "print": prepared.metadata()}
+
+
+def prepare_print(book_id: str, number: int, drawn: dict[str, Any], format_name: str) -> dict[str, Any]:
+    """The page made print-ready now, while other pages are still drawn, so assembling the book
+    only embeds files. A step of its own, outside the picture concurrency slot."""
+    made = print_copy(book_id, number, drawn, format_name)
+    records.merge_page_meta(book_id, number, made)
+    return {"print_key": made["print_key"]}

@@ -32,6 +32,10 @@ class Handoff(Generic[T]):
             self._future.set_result(value)
         return value
 
+    def set(self, value: T) -> None:
+        if not self._future.done():
+            self._future.set_result(value)
+
     def fail(self, exc: BaseException) -> None:
         if not self._future.done():
             self._future.set_exception(exc)

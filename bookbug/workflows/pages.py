@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlmodel import select
@@ -59,6 +60,8 @@ async def redraw(book_id: str, number: int, beat: dict[str, Any], page: dict[str
             references.append({"label": "hero page", "key": hero.previous_key or hero.storage_key})
     request = drawing.page_request(book_id, brief, guide, beat, page, references)
     drawn = await drawing.draw_page(book_id, request, page["text"], redo=redo)
+    drawn = {**drawn, **await asyncio.to_thread(drawing.print_copy, book_id, number, drawn,
+                                                request["format_name"], redo)}
     with session_scope() as session:
         row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
                                                       RenderedPage.page_number == number)).one()
@@ -108,3 +111,4 @@ def _restore_prose(book_id: str, number: int, text: str) -> None:
 def _delete_print(files: Storage, meta: dict[str, Any]) -> None:
     if meta.get("print_key"):
         files.delete(str(meta["print_key"]))
+

@@ -110,3 +110,10 @@ def stored_pages(book_id: str) -> list[RenderedPage]:
     with session_scope() as session:
         return list(session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id)
                                  .order_by(col(RenderedPage.page_number))).all())
+
+
+def merge_page_meta(book_id: str, number: int, values: dict[str, Any]) -> None:
+    with session_scope() as session:
+        page = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
+                                                       RenderedPage.page_number == number)).one()
+        page.image_meta = {**(page.image_meta or {}), **values}
