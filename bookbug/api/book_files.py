@@ -1,0 +1,66 @@
+"""Which stored file a file route serves, for the book's owner only.
+
+The service views hand out app routes for images and the PDF (never storage keys or bucket
+URLs); this resolves such a route back to its storage key after the same ownership check
+every other door makes. (A candidate for `bookbug/services/` once the lead wants it there.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from bookbug.api.errors import NoSuchFile
+from bookbug.db import RenderedPage, session_scope
+from bookbug.services.books import owned_book
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    filename: str  # what a download is saved as
+    version: int | None = None
+
+
+def _slug(title: str, fallback: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", (title or "").lower()).strip("-")[:60]
+    return slug or fallback
+
+
+def pdf_file(user_id: str, book_id: str) -> StoredFile:
+    with session_scope() as session:
+        book = owned_book(session, user_id, book_id)
+        if not book.pdf_key:
+            raise NoSuchFile("This book has no PDF yet; it is made when every page is done.")
+        return StoredFile(book.pdf_key, _slug(book.title, f"bookbug-{book.id}") + ".pdf")
+
+
+def cover_file(user_id: str, book_id: str) -> StoredFile:
+    with session_scope() as session:
+        book = owned_book(session, user_id, book_id)
+        if not book.cover_key:
+            raise NoSuchFile("This book has no cover yet.")
+        return StoredFile(book.cover_key, f"cover-{book.id}")
+
+
+def page_file(user_id: str, book_id: str, number: int) -> StoredFile:
+    with session_scope() as session:
+        owned_book(session, user_id, book_id)
+        page = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
+                                                       RenderedPage.page_number == number)).first()
+        if page is None:
+            raise NoSuchFile(f"Page {number} has no picture yet.")
+        return StoredFile(page.storage_key, f"page-{number}", page.version)
+
+
+def character_file(user_id: str, book_id: str, index: int) -> StoredFile:
+    with session_scope() as session:
+        book = owned_book(session, user_id, book_id)
+        sheets = book.characters or []  # indexed like the view's image URLs: by position in the list
+        sheet = sheets[index] if 0 <= index < len(sheets) else None
+        key = sheet.get("sheet_key") if isinstance(sheet, dict) else None
+        if not key:
+            raise NoSuchFile("That character has no sheet yet.")
+        return StoredFile(str(key), f"character-{index}")

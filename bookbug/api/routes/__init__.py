@@ -1,0 +1,1 @@
+"""One router per concern: books, chat, jobs (with the live stream), files, auth."""

@@ -1,0 +1,81 @@
+"""A book's files: page pictures, the cover, character sheets and the PDF.
+
+Each request is checked for ownership first. Local files are streamed from the files folder;
+files on S3 / R2 are a redirect to a short-lived presigned URL, so the bytes never pass
+through the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from bookbug.api import book_files
+from bookbug.api.book_files import StoredFile
+from bookbug.api.deps import CurrentUser
+from bookbug.api.errors import NoSuchFile
+from bookbug.api.schemas import BOOK_ERRORS
+from bookbug.providers.storage import FileMissing, InvalidKey, LocalStore, get_storage
+
+router = APIRouter(prefix="/api/books", tags=["files"])
+
+FILE_RESPONSES: dict[int | str, dict[str, object]] = {
+    **BOOK_ERRORS,
+    200: {"description": "The file.", "content": {"image/png": {}, "image/jpeg": {}, "application/pdf": {}}},
+    307: {"description": "Files on S3 / R2: a redirect to a presigned URL."},
+}
+
+
+def serve(file: StoredFile, *, attachment: bool = False, cache: str = "private, no-cache") -> Response:
+    storage = get_storage()
+    media_type = mimetypes.guess_type(file.key)[0] or "application/octet-stream"
+    extension = mimetypes.guess_extension(media_type) or ""
+    filename = file.filename if file.filename.endswith(extension) else file.filename + extension
+    disposition = "attachment" if attachment else "inline"
+    try:
+        if isinstance(storage, LocalStore):
+            path = storage.path_for(file.key)
+            if not path.is_file():
+                raise FileMissing(file.key)
+            return FileResponse(path, media_type=media_type, filename=filename, content_disposition_type=disposition,
+                                headers={"Cache-Control": cache})
+        if storage.name == "s3":
+            return RedirectResponse(storage.url_for(file.key), status_code=307, headers={"Cache-Control": "no-store"})
+        return Response(storage.get(file.key), media_type=media_type,
+                        headers={"Cache-Control": cache,
+                                 "Content-Disposition": f'{disposition}; filename="{filename}"'})
+    except (FileMissing, InvalidKey):
+        raise NoSuchFile("That file is missing from storage.") from None
+
+
+@router.get("/{book_id}/pdf", responses=FILE_RESPONSES, response_class=Response)
+async def pdf(user: CurrentUser, book_id: str) -> Response:
+    """The print-ready PDF (a download), once the book is complete."""
+    file = await asyncio.to_thread(book_files.pdf_file, user.id, book_id)
+    return await asyncio.to_thread(serve, file, attachment=True)
+
+
+@router.get("/{book_id}/cover", responses=FILE_RESPONSES, response_class=Response)
+async def cover(user: CurrentUser, book_id: str) -> Response:
+    file = await asyncio.to_thread(book_files.cover_file, user.id, book_id)
+    return await asyncio.to_thread(serve, file)
+
+
+@router.get("/{book_id}/pages/{number}/image", responses=FILE_RESPONSES, response_class=Response)
+async def page_image(user: CurrentUser, book_id: str, number: int,
+                     v: Annotated[int | None, Query(description="The page's version; a cache key.")] = None) -> Response:
+    """One page's picture. With the current `v`, browsers may cache it for good (a redo bumps it)."""
+    file = await asyncio.to_thread(book_files.page_file, user.id, book_id, number)
+    cache = "private, max-age=31536000, immutable" if v is not None and v == file.version else "private, no-cache"
+    return await asyncio.to_thread(serve, file, cache=cache)
+
+
+@router.get("/{book_id}/characters/{index}/image", responses=FILE_RESPONSES, response_class=Response)
+async def character_image(user: CurrentUser, book_id: str, index: int) -> Response:
+    """A character's reference sheet, reused in every page's illustration prompt."""
+    file = await asyncio.to_thread(book_files.character_file, user.id, book_id, index)
+    return await asyncio.to_thread(serve, file)

@@ -1,0 +1,85 @@
+"""Request and response bodies of the REST API. Responses reuse the services' views, so the
+web pages, the API and the CLI describe a book the same way; OpenAPI documents them all."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView
+
+__all__ = [
+    "ApiTokenOut", "BookDetail", "BookPage", "BookSummary", "CreateBook", "ErrorBody", "ErrorResponse",
+    "History", "JobView", "MessageView", "NewApiTokenOut", "SendMessage", "TokenRequest", "UserOut",
+]
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="A stable machine-readable reason, e.g. `not_found`, `wrong_phase`.")
+    message: str = Field(description="A sentence fit to show a person.")
+    field: str | None = Field(None, description="The input at fault, for bad input.")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class CreateBook(BaseModel):
+    format: str | None = Field(None, description="A book format id; the operator's default when omitted.",
+                               examples=["square-large"])
+    page_count: int | None = Field(None, description="8 to 32 pages; the conversation decides when omitted.")
+
+
+class SendMessage(BaseModel):
+    # Length and emptiness are the service's rules (one message for web and API), not repeated here.
+    content: str = Field(description="Your answer to Bookbug's latest question (at most 4,000 characters).")
+
+
+class History(BaseModel):
+    messages: list[MessageView]
+
+
+class TokenRequest(BaseModel):
+    email: str
+    password: str
+    name: str = Field("bookbug CLI", description="How the token is listed, so you can recognise it later.")
+    expires_in_days: int | None = Field(None, ge=1, le=3650, description="Omit for a token that does not expire.")
+
+
+class NewApiTokenOut(BaseModel):
+    id: str
+    name: str
+    prefix: str
+    token: str = Field(description="The token itself. It is shown this once and never again.")
+    expires_at: datetime | None = None
+
+
+class ApiTokenOut(BaseModel):
+    id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+    expires_at: datetime | None = None
+    expired: bool
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    display_name: str
+    role: str
+
+
+# Documented on every route that needs a signed-in caller.
+AUTH_ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorResponse, "description": "No token, or an unknown, expired or revoked one."},
+}
+BOOK_ERRORS: dict[int | str, dict[str, object]] = {
+    **AUTH_ERRORS,
+    404: {"model": ErrorResponse, "description": "No such book, or someone else's (they look the same)."},
+}
+INPUT_ERRORS: dict[int | str, dict[str, object]] = {
+    422: {"model": ErrorResponse, "description": "Bad input; `field` names it."},
+}

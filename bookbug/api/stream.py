@@ -1,0 +1,86 @@
+"""The live stream of one book, as Server-Sent Events: where it starts and where it ends.
+
+Every event carries the engine channel's rising id. A client that reconnects sends the last
+id it saw (`Last-Event-ID`) and first gets what it missed from the engine's backlog, then live
+events: nothing missed, nothing twice. A first connection starts after the book's latest
+final event in the backlog (so a retried book is not reported finished by its old failure),
+which also replays a question asked before the client connected. The stream ends after
+complete, failed or cancelled; for a book that is already finished it only replays what a
+reconnecting client missed and then sends the final event at once, instead of waiting forever.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from bookbug.services.errors import InvalidInput
+from bookbug.services.progress import FINAL, BookEvent, book_events, to_book_event
+from bookbug.services.runtime import started_engine
+
+# The book's own final statuses, and the run status words the engine's final events carry.
+_FINAL_STATUS_WORDS = {"complete": "completed", "failed": "failed", "cancelled": "cancelled"}
+
+
+def channel(book_id: str) -> str:
+    return f"book:{book_id}"
+
+
+def parse_last_event_id(header: str | None, query: str | None) -> int | None:
+    """The id to resume after: the `Last-Event-ID` header, else the `last_event_id` parameter."""
+    raw = header if header not in (None, "") else query
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise InvalidInput("Last-Event-ID must be the id of an event from this stream (a whole number).",
+                           field="last_event_id") from None
+    if value < 0:
+        raise InvalidInput("Last-Event-ID cannot be negative.", field="last_event_id")
+    return value
+
+
+async def _kept_events(book_id: str, after: int) -> list[BookEvent]:
+    engine = await started_engine()
+    kept: list[dict[str, Any]] = await engine.hub.missed(channel(book_id), after)
+    return [event for event in map(to_book_event, kept) if event is not None]
+
+
+async def _start_after(book_id: str) -> int:
+    """For a first connection: just after the latest final event kept, or from the beginning."""
+    finals = [event.id for event in await _kept_events(book_id, 0) if event.final]
+    return max(finals, default=0)
+
+
+def finished_event(status: str, error: str | None, last_id: int | None) -> BookEvent:
+    # No engine event to replay (the backlog expired, or the client saw it already): the
+    # final event is rebuilt from the book; its id repeats the last one so a reconnect is harmless.
+    return BookEvent(id=last_id or 0, event=status, data={"status": _FINAL_STATUS_WORDS[status], "error": error})
+
+
+async def book_stream(user_id: str, book_id: str, *, book_status: str, book_error: str | None,
+                      last_event_id: int | None) -> AsyncIterator[BookEvent]:
+    """The events a client should see, given the book's status when it connected."""
+    if book_status in FINAL:
+        last = last_event_id
+        if last_event_id is not None:
+            for event in await _kept_events(book_id, last_event_id):
+                yield event
+                if event.final:
+                    return
+                last = event.id
+        yield finished_event(book_status, book_error, last)
+        return
+    after = last_event_id if last_event_id is not None else await _start_after(book_id)
+    async for event in book_events(user_id, book_id, after=after):
+        yield event
+
+
+def as_sse(event: BookEvent) -> dict[str, str]:
+    """The fields sse-starlette sends: id, event name and the data as JSON."""
+    fields = {"event": event.event, "data": json.dumps(event.data, default=str)}
+    if event.id > 0:  # engine ids start at 1; 0 marks a final event rebuilt from the book
+        fields["id"] = str(event.id)
+    return fields

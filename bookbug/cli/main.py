@@ -1,0 +1,98 @@
+"""The `bookbug` command line: parse, run one command, turn failures into one line and a code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from bookbug.cli import commands, config
+from bookbug.cli.errors import CliError, Exit
+
+EPILOG = f"""Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 server unreachable,
+4 not signed in (or token expired), 5 not found, 6 the book failed or was cancelled.
+The server is --server, else $BOOKBUG_URL, else {config.DEFAULT_SERVER}."""
+
+
+def parser() -> argparse.ArgumentParser:
+    # --server and --json work before or after the command (`bookbug --json list`, `bookbug list --json`)
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--server", default=argparse.SUPPRESS, help="the Bookbug server's URL")
+    shared.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON for scripts")
+
+    main = argparse.ArgumentParser(prog="bookbug", parents=[shared], epilog=EPILOG,
+                                   description="Make picture books with Bookbug from your terminal.",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    login = sub.add_parser("login", parents=[shared], help="sign in and keep a token for this server")
+    login.add_argument("--email")
+    login.add_argument("--password", help="(or $BOOKBUG_PASSWORD; prompted when missing)")
+    login.add_argument("--token", help="use a personal API token made in the web app instead")
+    sub.add_parser("logout", parents=[shared], help="revoke and forget this server's token")
+
+    create = sub.add_parser("create", parents=[shared], help="make a book: answer Bookbug's questions")
+    create.add_argument("--auto", action="store_true", help="take Bookbug's first suggestion each time, approve")
+    create.add_argument("--format", help="a book format id, e.g. square-large")
+    create.add_argument("--pages", type=int, help="8 to 32 pages")
+    create.add_argument("--out", type=Path, help="folder (or .pdf file) for the PDF; default: here")
+
+    listing = sub.add_parser("list", parents=[shared], help="your books, newest first")
+    listing.add_argument("--page", type=int, default=1)
+    listing.add_argument("--per-page", type=int, default=20)
+
+    status = sub.add_parser("status", parents=[shared], help="where a book is")
+    status.add_argument("book_id", metavar="ID")
+    status.add_argument("--follow", "-f", action="store_true", help="show live progress until it ends")
+
+    download = sub.add_parser("download", parents=[shared], help="save a finished book's PDF")
+    download.add_argument("book_id", metavar="ID")
+    download.add_argument("--out", type=Path, help="folder (or .pdf file); default: here")
+
+    cancel = sub.add_parser("cancel", parents=[shared], help="stop making a book")
+    cancel.add_argument("book_id", metavar="ID")
+    return main
+
+
+def run(args: argparse.Namespace) -> int:
+    server = config.normalize_server(getattr(args, "server", None) or os.environ.get("BOOKBUG_URL")
+                                     or config.DEFAULT_SERVER)
+    ctx = commands.Context(server=server, as_json=getattr(args, "json", False))
+    match args.command:
+        case "login":
+            return commands.login(ctx, args.email, args.password, args.token)
+        case "logout":
+            return commands.logout(ctx)
+        case "create":
+            return commands.create(ctx, auto=args.auto, format=args.format, pages=args.pages, out=args.out)
+        case "list":
+            return commands.list_books(ctx, args.page, args.per_page)
+        case "status":
+            return commands.status(ctx, args.book_id, args.follow)
+        case "download":
+            return commands.download(ctx, args.book_id, args.out)
+        case "cancel":
+            return commands.cancel(ctx, args.book_id)
+    raise CliError(f"unknown command {args.command}", Exit.USAGE)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(run(args))
+    except CliError as error:
+        print(f"bookbug: {error.message}", file=sys.stderr)
+        return int(error.code)
+    except KeyboardInterrupt:
+        print("bookbug: stopped.", file=sys.stderr)
+        return int(Exit.INTERRUPTED)
+
+
+def console() -> None:
+    """The installed `bookbug` command."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    console()

@@ -1,0 +1,102 @@
+"""A book's files: streamed from the local folder for the owner only, a presigned redirect on S3."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from bookbug.db import Book, RenderedPage, session_scope
+from bookbug.providers.storage import book_key, get_storage
+from bookbug.settings import reset_settings
+from tests.api.conftest import Caller
+from tests.api.test_auth import assert_error
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"page-bytes"
+PDF = b"%PDF-1.7\n%fake book\n"
+
+
+def finished_book(owner: Caller, *, store: bool = True) -> str:
+    """A finished book's rows (and, with `store`, its files) without running a workflow."""
+    with session_scope() as session:
+        book = Book(user_id=owner.user_id, title="Pip's Big Day!", status="complete")
+        session.add(book)
+        session.flush()
+        book.pdf_key = book_key(book.id, "book.pdf")
+        book.cover_key = book_key(book.id, "pages", "001.png")
+        book.characters = [{"name": "Pip", "sheet_key": book_key(book.id, "sheets", "pip.png")}, {"name": "Moon"}]
+        session.add(RenderedPage(book_id=book.id, page_number=1, storage_key=book.cover_key, text="Pip woke up.",
+                                 version=2))
+        book_id = book.id
+        keys = {book.pdf_key: PDF, book.cover_key: PNG, book.characters[0]["sheet_key"]: PNG}
+    if store:
+        for key, data in keys.items():
+            get_storage().put(key, data)
+    return book_id
+
+
+async def test_the_pdf_downloads_with_the_books_title_as_its_name(client: httpx.AsyncClient, alice: Caller) -> None:
+    book_id = finished_book(alice)
+    answer = await client.get(f"/api/books/{book_id}/pdf", headers=alice.headers)
+    assert answer.status_code == 200 and answer.content == PDF
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["content-disposition"].startswith("attachment") and "pip-s-big-day.pdf" in \
+        answer.headers["content-disposition"]
+
+
+async def test_images_are_served_inline_to_the_owner(client: httpx.AsyncClient, alice: Caller) -> None:
+    book_id = finished_book(alice)
+    detail = (await client.get(f"/api/books/{book_id}", headers=alice.headers)).json()
+    urls = [detail["cover_url"], detail["pages"][0]["image_url"], detail["characters"][0]["image_url"]]
+    assert detail["characters"][1]["image_url"] is None
+    for url in urls:
+        answer = await client.get(url, headers=alice.headers)
+        assert answer.status_code == 200 and answer.content == PNG, url
+        assert answer.headers["content-type"] == "image/png"
+    current = await client.get(detail["pages"][0]["image_url"], headers=alice.headers)
+    assert "immutable" in current.headers["cache-control"]  # ?v= names the current version
+    stale = await client.get(f"/api/books/{book_id}/pages/1/image?v=1", headers=alice.headers)
+    assert "immutable" not in stale.headers["cache-control"]
+
+
+@pytest.mark.parametrize("path", ["/pdf", "/cover", "/pages/1/image", "/characters/0/image"])
+async def test_a_strangers_files_are_404(client: httpx.AsyncClient, alice: Caller, bob: Caller, path: str) -> None:
+    book_id = finished_book(alice)
+    assert_error(await client.get(f"/api/books/{book_id}{path}", headers=bob.headers), 404, "not_found")
+
+
+@pytest.mark.parametrize("path", ["/pages/2/image", "/characters/1/image", "/characters/7/image",
+                                  "/characters/-1/image"])
+async def test_a_file_that_does_not_exist_is_404(client: httpx.AsyncClient, alice: Caller, path: str) -> None:
+    book_id = finished_book(alice)
+    assert_error(await client.get(f"/api/books/{book_id}{path}", headers=alice.headers), 404, "not_found")
+
+
+async def test_a_file_missing_from_storage_is_404_not_500(client: httpx.AsyncClient, alice: Caller) -> None:
+    book_id = finished_book(alice, store=False)
+    assert_error(await client.get(f"/api/books/{book_id}/pdf", headers=alice.headers), 404, "not_found")
+
+
+async def test_files_on_s3_are_a_redirect_to_a_presigned_url(client: httpx.AsyncClient, alice: Caller,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    book_id = finished_book(alice, store=False)
+    for name, value in {"S3_BUCKET": "books", "S3_ACCESS_KEY_ID": "key", "S3_SECRET_ACCESS_KEY": "secret",
+                        "S3_ENDPOINT_URL": "http://127.0.0.1:9", "S3_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    reset_settings()
+    answer = await client.get(f"/api/books/{book_id}/pdf", headers=alice.headers)
+    assert answer.status_code == 307
+    location = urlsplit(answer.headers["location"])
+    assert location.path == f"/books/books/{book_id}/book.pdf"
+    assert "X-Amz-Signature=" in location.query
+    assert_error(await client.get(f"/api/books/{book_id}/pdf", headers={}), 401, "unauthorized")
+
+
+async def test_deleting_a_book_deletes_its_stored_files(client: httpx.AsyncClient, alice: Caller) -> None:
+    book_id = finished_book(alice)
+    storage = get_storage()
+    assert storage.exists(book_key(book_id, "book.pdf"))
+    assert (await client.delete(f"/api/books/{book_id}", headers=alice.headers)).status_code == 204
+    assert not storage.exists(book_key(book_id, "book.pdf"))
+    assert not storage.exists(book_key(book_id, "pages", "001.png"))
