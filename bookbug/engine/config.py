@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bookbug.engine.workflow import RateLimit
@@ -38,6 +39,9 @@ class EngineConfig:
     max_inline_rate_wait: float = 5.0
     max_inline_slot_wait: float = 30.0  # a step waits this long in place for a concurrency slot
     rate_limits: dict[str, RateLimit] = field(default_factory=dict)
+    # When set, asked at every rate-limited step instead of `rate_limits`, so limits an
+    # operator changes at run time apply without restarting the workers.
+    rate_limits_source: Callable[[], dict[str, RateLimit]] | None = None
 
     # worker
     poll_delay: float = 0.1  # ARQ queue polling; a resumed run starts within about this long

@@ -170,7 +170,8 @@ class Steps:
 
     async def _spend_rate(self, service: str) -> None:
         x = self._x
-        rule = x.config.rate_limits.get(service)
+        rules = x.config.rate_limits_source() if x.config.rate_limits_source else x.config.rate_limits
+        rule = rules.get(service)
         if rule is None:
             return  # no limit configured for this service: nothing to wait for
         reserved, delay = await x.limits.reserve(f"service:{service}", rule.limit, rule.period_seconds,

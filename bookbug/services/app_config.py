@@ -7,12 +7,14 @@ book and every workflow step sees an operator's change without a restart.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlmodel import select
 
 from bookbug.db import AppSetting, session_scope, utcnow
+from bookbug.engine import EngineConfig, RateLimit
 from bookbug.services.errors import InvalidInput
 from bookbug.settings import get_settings
 from bookbug.story.formats import FORMATS
@@ -97,3 +99,15 @@ def update(changes: dict[str, object], *, updated_by: str | None = None, db_url:
             session.add(row)
     _cache = None
     return config
+
+
+def provider_rate_limits() -> dict[str, RateLimit]:
+    """The providers' calls per minute as operators set them, for the engine's rate limiter."""
+    config = current()
+    return {"anthropic": RateLimit("anthropic", limit=config.anthropic_rpm, period="1m"),
+            "replicate": RateLimit("replicate", limit=config.replicate_rpm, period="1m")}
+
+
+def engine_config() -> EngineConfig:
+    """The app's and the workers' engine: from settings, with operators' live rate limits."""
+    return replace(EngineConfig.from_settings(), rate_limits_source=provider_rate_limits)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bookbug.engine import Engine, EngineConfig
+from bookbug.engine import Engine
 
 _engine: Engine | None = None
 
@@ -19,7 +19,9 @@ def get_engine() -> Engine:
     if _engine is None:
         import bookbug.workflows  # noqa: F401 - registers the book workflows
 
-        _engine = Engine(EngineConfig.from_settings())
+        from bookbug.services.app_config import engine_config
+
+        _engine = Engine(engine_config())
     return _engine
 
 

@@ -150,5 +150,29 @@ async def test_rate_limited_calls_wait_for_a_shared_slot_instead_of_hitting_the_
         assert moment - sent >= (i // 2) * 0.5 - 0.01  # 2 calls per 500 ms, across all runs
 
 
+async def test_rate_limits_from_a_live_source_apply_without_a_restart(embedded, make_engine):
+    db_url, redis_url = embedded
+    registry = Registry()
+    calls: list[float] = []
+    limits = {"replicate": RateLimit("replicate", limit=100, period="1s")}
+
+    @workflow("illustrate", trigger="illustrate/start", registry=registry)
+    async def illustrate(ctx):
+        return await ctx.step.run("picture", lambda: calls.append(time.monotonic()), rate_limit="replicate")
+
+    engine = make_engine(db_url, redis_url, registry, rate_limits_source=lambda: limits)
+    async with engine, engine.worker():
+        limits["replicate"] = RateLimit("replicate", limit=1, period="500ms")  # an operator lowers it
+        sent = time.monotonic()
+        run_ids = []
+        for n in range(3):
+            run_ids += (await engine.send_event("illustrate/start", {"n": n})).started
+        for run_id in run_ids:
+            await wait_for_run(db_url, run_id)
+    calls.sort()
+    assert len(calls) == 3
+    assert calls[2] - sent >= 2 * 0.5 - 0.01  # one call per 500 ms: the new limit held
+
+
 def test_fast_config_gives_every_test_its_own_queue():
     assert fast_config("sqlite://").queue_name != fast_config("sqlite://").queue_name
