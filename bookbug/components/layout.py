@@ -1,22 +1,50 @@
-"""The frame every page shares: a header with the navigation, the page, a footer."""
+"""The frame every page shares: a header with the navigation, the page, a footer.
+
+The navigation lists only registered pages, and only those that apply to the viewer: guests
+see sign-in and registration, members their books, operators the settings too.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from bookbug.pages.registry import nav_entries
+from bookbug.pages.registry import PageSpec, nav_entries
+from bookbug.state.auth import AuthState
+from bookbug.state.session import SessionState
 
 BRAND_COLOR = "tomato"
 
 
 def nav_link(label: str, route: str) -> rx.Component:
     return rx.link(label, href=route, size="3", weight="medium", color_scheme="gray",
-                   high_contrast=True, underline="hover")
+                   high_contrast=True, underline="hover", id=f"nav-{route.strip('/') or 'home'}")
+
+
+def visible_link(spec: PageSpec) -> rx.Component:
+    link = nav_link(spec.nav_label or spec.title, spec.route)
+    if spec.operators_only:
+        return rx.cond(SessionState.viewer_is_operator, link)
+    if spec.members_only:
+        return rx.cond(SessionState.signed_in, link)
+    if spec.guests_only:
+        return rx.cond(SessionState.signed_in, rx.fragment(), link)
+    return link
+
+
+def viewer_menu() -> rx.Component:
+    return rx.cond(
+        SessionState.signed_in,
+        rx.hstack(
+            rx.text(SessionState.viewer_email, size="2", color_scheme="gray", id="viewer-email"),
+            rx.button("Sign out", on_click=AuthState.sign_out, size="1", variant="soft", color_scheme="gray",
+                      id="sign-out"),
+            spacing="3", align="center",
+        ),
+    )
 
 
 def navbar() -> rx.Component:
-    links = [nav_link(spec.nav_label or spec.title, spec.route) for spec in nav_entries()
-             if spec.route != "/"]
+    links = [visible_link(spec) for spec in nav_entries() if spec.route != "/"]
     return rx.box(
         rx.hstack(
             rx.link(
@@ -26,7 +54,9 @@ def navbar() -> rx.Component:
             ),
             rx.spacer(),
             rx.hstack(*links, spacing="5", align="center", id="main-nav"),
+            viewer_menu(),
             align="center",
+            spacing="5",
             width="100%",
             max_width="72rem",
             margin_x="auto",
@@ -50,10 +80,21 @@ def footer() -> rx.Component:
     )
 
 
+def hydration_marker() -> rx.Component:
+    """Present once the page is connected to its state: before that a form would submit natively."""
+    return rx.cond(SessionState.is_hydrated, rx.box(id="hydrated", display="none"))
+
+
 def page_layout(*children: rx.Component) -> rx.Component:
     return rx.box(
+        hydration_marker(),
         navbar(),
         rx.box(*children, as_="main", max_width="72rem", margin_x="auto", padding="2rem 1.5rem",
                min_height="70vh"),
         footer(),
     )
+
+
+def not_found_notice() -> rx.Component:
+    """Shown for a book that does not exist and for someone else's: the same words for both."""
+    return rx.callout("That book was not found.", icon="circle_alert", color_scheme="gray", id="not-found")

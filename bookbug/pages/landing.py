@@ -6,6 +6,8 @@ import reflex as rx
 
 from bookbug.components.layout import BRAND_COLOR, page_layout
 from bookbug.pages.registry import has_route, page
+from bookbug.pages.sample_book import SamplePage, load_sample
+from bookbug.state.session import SessionState
 
 STEPS = [
     ("💬", "Chat", "Tell Bookbug about the child and the story you imagine. It asks one friendly "
@@ -34,7 +36,30 @@ def start_button() -> rx.Component:
     return rx.badge("Book creation is coming soon", size="3", color_scheme="gray")
 
 
-@page("/", "Bookbug: picture books from a conversation", nav_label="Home")
+def sample_page(page: SamplePage) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.image(src=page.image, alt=f"Sample page {page.number}", width="100%", border_radius="0.4rem"),
+                  rx.text(page.text, size="2"), spacing="2"),
+        class_name="sample-page",
+    )
+
+
+def sample_book() -> rx.Component:
+    """A book the offline writer and illustrator made, so visitors see the real thing."""
+    sample = load_sample()
+    if sample is None:
+        return rx.fragment()
+    return rx.vstack(
+        rx.heading("A sample book", size="6"),
+        rx.text(f"“{sample.title}”, written and illustrated by Bookbug from a short conversation.",
+                color_scheme="gray"),
+        rx.grid(*[sample_page(p) for p in sample.pages], columns=rx.breakpoints(initial="1", sm="2", lg="4"),
+                spacing="4", width="100%"),
+        spacing="4", width="100%", padding_top="3rem", id="sample-book",
+    )
+
+
+@page("/", "Bookbug: picture books from a conversation", nav_label="Home", on_load=SessionState.load_viewer)
 def landing() -> rx.Component:
     return page_layout(
         rx.vstack(
@@ -53,4 +78,5 @@ def landing() -> rx.Component:
         ),
         rx.grid(*[step_card(*s) for s in STEPS], columns=rx.breakpoints(initial="1", sm="2", lg="4"),
                 spacing="4", width="100%"),
+        sample_book(),
     )

@@ -22,6 +22,8 @@ class PageSpec:
     nav_label: str | None = None  # shown in the navigation bar when set
     on_load: Any = None
     operators_only: bool = False
+    members_only: bool = False  # shown in the navigation only to signed-in viewers
+    guests_only: bool = False  # shown in the navigation only to signed-out viewers
     meta: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -29,11 +31,13 @@ PAGES: list[PageSpec] = []
 
 
 def page(route: str, title: str, *, nav_label: str | None = None, on_load: Any = None,
-         operators_only: bool = False) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+         operators_only: bool = False, members_only: bool = False,
+         guests_only: bool = False) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     def register(component: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         if any(spec.route == route for spec in PAGES):
             raise ValueError(f"two pages claim the route {route!r}")
-        PAGES.append(PageSpec(route, title, component, nav_label, on_load, operators_only))
+        PAGES.append(PageSpec(route, title, component, nav_label, on_load, operators_only,
+                              members_only or operators_only, guests_only))
         return component
 
     return register

@@ -1,0 +1,54 @@
+"""Book pieces shared by the gallery and the book page: status badges, progress, covers."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from bookbug.state.rows import BookCard
+
+STATUS_COLORS = {
+    "draft": "gray", "intake": "blue", "plot": "violet", "generating": "amber", "complete": "grass",
+    "failed": "red", "cancelled": "gray", "abandoned": "gray",
+}
+STATUS_WORDS = {
+    "draft": "New", "intake": "Talking", "plot": "Plot review", "generating": "Being made",
+    "complete": "Ready", "failed": "Failed", "cancelled": "Cancelled", "abandoned": "Paused",
+}
+
+
+def status_badge(status: rx.Var[str]) -> rx.Component:
+    return rx.match(
+        status,
+        *[(name, rx.badge(STATUS_WORDS[name], color_scheme=color, class_name="status-badge"))  # type: ignore[arg-type]
+          for name, color in STATUS_COLORS.items()],
+        rx.badge(status, class_name="status-badge"),
+    )
+
+
+def cover(url: rx.Var[str], title: rx.Var[str]) -> rx.Component:
+    return rx.cond(
+        url != "",
+        rx.image(src=url, alt=title, width="100%", height="12rem", object_fit="cover", border_radius="0.5rem"),
+        rx.center(rx.text("📖", size="9"), width="100%", height="12rem", background="var(--accent-3)",
+                  border_radius="0.5rem"),
+    )
+
+
+def book_card(card: BookCard) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.vstack(
+                cover(card.cover_url, card.title),
+                rx.text(card.title, weight="bold", size="3"),
+                rx.hstack(status_badge(card.status), rx.text(card.created, size="1", color_scheme="gray"),
+                          align="center"),
+                rx.cond(card.status == "generating",
+                        rx.vstack(rx.progress(value=card.percent, max=100, width="100%"),
+                                  rx.text(card.percent.to_string() + "%", size="1", color_scheme="gray"),
+                                  width="100%", spacing="1", class_name="card-progress")),
+                spacing="2", width="100%",
+            ),
+            width="100%",
+        ),
+        href=card.href, underline="none", class_name="book-card", id="book-" + card.id,
+    )

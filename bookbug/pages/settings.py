@@ -1,0 +1,118 @@
+"""`/settings` (operators only): configuration used without a restart, and the jobs dashboard."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from bookbug.components.layout import page_layout
+from bookbug.db.runs import RunStatus
+from bookbug.pages.registry import page
+from bookbug.state.operator_settings import OperatorSettingsState as S
+from bookbug.state.rows import RunRow, SettingRow, StepRow
+from bookbug.story.formats import FORMATS
+
+CHOICES = {
+    "text_provider": ["auto", "claude", "offline"],
+    "image_provider": ["auto", "replicate", "offline"],
+    "default_format": list(FORMATS),
+}
+GROUPS = [
+    ("Providers", [("text_provider", "Story text"), ("image_provider", "Illustrations"),
+                   ("anthropic_model", "Claude model"), ("anthropic_fast_model", "Claude fast model"),
+                   ("replicate_reference_model", "Replicate reference model"),
+                   ("replicate_prompt_model", "Replicate prompt model")]),
+    ("Limits", [("anthropic_rpm", "Anthropic requests a minute"), ("replicate_rpm", "Replicate requests a minute"),
+                ("page_concurrency", "Pages at a time per book"), ("books_per_minute", "New books a minute per user")]),
+    ("New books", [("default_format", "Default format"), ("default_page_count", "Default page count")]),
+]
+
+
+def setting_input(key: str, label: str) -> rx.Component:
+    if key in CHOICES:
+        control = rx.select(CHOICES[key], value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),
+                            id=f"setting-{key}")
+    else:
+        control = rx.input(value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),
+                           id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count"))
+                           else "text", width="100%")
+    return rx.vstack(rx.text(label, size="2", weight="bold", as_="label", html_for=f"setting-{key}"), control,
+                     spacing="1", width="100%")
+
+
+def secret_row(row: SettingRow) -> rx.Component:
+    return rx.hstack(rx.text(row.label, size="2", min_width="12rem"),
+                     rx.badge(row.value, color_scheme=rx.cond(row.value == "set", "grass", "gray")))
+
+
+def config_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            *[rx.vstack(rx.heading(title, size="4"),
+                        rx.grid(*[setting_input(k, label) for k, label in fields], columns="2", spacing="3",
+                                width="100%"), width="100%")
+              for title, fields in GROUPS],
+            rx.cond(S.notice != "", rx.callout(S.notice, icon="triangle_alert", color_scheme="red",
+                                               id="settings-error")),
+            rx.cond(S.saved != "", rx.callout(S.saved, icon="check", color_scheme="grass", id="settings-saved")),
+            rx.button("Save settings", type="submit", size="3", id="save-settings"),
+            spacing="4", width="100%",
+        ),
+        on_submit=S.save_settings, reset_on_submit=False,
+    )
+
+
+def run_row(run: RunRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(run.id, on_click=S.show_steps(run.id), cursor="pointer")),
+        rx.table.cell(run.workflow), rx.table.cell(run.status), rx.table.cell(run.stage),
+        rx.table.cell(run.attempts), rx.table.cell(run.created), rx.table.cell(rx.text(run.error, size="1")),
+        rx.table.cell(rx.hstack(
+            rx.cond(run.can_rerun, rx.button("Rerun", on_click=S.rerun(run.id), size="1")),
+            rx.cond(run.can_cancel, rx.button("Cancel", on_click=S.cancel(run.id), size="1", color_scheme="red",
+                                              variant="soft")),
+        )),
+    )
+
+
+def step_row(step: StepRow) -> rx.Component:
+    return rx.table.row(rx.table.cell(step.step_id), rx.table.cell(step.kind), rx.table.cell(step.status),
+                        rx.table.cell(step.attempts), rx.table.cell(step.duration),
+                        rx.table.cell(rx.text(step.error, size="1")))
+
+
+def table(headers: list[str], body: rx.Component) -> rx.Component:
+    return rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                         rx.table.body(body), width="100%", size="1")
+
+
+def jobs() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Jobs", size="5"),
+        rx.hstack(rx.foreach(S.counts, lambda c: rx.badge(c.label + ": " + c.value, variant="soft")), wrap="wrap"),
+        rx.select(["all", *[s.value for s in RunStatus]], default_value="all", on_change=S.filter_runs),
+        table(["Run", "Workflow", "Status", "Stage", "Attempts", "Created", "Error", ""],
+              rx.foreach(S.runs, run_row)),
+        rx.cond(S.steps_for != "", rx.vstack(
+            rx.heading("Steps of " + S.steps_for, size="4"),
+            table(["Step", "Kind", "Status", "Attempts", "Duration", "Error"], rx.foreach(S.steps, step_row)),
+            width="100%",
+        )),
+        spacing="3", width="100%", id="jobs",
+    )
+
+
+@page("/settings", "Settings · Bookbug", nav_label="Settings", operators_only=True, on_load=S.load_settings)
+def settings() -> rx.Component:
+    # Nothing of the page shows until the server has said the viewer is an operator.
+    return page_layout(rx.cond(S.viewer_is_operator, rx.vstack(
+        rx.heading("Settings", size="7"),
+        rx.text("Changes apply to new books and new steps at once; no restart needed.", color_scheme="gray"),
+        config_form(),
+        rx.divider(),
+        rx.heading("Secrets", size="5"),
+        rx.text("Set through the environment; shown here only as set or not set.", color_scheme="gray", size="2"),
+        rx.foreach(S.secrets, secret_row),
+        rx.divider(),
+        jobs(),
+        spacing="5", width="100%",
+    ), rx.center(rx.spinner(), padding_y="4rem")))

@@ -1,0 +1,79 @@
+"""Register, sign in and sign out with local accounts."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from bookbug.services import accounts
+from bookbug.state.session import SessionState
+
+HOME_AFTER_SIGN_IN = "/books"
+
+
+class AuthState(SessionState):
+    """The sign-in and registration forms: one error line each, naming what to fix."""
+
+    form_error: str = ""
+    error_field: str = ""
+    busy: bool = False
+
+    def _reset_error(self) -> None:
+        self.form_error = ""
+        self.error_field = ""
+
+    @rx.event
+    def clear_error(self) -> None:
+        self._reset_error()
+
+    def _fail(self, error: accounts.AccountError) -> None:
+        self.form_error = error.message
+        self.error_field = error.field or ""
+
+    async def _open_session(self, email: str, password: str) -> Any:
+        agent = self.router.headers.user_agent if self.router else ""
+        signed = await asyncio.to_thread(accounts.sign_in, email, password, user_agent=agent)
+        self.session_token = signed.token
+        self._remember(signed.user, signed.token)
+        self._reset_error()
+        return rx.redirect(HOME_AFTER_SIGN_IN)
+
+    @rx.event
+    async def register(self, form: dict[str, Any]) -> Any:
+        email = str(form.get("email") or "")
+        password = str(form.get("password") or "")
+        if password != str(form.get("confirm", password) or ""):
+            self.form_error, self.error_field = "The two passwords do not match.", "confirm"
+            return None
+        try:
+            await asyncio.to_thread(accounts.register, email, password, str(form.get("display_name") or ""))
+            return await self._open_session(email, password)
+        except accounts.AccountError as error:
+            self._fail(error)
+            return None
+
+    @rx.event
+    async def sign_in(self, form: dict[str, Any]) -> Any:
+        try:
+            return await self._open_session(str(form.get("email") or ""), str(form.get("password") or ""))
+        except accounts.AccountError as error:
+            self._fail(error)
+            return None
+
+    @rx.event
+    async def sign_out(self) -> Any:
+        token = self.session_token
+        if token:
+            await asyncio.to_thread(accounts.sign_out, token)
+        self.session_token = ""
+        self._remember(None, "")
+        return rx.redirect("/")
+
+    @rx.event
+    async def leave_if_signed_in(self) -> Any:
+        """The sign-in and registration pages send a signed-in viewer to their books."""
+        if await self._refresh_viewer():
+            return rx.redirect(HOME_AFTER_SIGN_IN)
+        return None

@@ -1,0 +1,125 @@
+"""The viewer's books, newest first, with live progress bars for the ones being made."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from typing import Any
+
+import reflex as rx
+
+from bookbug.services import books
+from bookbug.services.errors import ServiceError
+from bookbug.services.views import BookPage
+from bookbug.state.live import book_updates
+from bookbug.state.rows import BookCard
+from bookbug.state.session import SessionState, to_login
+
+GALLERY_ROUTE = "/books"
+PER_PAGE = 12
+IN_FLIGHT = ("intake", "plot", "generating")
+IDLE_SECONDS = 15.0
+MAX_IDLE_TICKS = 120
+
+
+class GalleryState(SessionState):
+    cards: list[BookCard] = []
+    page_number: int = 1
+    page_total: int = 1
+    book_total: int = 0
+    loaded: bool = False
+    notice: str = ""
+
+    _watching: bool = False
+
+    @rx.var
+    def empty(self) -> bool:
+        return self.loaded and self.book_total == 0
+
+    @rx.var
+    def has_previous(self) -> bool:
+        return self.page_number > 1
+
+    @rx.var
+    def has_next(self) -> bool:
+        return self.page_number < self.page_total
+
+    @rx.var
+    def page_caption(self) -> str:
+        return f"Page {self.page_number} of {self.page_total}"
+
+    def _apply(self, listing: BookPage) -> None:
+        self.cards = [BookCard.of(item) for item in listing.items]
+        self.page_number = listing.page
+        self.page_total = listing.pages
+        self.book_total = listing.total
+        self.loaded = True
+
+    def _in_flight_ids(self) -> list[str]:
+        return [card.id for card in self.cards if card.status in IN_FLIGHT]
+
+    async def _show(self, page: int) -> Any:
+        user_id = await self._current_user_id()
+        if not user_id:
+            return to_login()
+        try:
+            listing = await asyncio.to_thread(books.list_books, user_id, page=max(1, page), per_page=PER_PAGE)
+        except ServiceError as error:
+            self.notice = error.message
+            return None
+        if not listing.items and listing.page > 1:  # the page emptied (books deleted): go back
+            listing = await asyncio.to_thread(books.list_books, user_id, page=listing.pages, per_page=PER_PAGE)
+        self._apply(listing)
+        return GalleryState.watch_gallery if self._in_flight_ids() else None
+
+    @rx.event
+    async def load_gallery(self) -> Any:
+        await self._refresh_viewer()
+        page = str(self.router.url.query_parameters.get("page", "1"))
+        return await self._show(int(page) if page.isdigit() else 1)
+
+    @rx.event
+    async def next_page(self) -> Any:
+        return await self._show(self.page_number + 1)
+
+    @rx.event
+    async def previous_page(self) -> Any:
+        return await self._show(self.page_number - 1)
+
+    @rx.event(background=True)
+    async def watch_gallery(self) -> None:
+        """One task per viewer for every book in flight on the shown page."""
+        async with self:
+            user_id, watched = self._viewer_id, self._in_flight_ids()
+            if not user_id or not watched or self._watching:
+                return
+            self._watching = True
+        ticks = 0
+        try:
+            async for book_id, event in book_updates(user_id, watched, idle=IDLE_SECONDS):
+                ticks = ticks + 1 if event is None else 0
+                listing = None
+                if ticks == 1 or (event is not None and (event.final or event.event == "book")):
+                    listing = await asyncio.to_thread(books.list_books, user_id, page=self.page_number,
+                                                      per_page=PER_PAGE)
+                async with self:
+                    if str(self.router.url.path or "").rstrip("/") != GALLERY_ROUTE or ticks >= MAX_IDLE_TICKS:
+                        return
+                    if listing is not None and listing.page == self.page_number:
+                        self._apply(listing)
+                    if event is not None:
+                        self._apply_event(book_id, event.data)
+        finally:
+            async with self:
+                self._watching = False
+
+    def _apply_event(self, book_id: str, data: dict[str, Any]) -> None:
+        percent, stage = data.get("percent"), data.get("stage")
+        self.cards = [
+            dataclasses.replace(
+                card,
+                percent=int(round(percent)) if isinstance(percent, (int, float)) else card.percent,
+                stage=str(stage or card.stage),
+            ) if card.id == book_id else card
+            for card in self.cards
+        ]

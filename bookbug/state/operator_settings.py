@@ -1,0 +1,146 @@
+"""/settings for operators: app configuration stored in app_settings, secrets' presence, jobs."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from bookbug.services import app_config
+from bookbug.services.errors import InvalidInput
+from bookbug.settings import Settings, get_settings
+from bookbug.state import jobs
+from bookbug.state.rows import RunRow, SettingRow, StepRow
+from bookbug.state.session import SessionState, to_login
+
+SECRETS = {
+    "Anthropic API key": "anthropic_api_key",
+    "Replicate API token": "replicate_api_token",
+    "S3 access key": "s3_access_key_id",
+    "S3 secret key": "s3_secret_access_key",
+    "Clerk secret key": "clerk_secret_key",
+    "Clerk JWT key": "clerk_jwt_key",
+}
+INTEGER_FIELDS = {name for name, field in app_config.AppConfig.model_fields.items() if field.annotation is int}
+
+
+def secret_rows(settings: Settings) -> list[SettingRow]:
+    """Whether each secret is configured: never its value, not even a part of it."""
+    return [SettingRow(label=label, value="set" if getattr(settings, attr, "") else "not set")
+            for label, attr in SECRETS.items()]
+
+
+def parse_changes(form: dict[str, Any]) -> dict[str, object]:
+    """The submitted form as typed settings changes; blank fields are left unchanged."""
+    changes: dict[str, object] = {}
+    for key, raw in form.items():
+        if key not in app_config.AppConfig.model_fields:
+            continue
+        text = str(raw).strip()
+        if not text:
+            continue
+        if key in INTEGER_FIELDS:
+            if not text.lstrip("-").isdigit():
+                raise InvalidInput(f"{key.replace('_', ' ')} must be a whole number.", field=key)
+            changes[key] = int(text)
+        else:
+            changes[key] = text
+    return changes
+
+
+class OperatorSettingsState(SessionState):
+    config: dict[str, str] = {}
+    secrets: list[SettingRow] = []
+    counts: list[SettingRow] = []
+    runs: list[RunRow] = []
+    steps: list[StepRow] = []
+    steps_for: str = ""
+    status_filter: str = ""
+    notice: str = ""
+    saved: str = ""
+
+    async def _require_operator(self) -> Any:
+        """None when the viewer is an operator; otherwise where to send them."""
+        user_id = await self._current_user_id()
+        if not user_id:
+            return to_login()
+        if not self.viewer_is_operator:
+            return rx.redirect("/books")
+        return None
+
+    async def _refresh_jobs(self) -> None:
+        self.counts = await asyncio.to_thread(jobs.status_counts)
+        self.runs = await asyncio.to_thread(jobs.run_rows, self.status_filter)
+        if self.steps_for:
+            self.steps = await asyncio.to_thread(jobs.step_rows, self.steps_for)
+
+    @rx.event
+    async def load_settings(self) -> Any:
+        await self._refresh_viewer()
+        away = await self._require_operator()
+        if away is not None:
+            return away
+        self.notice, self.saved = "", ""
+        current = await asyncio.to_thread(app_config.current)
+        self.config = {key: str(value) for key, value in current.model_dump().items()}
+        self.secrets = secret_rows(get_settings())
+        await self._refresh_jobs()
+        return None
+
+    @rx.event
+    def set_field(self, key: str, value: str) -> None:
+        if key in app_config.AppConfig.model_fields:
+            self.config = {**self.config, key: value}
+            self.saved = ""
+
+    @rx.event
+    async def save_settings(self, form: dict[str, Any]) -> Any:
+        away = await self._require_operator()
+        if away is not None:
+            return away
+        try:
+            changes = parse_changes(form)
+            updated = await asyncio.to_thread(app_config.update, changes, updated_by=self.viewer_email)
+        except InvalidInput as error:
+            self.notice, self.saved = error.message, ""
+            return None
+        self.config = {key: str(value) for key, value in updated.model_dump().items()}
+        self.notice, self.saved = "", "Saved. New books and steps use these settings from now on."
+        return None
+
+    @rx.event
+    async def filter_runs(self, status: str) -> Any:
+        away = await self._require_operator()
+        if away is not None:
+            return away
+        self.status_filter = "" if status == "all" else status
+        await self._refresh_jobs()
+        return None
+
+    @rx.event
+    async def show_steps(self, run_id: str) -> Any:
+        away = await self._require_operator()
+        if away is not None:
+            return away
+        self.steps_for = run_id
+        self.steps = await asyncio.to_thread(jobs.step_rows, run_id)
+        return None
+
+    @rx.event
+    async def rerun(self, run_id: str) -> Any:
+        away = await self._require_operator()
+        if away is not None:
+            return away
+        self.saved = await jobs.rerun_run(run_id)
+        await self._refresh_jobs()
+        return None
+
+    @rx.event
+    async def cancel(self, run_id: str) -> Any:
+        away = await self._require_operator()
+        if away is not None:
+            return away
+        self.saved = await jobs.cancel_run(run_id)
+        await self._refresh_jobs()
+        return None

@@ -1,0 +1,124 @@
+"""What the pages display, as small plain records (never blobs: images are URLs)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from bookbug.services.views import BookSummary, MessageView, PageView
+
+
+def when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@dataclasses.dataclass
+class MessageRow:
+    id: str
+    role: str  # user | assistant
+    content: str  # shown as text, never as HTML
+    chips: list[str]
+    phase: str
+    turn: int
+
+    @classmethod
+    def of(cls, view: MessageView) -> MessageRow:
+        return cls(id=view.id, role=view.role, content=view.content, chips=list(view.chips),
+                   phase=view.phase or "", turn=view.turn)
+
+
+@dataclasses.dataclass
+class BriefRow:
+    label: str
+    value: str  # "" while the conversation has not settled it
+
+
+@dataclasses.dataclass
+class OutlineRow:
+    page: str  # "Page 3" or "Pages 3-5"
+    sentence: str
+
+
+@dataclasses.dataclass
+class BookCard:
+    id: str
+    title: str
+    status: str
+    cover_url: str
+    percent: int
+    stage: str
+    created: str
+    href: str
+
+    @classmethod
+    def of(cls, summary: BookSummary) -> BookCard:
+        return cls(id=summary.id, title=summary.title, status=summary.status, cover_url=summary.cover_url or "",
+                   percent=int(round(summary.percent or 0)), stage=summary.stage or "",
+                   created=when(summary.created_at), href=book_href(summary.id, summary.status))
+
+
+@dataclasses.dataclass
+class PageRow:
+    number: int
+    text: str
+    image_url: str
+
+    @classmethod
+    def of(cls, view: PageView) -> PageRow:
+        return cls(number=view.number, text=view.text, image_url=view.image_url)
+
+
+@dataclasses.dataclass
+class TokenRow:
+    id: str
+    name: str
+    prefix: str
+    created: str
+    last_used: str
+    expires: str
+
+
+@dataclasses.dataclass
+class SessionRow:
+    id: str
+    device: str
+    created: str
+    last_seen: str
+
+
+@dataclasses.dataclass
+class RunRow:
+    id: str
+    workflow: str
+    status: str
+    book_id: str
+    stage: str
+    attempts: int
+    error: str
+    created: str
+    can_rerun: bool
+    can_cancel: bool
+
+
+@dataclasses.dataclass
+class StepRow:
+    step_id: str
+    kind: str
+    status: str
+    attempts: int
+    duration: str
+    error: str
+
+
+@dataclasses.dataclass
+class SettingRow:
+    label: str
+    value: str
+
+
+TALKING_STATUSES = ("draft", "intake", "plot", "abandoned")
+
+
+def book_href(book_id: str, status: str) -> str:
+    """A book still in conversation opens the chat; any other opens the book itself."""
+    return f"/create/{book_id}" if status in TALKING_STATUSES else f"/books/{book_id}"

@@ -1,0 +1,71 @@
+"""Browser fixtures: the app started the way the README starts it (one server for the whole
+session) and Debian's Chromium driven by Playwright. No browser is ever downloaded."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bookbug.settings import ROOT
+from tests.app_server import LiveApp, run_app
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SCREENSHOTS = ROOT / "docs" / "images"
+OPERATOR_EMAIL = "operator@example.com"
+
+
+def chromium_path() -> str:
+    """BOOKBUG_TEST_CHROMIUM, else Debian's /usr/bin/chromium; skip (fail under CI) without one."""
+    path = os.environ.get("BOOKBUG_TEST_CHROMIUM") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else "")
+    if not path or not (Path(path).exists() or shutil.which(path)):
+        message = ("no Chromium: set BOOKBUG_TEST_CHROMIUM or `apt-get install chromium` "
+                   "(these tests never download a browser)")
+        if IN_CI:
+            pytest.fail(message + " (CI=true, so this is a failure, not a skip)")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_app() -> Iterator[LiveApp]:
+    chromium_path()  # skip before the slow start when there is no browser
+    # Not under pytest's basetemp: other pytest sessions on the machine prune old basetemps,
+    # which would delete the running app's database. The log is kept when a test failed.
+    data_dir = Path(tempfile.mkdtemp(prefix="bookbug-browser-"))
+    # Embedded defaults, whatever the developer's shell holds: offline writer and illustrator,
+    # SQLite in the data folder, the in-process worker, a known operator.
+    env = {"DATABASE_URL": f"sqlite:///{data_dir / 'bookbug.db'}", "REDIS_URL": "", "ANTHROPIC_API_KEY": "",
+           "REPLICATE_API_TOKEN": "", "CLERK_SECRET_KEY": "", "CLERK_PUBLISHABLE_KEY": "", "CLERK_JWT_KEY": "",
+           "S3_BUCKET": "", "OPERATOR_EMAILS": OPERATOR_EMAIL, "BOOKS_PER_MINUTE": "20",
+           # A private frontend build and state folder: another app started from this work tree
+           # (a developer's `make run`, another test session) rebuilds the shared .web/, and a
+           # page whose scripts were replaced under it never connects.
+           "REFLEX_WEB_WORKDIR": str(data_dir / "web"), "REFLEX_STATES_WORKDIR": str(data_dir / "states")}
+    with run_app(data_dir, **env) as app:
+        yield app
+    shutil.rmtree(data_dir / "web", ignore_errors=True)  # 150 MB of frontend; the log and data stay
+    print(f"\nbrowser tests: the app's log is {app.log}")
+
+
+@pytest.fixture(scope="session")
+def browser(live_app: LiveApp) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def screenshot(page: object, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)  # type: ignore[attr-defined]

@@ -1,0 +1,230 @@
+"""A family's whole journey in a real browser, then what other people and operators may do.
+
+The tests share one app and run in file order: the first makes a book that the later ones
+use (each later test skips with a reason if there is no book to use).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from tests.app_server import LiveApp
+from tests.browser.conftest import OPERATOR_EMAIL, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "correct horse battery"
+# Bookbug first asks who the star is, then what happens; these are typed, later answers are chips.
+TYPED_ANSWERS = ["Mia, who is 5 and <b>loves</b> boats <script>window.__pwned = 1</script>",
+                 "A brave little dragon called Ember who is afraid of the dark"]
+BOOK_TIMEOUT = 240_000  # ms: a whole offline book on a busy two-core machine
+STEP_TIMEOUT = 30_000
+
+
+@dataclass
+class Journey:
+    book_id: str = ""
+    page_image: str = ""
+    pdf_url: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+JOURNEY = Journey()
+
+
+def wait_for_hydration(page: Any) -> None:
+    """Wait until the page is connected to its state (a form submitted earlier would go native)."""
+    page.wait_for_selector("#hydrated", state="attached")
+
+
+def register(context: Any, app: LiveApp, email: str) -> Any:
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT)
+    page.goto(app.url + "/register")
+    wait_for_hydration(page)
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.click("#register")
+    page.wait_for_url(re.compile(r".*/books$"))
+    return page
+
+
+def ready_to_answer(page: Any) -> None:
+    """Bookbug has asked and the composer is enabled again."""
+    page.wait_for_function("() => { const b = document.getElementById('chat-send'); return b && !b.disabled; }",
+                           timeout=STEP_TIMEOUT)
+
+
+def user_bubbles(page: Any) -> int:
+    return page.locator(".bubble-user").count()
+
+
+def test_a_parent_registers_chats_approves_and_watches_the_book_being_made(browser: Any, live_app: LiveApp) -> None:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = register(context, live_app, "parent@example.com")
+    assert page.locator("#viewer-email").inner_text() == "parent@example.com"
+    assert page.locator("#nav-settings").count() == 0  # not an operator
+
+    page.goto(live_app.url + "/create")
+    page.wait_for_url(re.compile(r".*/create/[0-9a-f]+$"))
+    JOURNEY.book_id = page.url.rsplit("/", 1)[-1]
+    ready_to_answer(page)
+
+    # bad input: a clear message, nothing sent
+    page.click("#chat-send")
+    page.wait_for_selector("#chat-notice >> text=Type a message first.")
+    page.fill("#chat-input", "x" * 4001)
+    page.click("#chat-send")
+    page.wait_for_selector("#chat-notice >> text=/at most 4,000 characters/")
+    assert user_bubbles(page) == 0
+
+    typed = iter(TYPED_ANSWERS)
+    for turn in range(25):
+        if page.locator("#plot-review").is_visible():
+            break
+        before = user_bubbles(page)
+        chips = page.locator(".chip")
+        answer = next(typed, None)
+        if answer is None and chips.count():
+            chips.first.dblclick()  # a double click sends once
+        else:
+            page.fill("#chat-input", answer or "Surprise me!")
+            page.click("#chat-send")
+        page.wait_for_function(f"() => document.querySelectorAll('.bubble-user').length > {before}")
+        page.wait_for_timeout(300)
+        assert user_bubbles(page) == before + 1
+        if turn == 2:
+            screenshot(page, "chat")
+        page.wait_for_function("() => document.getElementById('plot-review') || "
+                               "(document.getElementById('chat-send') && !document.getElementById('chat-send').disabled)",
+                               timeout=STEP_TIMEOUT)
+    else:
+        pytest.fail("the conversation never reached the plot review")
+
+    # what the user typed as markup is shown as text, and never runs
+    assert page.locator(".bubble-user", has_text="<b>loves</b>").count() == 1
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("#brief-panel").inner_text().count("not yet") < 4  # the brief filled in
+    page.locator("#plot-review").scroll_into_view_if_needed()
+    screenshot(page, "plot-review")
+    assert page.locator("#plot-review >> text=/^Pages? 1(-|$)/").count() >= 1, page.locator("#plot-review").inner_text()
+
+    # leaving and coming back restores the conversation from the database
+    bubbles = page.locator(".bubble").all_inner_texts()
+    page.goto(live_app.url + "/books")
+    page.goto(live_app.url + f"/create/{JOURNEY.book_id}")
+    page.wait_for_selector("#plot-review")
+    assert page.locator(".bubble").all_inner_texts() == bubbles
+
+    page.click("#approve-plot")
+    page.wait_for_url(re.compile(rf".*/books/{JOURNEY.book_id}$"))
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.wait_for_selector(".landed-page", timeout=BOOK_TIMEOUT)
+    assert page.evaluate("() => window.__sameDocument") is True  # the page arrived live, no reload
+    assert re.search(r"page \d+ of \d+", page.locator("#page-label").inner_text())
+    screenshot(page, "book-in-progress")
+
+    gallery = context.new_page()
+    gallery.goto(live_app.url + "/books")
+    gallery.wait_for_selector(f"#book-{JOURNEY.book_id}")
+    screenshot(gallery, "gallery")
+    gallery.close()
+
+    page.wait_for_selector("#reader", timeout=BOOK_TIMEOUT)
+    position = page.locator("#reader-position")
+    total = int(position.inner_text().split("/")[1])
+    assert position.inner_text() == f"1 / {total}"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => document.getElementById('reader-position').innerText === '2 / {total}'")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => document.getElementById('reader-position').innerText === '1 / {total}'")
+    screenshot(page, "reader")
+    JOURNEY.page_image = page.locator("#reader-image").get_attribute("src") or ""
+
+    with page.expect_download() as download_info:
+        page.click("#download-pdf")
+    pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    # cover, title page, the story pages, a closing page; padded to whole sheets of four
+    assert len(pdf.pages) == -(-(total + 3) // 4) * 4
+    JOURNEY.pdf_url = f"/api/books/{JOURNEY.book_id}/pdf"
+    context.close()
+
+
+def need_book() -> None:
+    if not JOURNEY.book_id or not JOURNEY.pdf_url:
+        pytest.skip("the journey test did not produce a finished book")
+
+
+def test_another_user_cannot_see_the_book_its_pictures_or_its_pdf(browser: Any, live_app: LiveApp) -> None:
+    need_book()
+    context = browser.new_context()
+    page = register(context, live_app, "stranger@example.com")
+    for book_id in (JOURNEY.book_id, "0" * 32):
+        page.goto(live_app.url + f"/books/{book_id}")
+        assert page.wait_for_selector("#not-found").inner_text() == "That book was not found."
+        page.goto(live_app.url + f"/create/{book_id}")
+        assert page.wait_for_selector("#not-found").inner_text() == "That book was not found."
+    missing_image = JOURNEY.page_image.replace(JOURNEY.book_id, "0" * 32)
+    for theirs, missing in ((JOURNEY.page_image, missing_image),
+                            (JOURNEY.pdf_url, JOURNEY.pdf_url.replace(JOURNEY.book_id, "0" * 32))):
+        answer, nothing = context.request.get(live_app.url + theirs), context.request.get(live_app.url + missing)
+        assert answer.status == nothing.status == 404
+        assert answer.body() == nothing.body()
+    context.close()
+
+
+def test_a_non_operator_is_sent_away_from_settings(browser: Any, live_app: LiveApp) -> None:
+    context = browser.new_context()
+    page = register(context, live_app, "member@example.com")
+    page.goto(live_app.url + "/settings")
+    page.wait_for_url(re.compile(r".*/books$"))
+    page.wait_for_selector("#empty-gallery")
+    assert page.locator("#save-settings").count() == 0
+    context.close()
+
+
+def test_an_operator_changes_a_setting_and_the_next_book_uses_it(browser: Any, live_app: LiveApp) -> None:
+    context = browser.new_context()
+    page = register(context, live_app, OPERATOR_EMAIL)
+    page.wait_for_selector("#nav-settings")
+    page.goto(live_app.url + "/settings")
+    page.wait_for_selector("#save-settings")
+    wait_for_hydration(page)
+    assert "sk-" not in page.content()
+    page.click("#setting-default_format")
+    page.get_by_role("option", name="landscape", exact=True).click()
+    page.click("#save-settings")
+    page.wait_for_selector("#settings-saved")
+    page.goto(live_app.url + "/create")
+    page.wait_for_url(re.compile(r".*/create/[0-9a-f]+$"))
+    page.wait_for_selector("#brief-panel >> text=Landscape 9 x 7 in")
+    context.close()
+
+
+def test_a_visitor_sees_what_bookbug_makes_and_only_the_pages_for_guests(browser: Any, live_app: LiveApp) -> None:
+    from bookbug.pages.sample_book import load_sample
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_app.url + "/")
+    wait_for_hydration(page)
+    nav = page.locator("#main-nav")
+    nav.locator("#nav-login").wait_for()
+    assert nav.locator("#nav-register").count() == 1
+    assert nav.locator("#nav-create").count() == nav.locator("#nav-books").count() == 0
+    assert nav.locator("#nav-settings").count() == 0
+    sample = load_sample()
+    if sample is not None:  # the app serves the sample kept in assets/sample
+        images = page.locator("#sample-book img")
+        assert images.count() == len(sample.pages)
+        assert context.request.get(live_app.url + sample.pages[0].image).status == 200
+    page.get_by_role("button", name="Start a book").click()
+    page.wait_for_url(re.compile(r".*/login$"))  # a guest signs in first
+    context.close()

@@ -1,0 +1,149 @@
+"""Web state fixtures: a fresh database, the embedded engine running the book workflow, users
+signed in through the accounts service, and state objects built the way Reflex builds them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pytest
+import reflex as rx
+from argon2 import PasswordHasher
+from reflex.istate.data import RouterData
+from sqlmodel import SQLModel
+
+import bookbug.db  # noqa: F401 - registers the tables
+import bookbug.workflows  # noqa: F401 - registers the book workflow
+from bookbug.db.session import get_engine
+from bookbug.engine import Engine, EngineConfig, RateLimit
+from bookbug.services import accounts, app_config
+from bookbug.services.runtime import use_engine
+from bookbug.settings import reset_settings
+from bookbug.state.session import SessionState
+
+PASSWORD = "correct horse battery"
+FAST_ENGINE = dict(heartbeat_interval=0.5, stale_after=5.0, sweep_interval=0.5, requeue_grace=2.0,
+                   retry_base=0.01, retry_cap=0.05, slot_poll=0.05, poll_delay=0.02)
+S = TypeVar("S", bound=SessionState)
+T = TypeVar("T")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # real argon2 costs ~0.3 s a hash; the pages' behaviour does not depend on its parameters
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def web_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("BOOKS_PER_MINUTE", "50")
+    reset_settings()
+    monkeypatch.setattr(app_config, "_cache", None)  # another test's database may be cached under that URL
+    SQLModel.metadata.create_all(get_engine(sqlite_url))
+    return sqlite_url
+
+
+@pytest.fixture
+async def engine(web_db: str) -> AsyncIterator[Engine]:
+    unique = uuid.uuid4().hex[:10]
+    config = EngineConfig(
+        db_url=web_db, queue_name=f"webtest:{unique}:queue", key_prefix=f"webtest:{unique}",
+        rate_limits={name: RateLimit(name, limit=100_000, period="1m") for name in ("anthropic", "replicate")},
+        **FAST_ENGINE,  # type: ignore[arg-type]
+    )
+    engine = Engine(config)
+    async with engine, engine.worker():
+        use_engine(engine)
+        try:
+            yield engine
+        finally:
+            use_engine(None)
+
+
+@dataclass
+class Viewer:
+    user_id: str
+    email: str
+    token: str  # the browser session token, as the cookie holds it
+
+
+@pytest.fixture
+def make_viewer(web_db: str) -> Callable[[str], Viewer]:
+    def make(name: str = "reader") -> Viewer:
+        email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
+        user = accounts.register(email, PASSWORD)
+        signed = accounts.sign_in(email, PASSWORD)
+        return Viewer(user_id=user.id, email=email, token=signed.token)
+
+    return make
+
+
+def build_state(cls: type[S], *, token: str = "", path: str = "/") -> S:
+    """A page state inside a fresh state tree, as Reflex's state manager creates one per tab."""
+    root = rx.State(_reflex_internal_init=True)
+    state = root.get_substate(cls.get_full_name().split("."))
+    state.session_token = token
+    visit(state, path)
+    return state  # type: ignore[return-value]
+
+
+def visit(state: rx.State, path: str) -> None:
+    state.router = RouterData.from_router_data({"pathname": path, "asPath": path})
+
+
+async def call(state: Any, handler: str, *args: Any) -> Any:
+    """Run an event handler's function on the state, the way the app processes an event."""
+    fn = getattr(type(state), handler).fn
+    result = fn(state, *args)
+    return await result if asyncio.iscoroutine(result) else result
+
+
+def redirect_target(spec: Any) -> str:
+    """Where an rx.redirect(...) returned by a handler sends the browser ("" if not a redirect)."""
+    fn = getattr(getattr(spec, "handler", None), "fn", None)
+    if fn is None or fn.__qualname__ != "_redirect":
+        return ""
+    args = {name._js_expr: value for name, value in spec.args}
+    return str(args["path"]._var_value)
+
+
+async def wait_until(check: Callable[[], T | None], timeout: float = 30.0, what: str = "condition") -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def converse_to_plot(viewer: Viewer, book_id: str, timeout: float = 30.0) -> None:
+    """Answer each question with its first chip (or a sentence) until the plot is proposed."""
+    from bookbug.services import books
+
+    turn = 0
+    for _ in range(30):
+        question = await wait_until(
+            lambda: next((m for m in reversed(books.history(viewer.user_id, book_id))
+                          if m.role == "assistant" and m.turn > turn), None), timeout, "a question")
+        if question.phase == "plot_review":
+            return
+        await books.send_message(viewer.user_id, book_id, question.chips[0] if question.chips else "Mia, age 5")
+        turn = question.turn
+    raise AssertionError("the conversation never reached the plot")
+
+
+async def make_book(viewer: Viewer, *, approve: bool = True) -> str:
+    """A book whose plot is proposed (and, with approve, approved: being made)."""
+    from bookbug.services import books
+
+    book = await books.create_book(viewer.user_id)
+    await converse_to_plot(viewer, book.id)
+    if approve:
+        await books.approve(viewer.user_id, book.id)
+    return book.id

@@ -1,0 +1,88 @@
+"""/settings: operators only; changes stored through app_config; secrets never shown; jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bookbug.engine import Engine
+from bookbug.services import app_config, books
+from bookbug.services.errors import InvalidInput
+from bookbug.settings import get_settings, reset_settings
+from bookbug.state.operator_settings import OperatorSettingsState, parse_changes, secret_rows
+from tests.web.conftest import Viewer, build_state, call, redirect_target
+
+
+@pytest.fixture
+def operator_and_user(make_viewer: Callable[[str], Viewer]) -> tuple[Viewer, Viewer]:
+    return make_viewer("operator"), make_viewer("member")  # the first account is the operator
+
+
+async def test_a_non_operator_is_sent_away(operator_and_user: tuple[Viewer, Viewer]) -> None:
+    _, member = operator_and_user
+    state = build_state(OperatorSettingsState, token=member.token, path="/settings")
+    assert redirect_target(await call(state, "load_settings")) == "/books"
+    assert state.config == {} and state.runs == []
+    assert redirect_target(await call(state, "save_settings", {"books_per_minute": "99"})) == "/books"
+    assert app_config.current().books_per_minute != 99
+    signed_out = build_state(OperatorSettingsState, path="/settings")
+    assert redirect_target(await call(signed_out, "load_settings")) == "/login"
+
+
+async def test_an_operator_change_is_stored_and_used_by_the_next_book(
+        engine: Engine, operator_and_user: tuple[Viewer, Viewer]) -> None:
+    operator, member = operator_and_user
+    state = build_state(OperatorSettingsState, token=operator.token, path="/settings")
+    assert await call(state, "load_settings") is None
+    assert state.config["default_format"] == get_settings().default_format
+    await call(state, "set_field", "default_format", "landscape")
+    await call(state, "save_settings", {**state.config, "default_page_count": "16"})
+    assert state.notice == "" and state.saved.startswith("Saved")
+    assert state.config["default_format"] == "landscape" and state.config["default_page_count"] == "16"
+    book = await books.create_book(member.user_id)
+    assert book.format == "landscape"
+
+
+async def test_bad_values_change_nothing_and_say_why(operator_and_user: tuple[Viewer, Viewer]) -> None:
+    operator, _ = operator_and_user
+    state = build_state(OperatorSettingsState, token=operator.token, path="/settings")
+    await call(state, "load_settings")
+    before = app_config.current()
+    await call(state, "save_settings", {"page_concurrency": "lots"})
+    assert state.notice == "page concurrency must be a whole number."
+    await call(state, "save_settings", {"page_concurrency": "0"})
+    assert state.notice.startswith("page_concurrency:")
+    assert app_config.current() == before
+
+
+def test_secrets_show_only_whether_they_are_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-very-secret")
+    reset_settings()
+    rows = {row.label: row.value for row in secret_rows(get_settings())}
+    assert rows["Anthropic API key"] == "set" and rows["Replicate API token"] == "not set"
+    assert "sk-ant" not in repr(rows)
+
+
+def test_blank_fields_are_left_unchanged_and_numbers_are_typed() -> None:
+    assert parse_changes({"books_per_minute": " 7 ", "anthropic_model": "", "unknown": "x"}) == {"books_per_minute": 7}
+    with pytest.raises(InvalidInput):
+        parse_changes({"replicate_rpm": "1.5"})
+
+
+async def test_the_jobs_dashboard_lists_runs_and_cancels_a_running_one(
+        engine: Engine, operator_and_user: tuple[Viewer, Viewer]) -> None:
+    operator, member = operator_and_user
+    book = await books.create_book(member.user_id)
+    state = build_state(OperatorSettingsState, token=operator.token, path="/settings")
+    await call(state, "load_settings")
+    run = next(r for r in state.runs if r.book_id == book.id)
+    assert run.can_cancel and not run.can_rerun
+    assert {c.label for c in state.counts} >= {"queued", "running", "waiting", "failed"}
+    await call(state, "show_steps", run.id)
+    assert state.steps_for == run.id
+    await call(state, "cancel", run.id)
+    assert state.saved == f"Run {run.id} was cancelled."
+    assert next(r for r in state.runs if r.id == run.id).status == "cancelled"
+    await call(state, "rerun", run.id)
+    assert state.saved == "Only a failed run can be rerun; this one is cancelled."
