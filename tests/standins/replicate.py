@@ -21,6 +21,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import select
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -47,6 +49,8 @@ class ReplicateStandIn:
         self._predictions: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._open = threading.Event()
+        self._open.set()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -59,6 +63,14 @@ class ReplicateStandIn:
     def throttle_creates(self, count: int, *, retry_after: float) -> None:
         """Refuse the next `count` creations with 429 and this Retry-After (seconds)."""
         self._throttled.extend([retry_after] * count)
+
+    def pause_creates(self) -> None:
+        """Hold new create requests at the door (uncounted) until `resume_creates`; a request
+        whose client has gone away meanwhile is dropped, as if it never reached Replicate."""
+        self._open.clear()
+
+    def resume_creates(self) -> None:
+        self._open.set()
 
     def __enter__(self) -> "ReplicateStandIn":
         self._thread.start()
@@ -165,7 +177,18 @@ class ReplicateStandIn:
                 if not match:
                     self._json((404, {"title": "Not found", "status": 404}, {}))
                     return
+                while not standin._open.wait(0.05):
+                    pass
+                if self._client_left():
+                    return
                 self._json(standin._create(f"{match['owner']}/{match['name']}", body))
+
+            def _client_left(self) -> bool:
+                readable, _, _ = select.select([self.connection], [], [], 0)
+                try:
+                    return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
+                except OSError:
+                    return True
 
             def do_GET(self) -> None:  # noqa: N802
                 file_match = _FILE.match(self.path)
