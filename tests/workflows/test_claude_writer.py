@@ -53,3 +53,24 @@ async def test_a_rejected_api_key_fails_the_book_at_once_with_a_clear_message(bo
                                 timeout=60, what="the book to fail")
         assert len(claude.messages_requests()) == 1
         assert "ANTHROPIC_API_KEY" in (book.error or "")
+
+
+async def test_a_failed_book_retried_after_the_cause_is_fixed_carries_on(book_backend, monkeypatch) -> None:
+    from bookbug.services import app_config
+
+    with AnthropicStandIn() as claude:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-wrong")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", claude.url)
+        reset_settings()
+        claude.reply_error(401, "authentication_error", "invalid x-api-key")
+        user = make_user()
+        summary = await books.create_book(user.id)
+        await wait_until(lambda: books.get_book(user.id, summary.id).status == "failed", timeout=60,
+                         what="the book to fail")
+        app_config.update({"text_provider": "offline"}, updated_by=user.id)  # the operator fixes it
+        job = await books.retry(user.id, summary.id)
+        assert job.status in ("queued", "running", "waiting")
+        question = await wait_until(lambda: newest_question(user.id, summary.id, 0), timeout=60,
+                                    what="the first question after the retry")
+        assert question.chips
+        assert books.get_book(user.id, summary.id).status == "intake"
