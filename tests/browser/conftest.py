@@ -1,5 +1,5 @@
-"""Browser fixtures: the app started the way the README starts it (one server for the whole
-session) and Debian's Chromium driven by Playwright. No browser is ever downloaded."""
+"""Browser fixtures: the app started the way the README starts it (one server for the
+browser module) and Debian's Chromium driven by Playwright. No browser is ever downloaded."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_app() -> Iterator[LiveApp]:
     chromium_path()  # skip before the slow start when there is no browser
     # Not under pytest's basetemp: other pytest sessions on the machine prune old basetemps,
@@ -54,7 +54,9 @@ def live_app() -> Iterator[LiveApp]:
     print(f"\nbrowser tests: the app's log is {app.log}")
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, which would break every async test that pytest runs after this one.
+@pytest.fixture(scope="module")
 def browser(live_app: LiveApp) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
