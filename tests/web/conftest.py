@@ -4,7 +4,6 @@ signed in through the accounts service, and state objects built the way Reflex b
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -24,12 +23,12 @@ from bookbug.services import accounts, app_config
 from bookbug.services.runtime import use_engine
 from bookbug.settings import reset_settings
 from bookbug.state.session import SessionState
+from tests.workflows.conversation import wait_until
 
 PASSWORD = "correct horse battery"
 FAST_ENGINE = dict(heartbeat_interval=0.5, stale_after=5.0, sweep_interval=0.5, requeue_grace=2.0,
                    retry_base=0.01, retry_cap=0.05, slot_poll=0.05, poll_delay=0.02)
 S = TypeVar("S", bound=SessionState)
-T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -110,16 +109,6 @@ def redirect_target(spec: Any) -> str:
         return ""
     args = {name._js_expr: value for name, value in spec.args}
     return str(args["path"]._var_value)
-
-
-async def wait_until(check: Callable[[], T | None], timeout: float = 30.0, what: str = "condition") -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def converse_to_plot(viewer: Viewer, book_id: str, timeout: float = 30.0) -> None:
