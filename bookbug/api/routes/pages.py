@@ -1,0 +1,55 @@
+"""One page again: ask for a new version of a page, then keep it or go back to the old one.
+
+Both answer 202: the redo-page workflow draws the new version (a `page` event with
+`pending: true` on the job stream) and, after the decision, rebuilds the PDF.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Path, status
+from pydantic import BaseModel, Field
+
+from bookbug.api.deps import CurrentUser
+from bookbug.api.schemas import BOOK_ERRORS, INPUT_ERRORS, ErrorResponse
+from bookbug.services import books
+
+router = APIRouter(prefix="/api/books", tags=["pages"])
+
+PageNumber = Annotated[int, Path(ge=1, le=64, description="the story page, from 1")]
+NOT_NOW = {409: {"model": ErrorResponse,
+                 "description": "The book is not complete, or the page already has a new version waiting."}}
+
+
+class RedoPage(BaseModel):
+    rewrite_text: bool = Field(False, description="write the page's words again too, not only its picture")
+    note: str | None = Field(None, max_length=500, description="what to change, e.g. 'make Mia laugh'")
+
+
+class PageDecision(BaseModel):
+    keep: Literal["new", "old"] = Field(description="keep the new version, or go back to the old one")
+
+
+class PageAccepted(BaseModel):
+    book_id: str
+    page: int
+    status: Literal["redrawing", "keeping new", "going back"]
+
+
+@router.post("/{book_id}/pages/{page}/redo", status_code=status.HTTP_202_ACCEPTED, response_model=PageAccepted,
+             responses={**BOOK_ERRORS, **INPUT_ERRORS, **NOT_NOW})
+async def redo_page(user: CurrentUser, book_id: str, page: PageNumber,
+                    body: Annotated[RedoPage | None, Body()] = None) -> PageAccepted:
+    """Draw one page again (and rewrite it, with `rewrite_text`); the rest of the book stays."""
+    body = body or RedoPage()
+    await books.redo_page(user.id, book_id, page, rewrite_text=body.rewrite_text, note=body.note)
+    return PageAccepted(book_id=book_id, page=page, status="redrawing")
+
+
+@router.post("/{book_id}/pages/{page}/decision", status_code=status.HTTP_202_ACCEPTED, response_model=PageAccepted,
+             responses={**BOOK_ERRORS, **INPUT_ERRORS, **NOT_NOW})
+async def decide_page(user: CurrentUser, book_id: str, page: PageNumber, body: PageDecision) -> PageAccepted:
+    """Keep the redone page, or go back to the one before."""
+    await books.decide_page(user.id, book_id, page, keep=body.keep)
+    return PageAccepted(book_id=book_id, page=page, status="keeping new" if body.keep == "new" else "going back")
