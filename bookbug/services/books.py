@@ -201,8 +201,9 @@ async def cancel(user_id: str, book_id: str) -> JobView:
         if run is None or run.status not in ACTIVE_RUN:
             raise WrongPhase("This book has nothing in progress to cancel.")
     engine = await started_engine()
+    # create-book declares cancel_on for this event: sending it cancels the run (and any
+    # other workflow that listens for it), so there is nothing more to call here
     await engine.send_event(names.BOOK_CANCEL, {"book_id": book_id})
-    await engine.cancel_run(run.id, "cancelled by the user")
     with session_scope() as session:
         book = session.get(Book, book_id)
         if book is not None and book.status not in (BookStatus.complete.value,):

@@ -40,6 +40,7 @@ async def wait_for_answer(ctx: Context, book_id: str, turn: int) -> dict[str, An
     await ctx.progress(stage="abandoned", percent=0)
     answer = await ctx.step.wait_for_event("wait-for-return", event=CHAT_MESSAGE, match=match, timeout=RETURN_TIMEOUT)
     if answer is not None:
+        # back to where the user left off: the intake or the plot review
         await ctx.step.run("pick-up-again", records.set_status, book_id, previous if previous != "abandoned" else "intake")
     return answer
 

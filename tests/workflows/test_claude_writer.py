@@ -3,6 +3,9 @@ the engine owns every retry (the SDK makes none) and a fatal error fails the boo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from bookbug.agents import IntakeInput, intake_turn
 from bookbug.providers.text.offline import OfflineWriter
 from bookbug.services import books
@@ -13,16 +16,23 @@ from tests.standins.anthropic import AnthropicStandIn
 from tests.workflows.conversation import newest_question, wait_until
 
 
+@contextmanager
+def claude_writes(monkeypatch) -> Iterator[AnthropicStandIn]:  # type: ignore[no-untyped-def]
+    """The app's settings pointed at a Messages API stand-in, so the book is written by "Claude"."""
+    with AnthropicStandIn() as claude:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", claude.url)
+        reset_settings()
+        yield claude
+
+
 async def first_turn() -> dict:
     reply = await OfflineWriter().generate(intake_turn, IntakeInput(brief=Brief()))
     return reply.output.model_dump(mode="json")
 
 
 async def test_a_429_and_a_529_are_retried_by_the_engine_and_the_question_arrives(book_backend, monkeypatch) -> None:
-    with AnthropicStandIn() as claude:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", claude.url)
-        reset_settings()
+    with claude_writes(monkeypatch) as claude:
         claude.reply_error(429, "rate_limit_error", "slow down", headers={"retry-after": "1"})
         claude.reply_error(529, "overloaded_error", "overloaded")
         claude.reply_tool("intake_turn", await first_turn(), input_tokens=321, output_tokens=123)
@@ -42,10 +52,7 @@ async def test_a_429_and_a_529_are_retried_by_the_engine_and_the_question_arrive
 
 
 async def test_a_rejected_api_key_fails_the_book_at_once_with_a_clear_message(book_backend, monkeypatch) -> None:
-    with AnthropicStandIn() as claude:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-wrong")
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", claude.url)
-        reset_settings()
+    with claude_writes(monkeypatch) as claude:
         claude.reply_error(401, "authentication_error", "invalid x-api-key")
         user = make_user()
         summary = await books.create_book(user.id)
@@ -58,10 +65,7 @@ async def test_a_rejected_api_key_fails_the_book_at_once_with_a_clear_message(bo
 async def test_a_failed_book_retried_after_the_cause_is_fixed_carries_on(book_backend, monkeypatch) -> None:
     from bookbug.services import app_config
 
-    with AnthropicStandIn() as claude:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-wrong")
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", claude.url)
-        reset_settings()
+    with claude_writes(monkeypatch) as claude:
         claude.reply_error(401, "authentication_error", "invalid x-api-key")
         user = make_user()
         summary = await books.create_book(user.id)
