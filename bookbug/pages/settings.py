@@ -7,6 +7,7 @@ import reflex as rx
 from bookbug.components.layout import page_layout
 from bookbug.db.runs import RunStatus
 from bookbug.pages.registry import page
+from bookbug.services import app_config
 from bookbug.state.operator_settings import OperatorSettingsState as S
 from bookbug.state.rows import RunRow, SettingRow, StepRow
 from bookbug.story.formats import FORMATS
@@ -16,14 +17,11 @@ CHOICES = {
     "image_provider": ["auto", "replicate", "offline"],
     "default_format": list(FORMATS),
 }
-GROUPS = [
-    ("Providers", [("text_provider", "Story text"), ("image_provider", "Illustrations"),
-                   ("anthropic_model", "Claude model"), ("anthropic_fast_model", "Claude fast model"),
-                   ("replicate_reference_model", "Replicate reference model"),
-                   ("replicate_prompt_model", "Replicate prompt model")]),
-    ("Limits", [("anthropic_rpm", "Anthropic requests a minute"), ("replicate_rpm", "Replicate requests a minute"),
-                ("page_concurrency", "Pages at a time per book"), ("books_per_minute", "New books a minute per user")]),
-    ("New books", [("default_format", "Default format"), ("default_page_count", "Default page count")]),
+GROUPS = [  # the labels are the fields' titles in app_config, so messages name them the same way
+    ("Providers", ["text_provider", "image_provider", "anthropic_model", "anthropic_fast_model",
+                   "replicate_reference_model", "replicate_prompt_model"]),
+    ("Limits", ["anthropic_rpm", "replicate_rpm", "page_concurrency", "books_per_minute"]),
+    ("New books", ["default_format", "default_page_count"]),
 ]
 
 
@@ -48,7 +46,7 @@ def config_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             *[rx.vstack(rx.heading(title, size="4"),
-                        rx.grid(*[setting_input(k, label) for k, label in fields], columns="2", spacing="3",
+                        rx.grid(*[setting_input(k, app_config.label(k)) for k in fields], columns="2", spacing="3",
                                 width="100%"), width="100%")
               for title, fields in GROUPS],
             rx.cond(S.notice != "", rx.callout(S.notice, icon="triangle_alert", color_scheme="red",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Literal
+from typing import Literal, get_args, get_origin
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import select
 
 from bookbug.db import AppSetting, session_scope, utcnow
@@ -23,18 +23,21 @@ CACHE_SECONDS = 2.0
 
 
 class AppConfig(BaseModel):
-    text_provider: Literal["auto", "claude", "offline"] = "auto"
-    image_provider: Literal["auto", "replicate", "offline"] = "auto"
-    anthropic_model: str = Field(min_length=1, max_length=100)
-    anthropic_fast_model: str = Field(min_length=1, max_length=100)
-    replicate_reference_model: str = Field(min_length=1, max_length=100)
-    replicate_prompt_model: str = Field(min_length=1, max_length=100)
-    anthropic_rpm: int = Field(ge=1, le=10000)
-    replicate_rpm: int = Field(ge=1, le=10000)
-    page_concurrency: int = Field(ge=1, le=16)
-    books_per_minute: int = Field(ge=1, le=1000)
-    default_format: str
-    default_page_count: int = Field(ge=8, le=32)
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is an empty model name, not a name
+
+    # Each title is the field's label on /settings and in every message about it.
+    text_provider: Literal["auto", "claude", "offline"] = Field("auto", title="Story text")
+    image_provider: Literal["auto", "replicate", "offline"] = Field("auto", title="Illustrations")
+    anthropic_model: str = Field(min_length=1, max_length=100, title="Claude model")
+    anthropic_fast_model: str = Field(min_length=1, max_length=100, title="Claude fast model")
+    replicate_reference_model: str = Field(min_length=1, max_length=100, title="Replicate reference model")
+    replicate_prompt_model: str = Field(min_length=1, max_length=100, title="Replicate prompt model")
+    anthropic_rpm: int = Field(ge=1, le=10000, title="Anthropic requests a minute")
+    replicate_rpm: int = Field(ge=1, le=10000, title="Replicate requests a minute")
+    page_concurrency: int = Field(ge=1, le=16, title="Pages at a time per book")
+    books_per_minute: int = Field(ge=1, le=1000, title="New books a minute per user")
+    default_format: str = Field(title="Default format")
+    default_page_count: int = Field(ge=8, le=32, title="Default page count")
 
     @field_validator("default_format")
     @classmethod
@@ -42,6 +45,35 @@ class AppConfig(BaseModel):
         if value not in FORMATS:
             raise ValueError(f"choose one of {', '.join(FORMATS)}")
         return value
+
+
+def label(key: str) -> str:
+    """The field's label as /settings shows it."""
+    return AppConfig.model_fields[key].title or key.replace("_", " ")
+
+
+def _either(choices: list[str]) -> str:
+    return choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
+
+
+def allowed(key: str) -> str:
+    """What the field accepts, in words, read from the model's own constraints so the two agree."""
+    field = AppConfig.model_fields[key]
+    bounds = {name: getattr(m, name) for m in field.metadata
+              for name in ("ge", "le", "min_length", "max_length") if hasattr(m, name)}
+    if key == "default_format":
+        return f"one of {_either(list(FORMATS))}"
+    if get_origin(field.annotation) is Literal:
+        return _either([str(choice) for choice in get_args(field.annotation)])
+    if field.annotation is int:
+        return f"a whole number from {bounds['ge']} to {bounds['le']}"
+    return f"a name of {bounds.get('min_length', 0)} to {bounds.get('max_length', 100)} characters"
+
+
+def rule(key: str) -> str:
+    """The one sentence an operator sees for a bad value, e.g. "Pages at a time per book must be
+    a whole number from 1 to 16." It is the same whatever was wrong (a word, a negative, zero)."""
+    return f"{label(key)} must be {allowed(key)}."
 
 
 def defaults() -> AppConfig:
@@ -87,9 +119,10 @@ def update(changes: dict[str, object], *, updated_by: str | None = None, db_url:
     try:
         config = AppConfig(**merged)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = str(error["loc"][0]) if error["loc"] else None
-        raise InvalidInput(f"{field}: {error['msg']}.", field=field) from None
+        # the first bad field the operator changed (or, failing that, any), named by its label
+        bad = [str(e["loc"][0]) for e in exc.errors() if e["loc"] and str(e["loc"][0]) in AppConfig.model_fields]
+        field = next((key for key in changes if key in bad), bad[0] if bad else None)
+        raise InvalidInput(rule(field) if field else "Those settings are not valid.", field=field) from None
     with session_scope(db_url) as session:
         for key in changes:
             row = session.get(AppSetting, key) or AppSetting(key=key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import reflex as rx
@@ -22,6 +23,7 @@ SECRETS = {
     "Clerk secret key": "clerk_secret_key",
     "Clerk JWT key": "clerk_jwt_key",
 }
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 INTEGER_FIELDS = {name for name, field in app_config.AppConfig.model_fields.items() if field.annotation is int}
 
 
@@ -41,8 +43,8 @@ def parse_changes(form: dict[str, Any]) -> dict[str, object]:
         if not text:
             continue
         if key in INTEGER_FIELDS:
-            if not text.lstrip("-").isdigit():
-                raise InvalidInput(f"{key.replace('_', ' ')} must be a whole number.", field=key)
+            if not WHOLE_NUMBER.fullmatch(text):  # a negative is a number, and out of range: update says so
+                raise InvalidInput(app_config.rule(key), field=key)
             changes[key] = int(text)
         else:
             changes[key] = text

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from sqlmodel import select
 
+from bookbug.db import AppSetting, session_scope
 from bookbug.engine import Engine
 from bookbug.services import app_config, books
 from bookbug.services.errors import InvalidInput
@@ -44,16 +46,66 @@ async def test_an_operator_change_is_stored_and_used_by_the_next_book(
     assert book.format == "landscape"
 
 
-async def test_bad_values_change_nothing_and_say_why(operator_and_user: tuple[Viewer, Viewer]) -> None:
+def stored_settings() -> dict[str, object]:
+    with session_scope() as session:
+        return {row.key: row.value for row in session.exec(select(AppSetting)).all()}
+
+
+CONCURRENCY = "Pages at a time per book must be a whole number from 1 to 16."
+BAD_VALUES = [
+    ({"page_concurrency": "-3"}, CONCURRENCY),
+    ({"page_concurrency": "lots"}, CONCURRENCY),
+    ({"page_concurrency": "2.5"}, CONCURRENCY),
+    ({"page_concurrency": "17"}, CONCURRENCY),
+    ({"anthropic_rpm": "0"}, "Anthropic requests a minute must be a whole number from 1 to 10000."),
+    ({"books_per_minute": "--5"}, "New books a minute per user must be a whole number from 1 to 1000."),
+    ({"text_provider": "gpt-4"}, "Story text must be auto, claude or offline."),
+    ({"image_provider": "midjourney"}, "Illustrations must be auto, replicate or offline."),
+    ({"default_format": "A4"},
+     "Default format must be one of square-small, square-large, landscape, portrait-small or portrait-large."),
+    ({"default_page_count": "7"}, "Default page count must be a whole number from 8 to 32."),
+    ({"anthropic_model": "c" * 101}, "Claude model must be a name of 1 to 100 characters."),
+    # a good value beside a bad one is not stored either
+    ({"books_per_minute": "7", "replicate_rpm": "0"},
+     "Replicate requests a minute must be a whole number from 1 to 10000."),
+]
+
+
+@pytest.mark.parametrize(("form", "message"), BAD_VALUES,
+                         ids=[" ".join(f"{k}={v[:12]}" for k, v in form.items()) for form, _ in BAD_VALUES])
+async def test_a_bad_value_says_in_one_sentence_what_is_allowed_and_stores_nothing(
+        operator_and_user: tuple[Viewer, Viewer], form: dict[str, str], message: str) -> None:
     operator, _ = operator_and_user
     state = build_state(OperatorSettingsState, token=operator.token, path="/settings")
     await call(state, "load_settings")
-    before = app_config.current()
-    await call(state, "save_settings", {"page_concurrency": "lots"})
-    assert state.notice == "page concurrency must be a whole number."
-    await call(state, "save_settings", {"page_concurrency": "0"})
-    assert state.notice.startswith("page_concurrency:")
+    app_config.update({"page_concurrency": 3}, updated_by="tests")  # something stored that must survive
+    before, stored = app_config.current(), stored_settings()
+    await call(state, "save_settings", {**state.config, **form})
+    assert state.notice == message
+    assert state.saved == ""
+    assert stored_settings() == stored
+    app_config._cache = None  # read the rows again, not the cached copy
     assert app_config.current() == before
+
+
+def test_every_field_on_the_page_is_named_by_its_label() -> None:
+    for key in app_config.AppConfig.model_fields:
+        sentence = app_config.rule(key)
+        assert sentence.startswith(app_config.label(key) + " must be ") and sentence.count(".") == 1, sentence
+        assert "_" not in app_config.label(key)
+
+
+def test_the_service_refuses_bad_values_with_the_same_sentences(web_db: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        app_config.update({"page_concurrency": -1})
+    assert (refused.value.message, refused.value.field) == (CONCURRENCY, "page_concurrency")
+    with pytest.raises(InvalidInput) as refused:
+        app_config.update({"replicate_prompt_model": "   "})
+    assert refused.value.message == "Replicate prompt model must be a name of 1 to 100 characters."
+    with pytest.raises(InvalidInput) as refused:
+        app_config.update({"secret_sauce": 1})
+    assert refused.value.field == "secret_sauce"
+    assert stored_settings() == {}
 
 
 def test_secrets_show_only_whether_they_are_set(monkeypatch: pytest.MonkeyPatch) -> None:
