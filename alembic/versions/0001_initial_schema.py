@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 13:16:14.321916
+Create Date: 2026-11-28 15:10:23.717199
 """
 from typing import Sequence, Union
 
@@ -72,6 +72,18 @@ def upgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_events_fanned_out_at'), ['fanned_out_at'], unique=False)
         batch_op.create_index('ix_events_name_received', ['name', 'received_at'], unique=False)
+
+    op.create_table('sign_in_attempts',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('email_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('client', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('sign_in_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_sign_in_attempts_client_created', ['client', 'created_at'], unique=False)
+        batch_op.create_index('ix_sign_in_attempts_created', ['created_at'], unique=False)
+        batch_op.create_index('ix_sign_in_attempts_email_created', ['email_key', 'created_at'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -279,6 +291,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_users_email'))
 
     op.drop_table('users')
+    with op.batch_alter_table('sign_in_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_sign_in_attempts_email_created')
+        batch_op.drop_index('ix_sign_in_attempts_created')
+        batch_op.drop_index('ix_sign_in_attempts_client_created')
+
+    op.drop_table('sign_in_attempts')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_name_received')
         batch_op.drop_index(batch_op.f('ix_events_fanned_out_at'))

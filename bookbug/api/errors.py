@@ -36,6 +36,7 @@ _ACCOUNT_STATUS: dict[type[accounts.AccountError], tuple[int, str]] = {
     accounts.EmailTaken: (409, "email_taken"),
     accounts.TokenNotFound: (404, "not_found"),
     accounts.UserNotFound: (404, "not_found"),
+    accounts.TooManyAttempts: (429, "throttled"),
 }
 
 
@@ -57,12 +58,16 @@ def envelope(status: int, code: str, message: str, field: str | None = None,
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
+def _retry_after(seconds: float) -> str:
+    # Retry-After is whole seconds; rounding down would invite a retry that fails again
+    return str(max(1, math.ceil(seconds)))
+
+
 async def service_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
     headers: dict[str, str] = {}
     if isinstance(exc, Throttled):
-        # Retry-After is whole seconds; rounding down would invite a retry that fails again
-        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+        headers["Retry-After"] = _retry_after(exc.retry_after)
     if isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"
     return envelope(exc.status, exc.code, exc.message, exc.field, headers or None)
@@ -71,7 +76,8 @@ async def service_error(_: Request, exc: Exception) -> JSONResponse:
 async def account_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, accounts.AccountError)
     status, code = _ACCOUNT_STATUS.get(type(exc), (422, "invalid_input"))
-    return envelope(status, code, exc.message, exc.field)
+    headers = {"Retry-After": _retry_after(exc.retry_after)} if isinstance(exc, accounts.TooManyAttempts) else None
+    return envelope(status, code, exc.message, exc.field, headers)
 
 
 def _field_of(location: tuple[Any, ...]) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from bookbug.db.types import created_field, id_field, when_field
@@ -52,3 +53,25 @@ class ApiToken(SQLModel, table=True):
     last_used_at: Optional[datetime] = when_field()
     expires_at: Optional[datetime] = when_field()
     revoked_at: Optional[datetime] = when_field()
+
+
+class SignInAttempt(SQLModel, table=True):
+    """A password sign-in that has not succeeded: what the sign-in limits count.
+
+    A row is written before the password is checked, so guesses sent in parallel are counted
+    too; a successful sign-in deletes its own row. The e-mail is kept only as a hash: an
+    address typed at the sign-in form may belong to nobody here, or be someone's typo.
+    """
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (
+        Index("ix_sign_in_attempts_email_created", "email_key", "created_at"),
+        Index("ix_sign_in_attempts_client_created", "client", "created_at"),
+        Index("ix_sign_in_attempts_created", "created_at"),
+    )
+
+    id: str = id_field()
+    # None once the e-mail's owner signed in: the row then counts for its client address only
+    email_key: Optional[str] = Field(default=None, max_length=64)
+    client: str = Field(default="", max_length=100)  # the caller's address, where the door knows it
+    created_at: datetime = created_field()

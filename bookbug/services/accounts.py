@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from sqlmodel import Session, col, func, select
 
 from bookbug.db.accounts import ApiToken, User, UserSession
 from bookbug.db.session import session_scope, utcnow
+from bookbug.services import sign_in_limits
 from bookbug.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,26 @@ class WrongCredentials(AccountError):
     # One message for an unknown e-mail and a wrong password, so sign-in does not reveal
     # which e-mails have accounts.
     message = "The e-mail or password is not right."
+
+
+class TooManyAttempts(AccountError):
+    """Too many failed sign-ins lately; `retry_after` is in seconds. The same for every
+    e-mail, with or without an account, so it reveals nothing about who is registered."""
+
+    message = "Too many sign-in attempts. Please wait a little and try again."
+
+    def __init__(self, by_client: bool, retry_after: float) -> None:
+        source = "from your network" if by_client else "for this e-mail address"
+        super().__init__(f"Too many sign-in attempts {source}. Please try again in {_duration(retry_after)}.")
+        self.retry_after = retry_after
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        count, unit = max(1, math.ceil(seconds)), "second"
+    else:
+        count, unit = math.ceil(seconds / 60), "minute"
+    return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
 class UserNotFound(AccountError):
@@ -263,14 +285,20 @@ def register(email: str, password: str, display_name: str = "", *, db_url: str |
         raise EmailTaken() from exc
 
 
-def sign_in(email: str, password: str, *, user_agent: str = "", db_url: str | None = None,
+def sign_in(email: str, password: str, *, user_agent: str = "", client: str = "", db_url: str | None = None,
             settings: Settings | None = None) -> SignedIn:
-    """Check the password and open a session. Raises WrongCredentials (one message for all)."""
+    """Check the password and open a session. Raises WrongCredentials (one message for all), or
+    TooManyAttempts after too many failures for this e-mail (or from `client`, the caller's
+    address where the door knows it) in the last quarter of an hour."""
     settings = settings or get_settings()
     try:
         email = normalize_email(email)
     except InvalidEmail:
         email = ""
+    # a malformed address matches no account, so only the client's limit counts it
+    attempt = sign_in_limits.start(email or None, client, now=utcnow(), db_url=db_url)
+    if isinstance(attempt, sign_in_limits.Refused):
+        raise TooManyAttempts(attempt.by_client, attempt.retry_after)
     with session_scope(db_url) as session:
         user = session.exec(select(User).where(User.email == email)).first() if email else None
         # verify even when no user matched, so both failures take the same time
@@ -283,7 +311,9 @@ def sign_in(email: str, password: str, *, user_agent: str = "", db_url: str | No
         token, record = _new_session(user.id, user_agent)
         session.add(record)
         session.flush()
-        return SignedIn(user=user, token=token, expires_at=_aware(record.expires_at))  # type: ignore[arg-type]
+        signed_in = SignedIn(user=user, token=token, expires_at=_aware(record.expires_at))  # type: ignore[arg-type]
+    sign_in_limits.succeeded(attempt, db_url=db_url)  # after the session is committed, in its own transaction
+    return signed_in
 
 
 def _new_session(user_id: str, user_agent: str) -> tuple[str, UserSession]:
@@ -292,6 +322,21 @@ def _new_session(user_id: str, user_agent: str) -> tuple[str, UserSession]:
     record = UserSession(user_id=user_id, token_hash=_hash_token(token), user_agent=(user_agent or "")[:500],
                          created_at=now, last_seen_at=now, expires_at=now + SESSION_LIFETIME)
     return token, record
+
+
+def open_session(user_id: str, *, user_agent: str = "", db_url: str | None = None,
+                 settings: Settings | None = None) -> SignedIn:
+    """A browser session for a user someone else has vouched for (Clerk verified their token)."""
+    settings = settings or get_settings()
+    with session_scope(db_url) as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise UserNotFound()
+        _apply_operator_list(session, user, settings)
+        token, record = _new_session(user.id, user_agent)
+        session.add(record)
+        session.flush()
+        return SignedIn(user=user, token=token, expires_at=_aware(record.expires_at))  # type: ignore[arg-type]
 
 
 def user_for_session(token: str, *, db_url: str | None = None, settings: Settings | None = None) -> User | None:
@@ -375,6 +420,10 @@ def get_user(user_id: str, *, db_url: str | None = None) -> User | None:
 
 
 # -- API tokens ---------------------------------------------------------------------------
+def is_session_token(token: str) -> bool:
+    return token.startswith(SESSION_TOKEN_PREFIX)
+
+
 def is_api_token(token: str) -> bool:
     return bool(token) and token.startswith(API_TOKEN_PREFIX)
 

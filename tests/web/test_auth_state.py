@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bookbug.services import accounts
+from bookbug.services import accounts, sign_in_limits
 from bookbug.state.auth import AuthState
 from bookbug.state.session import authenticate
 from tests.web.conftest import PASSWORD, Viewer, build_state, call, redirect_target
@@ -51,6 +51,16 @@ async def test_a_wrong_password_gets_one_message_and_no_session(make_viewer: Cal
     state = build_state(AuthState, path="/login")
     assert await call(state, "sign_in", {"email": viewer.email, "password": "not the password"}) is None
     assert state.form_error == accounts.WrongCredentials.message
+    assert state.session_token == "" and not state.signed_in
+
+
+async def test_too_many_wrong_passwords_show_when_to_try_again(make_viewer: Callable[[str], Viewer]) -> None:
+    viewer = make_viewer("mia")
+    state = build_state(AuthState, path="/login")
+    for _ in range(sign_in_limits.PER_EMAIL.attempts):
+        await call(state, "sign_in", {"email": viewer.email, "password": "not the password"})
+    assert await call(state, "sign_in", {"email": viewer.email, "password": PASSWORD}) is None
+    assert state.form_error == "Too many sign-in attempts for this e-mail address. Please try again in 15 minutes."
     assert state.session_token == "" and not state.signed_in
 
 

@@ -1,0 +1,107 @@
+"""Limits on password guessing, shared by every door (the web form, the REST API, the CLI).
+
+Attempts are rows in the database (`SignInAttempt`), not counters in one process's memory,
+so every app process, with or without Redis, counts the same guesses; the database is also
+what embedded mode already has. An attempt is recorded *before* its password is checked and
+then counted with the others, so the k-th attempt to be committed always sees at least k
+rows: guesses sent in parallel cannot slip past the limit together.
+
+A successful sign-in deletes its own row and takes its e-mail off the earlier rows, which
+then keep counting for the client address they came from: signing in to one's own account
+does not give back a budget spent guessing someone else's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, update
+from sqlmodel import Session, col, delete, select
+
+from bookbug.db.accounts import SignInAttempt
+from bookbug.db.session import session_scope
+
+
+@dataclass(frozen=True)
+class Limit:
+    attempts: int
+    window: timedelta
+
+
+# Five guesses per address a quarter of an hour, whoever sends them.
+PER_EMAIL = Limit(5, timedelta(minutes=15))
+# Wider, since one address may be a whole household, school or office (or a proxy).
+PER_CLIENT = Limit(50, timedelta(minutes=15))
+_KEEP = max(PER_EMAIL.window, PER_CLIENT.window)  # older rows count for nothing
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A recorded attempt, allowed to check its password."""
+
+    id: str
+    email_key: str | None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Too many recent failures: `by_client` says which limit, `retry_after` is in seconds."""
+
+    by_client: bool
+    retry_after: float
+
+
+def email_key(email: str) -> str:
+    return hashlib.sha256(email.encode()).hexdigest()
+
+
+def start(email: str | None, client: str, *, now: datetime, db_url: str | None = None) -> Attempt | Refused:
+    """Record one attempt for `email` (normalised; None when it is no e-mail address at all)
+    from `client` ("" when the door does not know it), or refuse it without recording it:
+    a refused attempt checks no password, and counting it would only push the wait further."""
+    key = email_key(email) if email else None
+    client = (client or "")[:100]
+    with session_scope(db_url) as session:
+        session.exec(delete(SignInAttempt).where(col(SignInAttempt.created_at) < now - _KEEP))
+        row = SignInAttempt(email_key=key, client=client, created_at=now)
+        session.add(row)
+    with session_scope(db_url) as session:
+        refusal = None
+        if key is not None:
+            refusal = _over(session, row.id, col(SignInAttempt.email_key) == key, PER_EMAIL, now, by_client=False)
+        if refusal is None and client:
+            refusal = _over(session, row.id, col(SignInAttempt.client) == client, PER_CLIENT, now, by_client=True)
+        if refusal is not None:
+            session.exec(delete(SignInAttempt).where(col(SignInAttempt.id) == row.id))
+            return refusal
+    return Attempt(id=row.id, email_key=key)
+
+
+def _over(session: Session, own_id: str, where: ColumnElement[bool], limit: Limit, now: datetime, *,
+          by_client: bool) -> Refused | None:
+    times = session.exec(
+        select(SignInAttempt.created_at).where(where, col(SignInAttempt.created_at) > now - limit.window,
+                                               col(SignInAttempt.id) != own_id)
+        .order_by(col(SignInAttempt.created_at))
+    ).all()
+    if len(times) < limit.attempts:
+        return None
+    # allowed again once fewer than `limit.attempts` of the others are inside the window
+    freed_at = _aware(times[len(times) - limit.attempts], now) + limit.window
+    return Refused(by_client=by_client, retry_after=max(1.0, (freed_at - now).total_seconds()))
+
+
+def succeeded(attempt: Attempt, *, db_url: str | None = None) -> None:
+    """The password was right: forget this attempt and the e-mail's earlier failures."""
+    with session_scope(db_url) as session:
+        session.exec(delete(SignInAttempt).where(col(SignInAttempt.id) == attempt.id))
+        if attempt.email_key is not None:
+            session.exec(update(SignInAttempt).where(col(SignInAttempt.email_key) == attempt.email_key)
+                         .values(email_key=None))
+
+
+def _aware(value: datetime, like: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were written in UTC like `like`
+    return value if value.tzinfo is not None else value.replace(tzinfo=like.tzinfo)
