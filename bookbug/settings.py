@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     clerk_jwt_key: str = ""
     clerk_authorized_parties: Annotated[list[str], NoDecode] = Field(default_factory=list)
     clerk_api_url: str = ""
+    clerk_js_url: str = ""  # empty: ClerkJS from the instance's Frontend API (see providers/auth/clerk_browser.py)
 
     # people
     operator_emails: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -87,6 +88,11 @@ class Settings(BaseSettings):
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'bookbug.db'}"
+
+    @property
+    def clerk_enabled(self) -> bool:
+        """True when accounts are Clerk's (CLERK_SECRET_KEY set); else local accounts."""
+        return bool(self.clerk_secret_key)
 
     @property
     def embedded(self) -> bool:

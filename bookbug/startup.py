@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from bookbug.providers.auth.clerk_browser import PublishableKeyError, clerk_js_url
 from bookbug.settings import Settings, get_settings
 
 
@@ -85,6 +86,14 @@ def check_clerk(settings: Settings) -> None:
                           "session tokens with the JWT public key, so set both or neither.")
     if settings.clerk_jwt_key and not settings.clerk_secret_key:
         raise ConfigError("CLERK_SECRET_KEY is not set, but CLERK_JWT_KEY is: set both or neither.")
+    if settings.clerk_enabled:
+        if not settings.clerk_publishable_key:
+            raise ConfigError("CLERK_PUBLISHABLE_KEY is not set, but CLERK_SECRET_KEY is: the sign-in page "
+                              "needs it to load Clerk's sign-in form.")
+        try:
+            clerk_js_url(settings)
+        except PublishableKeyError as exc:
+            raise ConfigError(str(exc)) from exc
 
 
 def check_configuration() -> Settings:

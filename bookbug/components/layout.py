@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bookbug.pages.registry import PageSpec, nav_entries
+from bookbug.settings import get_settings
 from bookbug.state.auth import AuthState
 from bookbug.state.session import SessionState
 
@@ -85,9 +86,20 @@ def hydration_marker() -> rx.Component:
     return rx.cond(SessionState.is_hydrated, rx.box(id="hydrated", display="none"))
 
 
-def page_layout(*children: rx.Component) -> rx.Component:
+def clerk_watcher() -> rx.Component:
+    """With Clerk on, every page re-presents Clerk's session to the server (see state/clerk_auth.py)."""
+    if not get_settings().clerk_enabled:
+        return rx.fragment()
+    from bookbug.components.clerk import clerk_session
+
+    return clerk_session()
+
+
+def page_layout(*children: rx.Component, watch_clerk: bool = True) -> rx.Component:
+    """The page frame; pages that mount Clerk's own form pass watch_clerk=False (the form watches)."""
     return rx.box(
         hydration_marker(),
+        clerk_watcher() if watch_clerk else rx.fragment(),
         navbar(),
         rx.box(*children, as_="main", max_width="72rem", margin_x="auto", padding="2rem 1.5rem",
                min_height="70vh"),

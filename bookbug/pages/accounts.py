@@ -1,4 +1,4 @@
-"""`/login` and `/register`: local accounts."""
+"""`/login` and `/register`: local accounts, or Clerk's forms when Clerk is configured."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import reflex as rx
 from bookbug.components.layout import BRAND_COLOR, page_layout
 from bookbug.pages.registry import page
 from bookbug.services.accounts import MIN_PASSWORD_LENGTH
+from bookbug.settings import get_settings
 from bookbug.state.auth import AuthState
+from bookbug.state.clerk_auth import ClerkAuthState
 
 
 def field(label: str, name: str, kind: str = "text", hint: str = "") -> rx.Component:
@@ -30,8 +32,26 @@ def card(title: str, *children: rx.Component) -> rx.Component:
                              size="4", width="100%", max_width="28rem"))
 
 
+def clerk_card(title: str, mount: str) -> rx.Component:
+    """Clerk's own form; the server finishes the sign-in when Clerk reports the session."""
+    from bookbug.components.clerk import clerk_session
+
+    return page_layout(card(
+        title,
+        clerk_session(mount),
+        rx.cond(ClerkAuthState.clerk_error != "", rx.vstack(
+            rx.callout(ClerkAuthState.clerk_error, icon="triangle_alert", color_scheme="red", id="form-error"),
+            rx.button("Sign out of Clerk", on_click=rx.call_script("window.bookbugClerkSignOut('/login')"),
+                      variant="soft", color_scheme="gray", id="clerk-sign-out"),
+            spacing="2", width="100%",
+        )),
+    ), watch_clerk=False)
+
+
 @page("/login", "Sign in · Bookbug", nav_label="Sign in", guests_only=True, on_load=AuthState.leave_if_signed_in)
 def login() -> rx.Component:
+    if get_settings().clerk_enabled:
+        return clerk_card("Sign in", "sign_in")
     return page_layout(card(
         "Sign in",
         rx.form(
@@ -48,6 +68,8 @@ def login() -> rx.Component:
 @page("/register", "Create an account · Bookbug", nav_label="Register", guests_only=True,
       on_load=AuthState.leave_if_signed_in)
 def register() -> rx.Component:
+    if get_settings().clerk_enabled:
+        return clerk_card("Create an account", "sign_up")
     return page_layout(card(
         "Create an account",
         rx.form(

@@ -8,9 +8,11 @@ from typing import Any
 import reflex as rx
 
 from bookbug.services import accounts
+from bookbug.settings import get_settings
+from bookbug.state.clerk_auth import HOME_AFTER_SIGN_IN
 from bookbug.state.session import SessionState
 
-HOME_AFTER_SIGN_IN = "/books"
+CLERK_HANDLES_ACCOUNTS = "This site signs people in with Clerk: use the sign-in form above."
 
 
 class AuthState(SessionState):
@@ -33,6 +35,9 @@ class AuthState(SessionState):
         self.error_field = error.field or ""
 
     async def _open_session(self, email: str, password: str) -> Any:
+        if get_settings().clerk_enabled:  # no password accounts beside Clerk's
+            self.form_error, self.error_field = CLERK_HANDLES_ACCOUNTS, ""
+            return None
         agent = self.router.headers.user_agent if self.router else ""
         signed = await asyncio.to_thread(accounts.sign_in, email, password, user_agent=agent)
         self.session_token = signed.token
@@ -44,6 +49,9 @@ class AuthState(SessionState):
     async def register(self, form: dict[str, Any]) -> Any:
         email = str(form.get("email") or "")
         password = str(form.get("password") or "")
+        if get_settings().clerk_enabled:
+            self.form_error, self.error_field = CLERK_HANDLES_ACCOUNTS, ""
+            return None
         if password != str(form.get("confirm", password) or ""):
             self.form_error, self.error_field = "The two passwords do not match.", "confirm"
             return None
@@ -69,6 +77,8 @@ class AuthState(SessionState):
             await asyncio.to_thread(accounts.sign_out, token)
         self.session_token = ""
         self._remember(None, "")
+        if get_settings().clerk_enabled:  # end Clerk's session too, or the next page signs back in
+            return rx.call_script("window.bookbugClerkSignOut('/')")
         return rx.redirect("/")
 
     @rx.event

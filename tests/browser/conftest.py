@@ -7,7 +7,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,8 +35,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def live_app() -> Iterator[LiveApp]:
+@contextmanager
+def embedded_app(port: int | None = None, **overrides: str) -> Iterator[LiveApp]:
+    """The app on its embedded defaults (plus `overrides`), in a private data folder."""
     chromium_path()  # skip before the slow start when there is no browser
     # Not under pytest's basetemp: other pytest sessions on the machine prune old basetemps,
     # which would delete the running app's database. The log is kept when a test failed.
@@ -48,16 +51,21 @@ def live_app() -> Iterator[LiveApp]:
            # (a developer's `make run`, another test session) rebuilds the shared .web/, and a
            # page whose scripts were replaced under it never connects.
            "REFLEX_WEB_WORKDIR": str(data_dir / "web"), "REFLEX_STATES_WORKDIR": str(data_dir / "states")}
-    with run_app(data_dir, **env) as app:
+    env.update(overrides)
+    with run_app(data_dir, port=port, **env) as app:
         yield app
     shutil.rmtree(data_dir / "web", ignore_errors=True)  # 150 MB of frontend; the log and data stay
     print(f"\nbrowser tests: the app's log is {app.log}")
 
 
-# Module scope, not session: Playwright's sync API keeps an event loop running in the main
-# thread while it is open, which would break every async test that pytest runs after this one.
 @pytest.fixture(scope="module")
-def browser(live_app: LiveApp) -> Iterator[object]:
+def live_app() -> Iterator[LiveApp]:
+    with embedded_app() as app:
+        yield app
+
+
+@contextmanager
+def launch_chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -66,6 +74,14 @@ def browser(live_app: LiveApp) -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+# Module scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, which would break every async test that pytest runs after this one.
+@pytest.fixture(scope="module")
+def browser(live_app: LiveApp) -> Iterator[object]:
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 def screenshot(page: object, name: str) -> None:

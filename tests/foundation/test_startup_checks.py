@@ -30,6 +30,11 @@ def run_startup(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
         ({"S3_BUCKET": "books"}, "S3_ACCESS_KEY_ID"),
         ({"S3_BUCKET": "books", "S3_ACCESS_KEY_ID": "key"}, "S3_SECRET_ACCESS_KEY"),
         ({"CLERK_SECRET_KEY": "sk_test"}, "CLERK_JWT_KEY"),
+        ({"CLERK_SECRET_KEY": "sk_test", "CLERK_JWT_KEY": "pem"}, "CLERK_PUBLISHABLE_KEY"),
+        ({"CLERK_SECRET_KEY": "sk_test", "CLERK_JWT_KEY": "pem", "CLERK_PUBLISHABLE_KEY": "pk_test_bm90IGEgaG9zdA"},
+         "CLERK_PUBLISHABLE_KEY"),
+        ({"CLERK_SECRET_KEY": "sk_test", "CLERK_JWT_KEY": "pem", "CLERK_PUBLISHABLE_KEY": "sk_test_swapped"},
+         "CLERK_PUBLISHABLE_KEY"),
         ({"PAGE_CONCURRENCY": "lots"}, "PAGE_CONCURRENCY"),
     ],
 )

@@ -2,7 +2,8 @@
 
 How a request is authenticated
     A bearer value starting with `bb_` is one of our personal API tokens (the REST API and the
-    CLI work the same with Clerk on). Anything else is taken as a Clerk session token (a short-
+    CLI work the same with Clerk on); one starting with `bbs_` is a Bookbug browser session,
+    opened by the web app once a Clerk token was verified (`state/clerk_auth.py`). Anything else is taken as a Clerk session token (a short-
     lived RS256 JWT) and checked by clerk-backend-api's `authenticate_request` against
     CLERK_JWT_KEY, with no network call: signature, expiry (5 s clock skew), and the `azp`
     claim against CLERK_AUTHORIZED_PARTIES (default: APP_URL, so a token minted for another
@@ -21,11 +22,12 @@ Web UI decision: a hand-wired Clerk provider, not reflex-clerk-api
     instance can no longer verify another instance's tokens) and filters token types
     (`accepts_token`). The library's server half is a Reflex State that only Reflex events
     can use, while the REST API and the CLI need the same check outside Reflex; that check
-    is this module. So the UI needs only Clerk's browser widgets: a small `rx.Component`
-    wrapper of `@clerk/clerk-react` (ClerkProvider with CLERK_PUBLISHABLE_KEY, SignIn, SignUp,
-    UserButton). The browser keeps Clerk's `__session` cookie fresh; the page hands that
-    token to the backend, which calls `ClerkAuth.authenticate` before acting, exactly like a
-    REST request with `Authorization: Bearer <token>`.
+    is this module. So the UI needs only Clerk's browser script: `components/clerk.py` loads
+    ClerkJS the way Clerk documents for plain JavaScript, mounts its SignIn/SignUp forms, and
+    reports the session's token to `state/clerk_auth.py`, which verifies it here and opens a
+    Bookbug browser session (a revocable `bbs_` cookie, like local accounts), so page loads,
+    image and PDF requests need no Clerk token of their own. Every page load re-presents a
+    fresh Clerk token; Clerk reporting no session ends the Bookbug one.
 """
 
 from __future__ import annotations
@@ -94,6 +96,12 @@ class ClerkAuth:
             return None
         if accounts.is_api_token(token):
             return accounts.user_for_api_token(token, db_url=self._db_url, settings=self._settings)
+        if accounts.is_session_token(token):  # the web app's cookie, opened by sign_in_browser
+            return accounts.user_for_session(token, db_url=self._db_url, settings=self._settings)
+        return self.user_for_clerk_token(token)
+
+    def user_for_clerk_token(self, token: str) -> User | None:
+        """The user behind a Clerk session token (created on first sight), or None."""
         claims = self.verify(token)
         if claims is None:
             return None

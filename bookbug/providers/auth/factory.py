@@ -8,7 +8,7 @@ from bookbug.settings import Settings, get_settings
 
 def get_auth_provider(settings: Settings | None = None, *, db_url: str | None = None) -> AuthProvider:
     settings = settings or get_settings()
-    if settings.clerk_secret_key:
+    if settings.clerk_enabled:
         from bookbug.providers.auth.clerk import ClerkAuth  # imports the SDK only when used
 
         return ClerkAuth(settings, db_url=db_url)
