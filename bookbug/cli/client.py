@@ -68,8 +68,8 @@ class Api:
                                 Exit.NOT_SIGNED_IN)
             return CliError("You are not signed in; run `bookbug login` first.", Exit.NOT_SIGNED_IN)
         if answer.status_code == 404 and code == "not_found":
-            return CliError(message, Exit.NOT_FOUND)
-        return CliError(message, Exit.ERROR)
+            return CliError(message, Exit.NOT_FOUND, reason=code)
+        return CliError(message, Exit.ERROR, reason=code)
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
@@ -112,6 +112,15 @@ class Api:
 
     def cancel(self, book_id: str) -> dict[str, Any]:
         return self.request("POST", f"/api/jobs/{book_id}/cancel").json()
+
+    def redo_page(self, book_id: str, page: int, *, rewrite_text: bool = False, note: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"rewrite_text": rewrite_text}
+        if note is not None:
+            body["note"] = note
+        return self.request("POST", f"/api/books/{book_id}/pages/{page}/redo", json=body).json()
+
+    def decide_page(self, book_id: str, page: int, keep: str) -> dict[str, Any]:
+        return self.request("POST", f"/api/books/{book_id}/pages/{page}/decision", json={"keep": keep}).json()
 
     def download_pdf(self, book_id: str, target: Path) -> Path:
         """Save the book's PDF into `target` (a folder, or a file name ending in .pdf)."""

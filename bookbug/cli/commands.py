@@ -56,7 +56,7 @@ def open_question(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
     return asked[-1] if asked else None
 
 
-def _need_terminal(what: str) -> None:
+def need_terminal(what: str) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError(f"{what} needs a terminal to ask its questions.", Exit.USAGE)
 
@@ -70,7 +70,7 @@ def login(ctx: Context, email: str | None, password: str | None, token: str | No
         credentials = config.Credentials(token=token, email=me["email"])
     else:
         if not email or not password:
-            _need_terminal("`bookbug login` without --email and --password")
+            need_terminal("`bookbug login` without --email and --password")
         email = email or _prompt(questionary.text("E-mail:"))
         password = password or os.environ.get("BOOKBUG_PASSWORD") or _prompt(questionary.password("Password:"))
         with Api(ctx.server) as api:
@@ -210,7 +210,7 @@ def _answer(ctx: Context, api: Api, book_id: str, question: dict[str, Any], answ
 
 def create(ctx: Context, *, auto: bool, format: str | None, pages: int | None, out: Path | None) -> int:
     if not auto:
-        _need_terminal("`bookbug create` (or use --auto to accept Bookbug's suggestions)")
+        need_terminal("`bookbug create` (or use --auto to accept Bookbug's suggestions)")
     answerer: Answerer = SuggestionAnswerer() if auto else TerminalAnswerer()
     with ctx.api() as api:
         book = api.create_book(format=format, page_count=pages)

@@ -17,7 +17,8 @@ class Exit(IntEnum):
 
 
 class CliError(Exception):
-    def __init__(self, message: str, code: Exit = Exit.ERROR) -> None:
+    def __init__(self, message: str, code: Exit = Exit.ERROR, *, reason: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.reason = reason  # the server's error code (e.g. "wrong_phase"), when the server refused

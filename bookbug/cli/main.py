@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from bookbug.cli import commands, config
+from bookbug.cli import commands, config, redo
 from bookbug.cli.errors import CliError, Exit
 
 EPILOG = f"""Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 server unreachable,
@@ -52,7 +52,24 @@ def parser() -> argparse.ArgumentParser:
 
     cancel = sub.add_parser("cancel", parents=[shared], help="stop making a book")
     cancel.add_argument("book_id", metavar="ID")
+
+    again = sub.add_parser("redo", parents=[shared], help="draw one page of a finished book again, then keep it or not")
+    again.add_argument("book_id", metavar="BOOK_ID")
+    again.add_argument("page", metavar="PAGE", type=page_number, help="the page's number, from 1")
+    again.add_argument("--rewrite-text", action="store_true", help="write the page's words again too")
+    again.add_argument("--note", help="what to change in the new words, e.g. 'make Mia laugh' (with --rewrite-text)")
+    again.add_argument("--keep", choices=["new", "old"], help="keep the new version or go back, without asking")
     return main
+
+
+def page_number(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a page number; pages are numbered from 1")
+    return number
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
             return commands.download(ctx, args.book_id, args.out)
         case "cancel":
             return commands.cancel(ctx, args.book_id)
+        case "redo":
+            return redo.redo(ctx, args.book_id, args.page, note=args.note, rewrite_text=args.rewrite_text,
+                             keep=args.keep)
     raise CliError(f"unknown command {args.command}", Exit.USAGE)
 
 

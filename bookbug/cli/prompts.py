@@ -2,7 +2,7 @@
 
 `Answerer` is the one seam: `TerminalAnswerer` asks with questionary (a real terminal);
 `SuggestionAnswerer` (`bookbug create --auto`) takes Bookbug's first suggestion and approves
-the plot, for scripts.
+the plot, for scripts. `choose_version` asks which version of a redone page to keep.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ PLOT_PHASE = "plot_review"
 OWN_ANSWER = "✎ Type my own answer"
 APPROVE = "✔ Approve the plot and make the book"
 OWN_CHANGES = "✎ Ask for other changes"
+KEEP_NEW = "✔ Keep the new version"
+KEEP_OLD = "↩ Go back to the old one"
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,11 @@ class SuggestionAnswerer:
             return Reply(approve=True)
         chips = [str(c) for c in question.get("chips") or []]
         return Reply(content=chips[0] if chips else "Surprise me!")
+
+
+def choose_version(page: int) -> str:
+    """"new" or "old", chosen with the arrow keys."""
+    choice = questionary.select(f"Keep the new page {page}?", choices=[KEEP_NEW, KEEP_OLD]).ask()
+    if choice is None:
+        raise CliError("Stopped. The new version waits: run the same command again to choose.", Exit.INTERRUPTED)
+    return "new" if choice == KEEP_NEW else "old"

@@ -214,3 +214,83 @@ def test_create_talks_it_through_on_a_terminal_and_saves_the_pdf(live: LiveApp, 
     assert code == 0 and "Status: complete" in out
     code, out, _ = cli(capsys, "download", result["id"], "--out", str(tmp_path / "again.pdf"), "--server", live.url)
     assert code == 0 and PdfReader(tmp_path / "again.pdf").pages
+
+
+# -- redoing a page --------------------------------------------------------------------------------
+
+def wait_for_pending(live: LiveApp, token: str, book_id: str, page: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        book = httpx.get(f"{live.url}/api/books/{book_id}", headers={"Authorization": f"Bearer {token}"}).json()
+        if next(p for p in book["pages"] if p["number"] == page)["version"] == 2:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"page {page} got no new version")
+
+
+def test_redo_draws_a_page_again_and_keeps_or_drops_it(live: LiveApp, make_user: Callable[..., LiveUser],
+                                                        config_home: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOOKBUG_URL", live.url)
+    stranger = make_user("stranger")
+    stranger_book = httpx.post(f"{live.url}/api/books",
+                               headers={"Authorization": f"Bearer {token_for(live, stranger)}"}).json()
+    user = make_user("redo")
+    assert cli(capsys, "login", "--email", user.email, "--password", user.password)[0] == 0
+    credentials = config.load(live.url)
+    assert credentials is not None
+    headers = {"Authorization": f"Bearer {credentials.token}"}
+    unfinished = httpx.post(f"{live.url}/api/books", headers=headers).json()
+    code, out, err = cli(capsys, "create", "--auto", "--json", "--pages", "8", "--out", str(tmp_path))
+    assert code == 0, err
+    book_id = json.loads(out.strip().splitlines()[-1])["id"]
+
+    # refusals, each one line, before anything changes
+    code, _, err = cli(capsys, "redo", book_id, "9", "--keep", "new")
+    assert code == 5 and err.strip() == "bookbug: This book has no page 9: its pages are 1 to 8."
+    code, _, err = cli(capsys, "redo", stranger_book["id"], "2", "--keep", "new")
+    assert code == 5 and "not found" in err
+    code, _, err = cli(capsys, "redo", unfinished["id"], "2", "--keep", "new")
+    assert code == 1 and "once the book is complete" in err
+    code, _, err = cli(capsys, "redo", book_id, "2")  # no terminal here to ask on
+    assert code == 2 and "needs a terminal" in err
+
+    # a script's redo: follows the stream to the new version, then goes back to the old one
+    code, out, err = cli(capsys, "redo", book_id, "2", "--keep", "old", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["kept"] == "old" and result["version"] == 1 and result["page"] == 2
+
+    code, out, err = cli(capsys, "redo", book_id, "3", "--rewrite-text", "--note", "make the fox laugh",
+                         "--keep", "new", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["kept"] == "new" and result["version"] == 2
+    assert httpx.get(result["image_url"], headers=headers).headers["content-type"].startswith("image/")
+
+    # a redo started elsewhere and left waiting: the command goes straight to the choice
+    assert httpx.post(f"{live.url}/api/books/{book_id}/pages/4/redo", headers=headers).status_code == 202
+    wait_for_pending(live, credentials.token, book_id, 4)
+    code, out, err = cli(capsys, "redo", book_id, "4", "--keep", "new")
+    assert code == 0, err
+    assert "already has a new version waiting" in out and "Kept the new page 4" in out
+    pages = {p["number"]: p for p in httpx.get(f"{live.url}/api/books/{book_id}", headers=headers).json()["pages"]}
+    assert [pages[n]["version"] for n in (2, 3, 4, 5)] == [1, 2, 2, 1]
+
+    # a person at a terminal sees the new page and chooses with the arrow keys
+    env = cli_env(live, config_home)
+    child = pexpect.spawn(sys.executable, ["-m", "bookbug.cli.main", "redo", book_id, "5"], env=env,
+                          cwd=str(tmp_path), encoding="utf-8", dimensions=(50, 140), timeout=120)
+    child.logfile_read = open(tmp_path / "redo.log", "w")  # noqa: SIM115 - closed with the child
+    child.expect("Keep the new page 5\\?")
+    child.send("\x1b[B")  # down to "Go back to the old one"
+    child.send("\r")
+    child.expect("Went back to the old page 5.")
+    child.expect(pexpect.EOF, timeout=30)
+    child.close()
+    transcript = (tmp_path / "redo.log").read_text()
+    assert child.exitstatus == 0, transcript[-3000:]
+    assert "New page 5" in transcript and f"/api/books/{book_id}/pages/5/image?v=2" in transcript
+    pages = {p["number"]: p for p in httpx.get(f"{live.url}/api/books/{book_id}", headers=headers).json()["pages"]}
+    assert pages[5]["version"] == 1
