@@ -15,6 +15,7 @@ from sqlmodel import select
 from bookbug.api.errors import NoSuchFile
 from bookbug.db import RenderedPage, session_scope
 from bookbug.services.books import owned_book
+from bookbug.services.views import previous_version
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,17 @@ def cover_file(user_id: str, book_id: str) -> StoredFile:
         return StoredFile(book.cover_key, f"cover-{book.id}")
 
 
-def page_file(user_id: str, book_id: str, number: int) -> StoredFile:
+def page_file(user_id: str, book_id: str, number: int, version: int | None = None) -> StoredFile:
+    """The page's picture; while a redone version waits for a decision, `version` may name the old one."""
     with session_scope() as session:
         owned_book(session, user_id, book_id)
         page = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
                                                        RenderedPage.page_number == number)).first()
         if page is None:
             raise NoSuchFile(f"Page {number} has no picture yet.")
+        old = previous_version(page)
+        if version is not None and old is not None and version == old and page.previous_key:
+            return StoredFile(page.previous_key, f"page-{number}", old)
         return StoredFile(page.storage_key, f"page-{number}", page.version)
 
 

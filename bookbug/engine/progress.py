@@ -43,6 +43,11 @@ class ProgressHub:
             await pipe.execute()
         return message
 
+    async def last_id(self, channel: str) -> int:
+        """The id of the channel's latest event (0 before any): subscribe `after` it to miss nothing."""
+        _, seq_key, _ = self._names(channel)
+        return int(await self.redis.get(seq_key) or 0)
+
     async def missed(self, channel: str, after: int = 0) -> list[dict[str, Any]]:
         """Kept events with an id above `after`, oldest first."""
         _, _, backlog = self._names(channel)

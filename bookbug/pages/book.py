@@ -6,6 +6,7 @@ import reflex as rx
 
 from bookbug.components.books import status_badge
 from bookbug.components.layout import BRAND_COLOR, not_found_notice, page_layout
+from bookbug.components.redo import decision, redo_button, redo_form, redo_messages
 from bookbug.pages.registry import page
 from bookbug.state.book import BookState
 from bookbug.state.rows import PageRow
@@ -46,24 +47,42 @@ def in_progress() -> rx.Component:
     )
 
 
+def download_pdf() -> rx.Component:
+    return rx.cond(
+        BookState.pdf_rebuilding,
+        # a redo's choice is being bound into the PDF: the old file is not offered meanwhile
+        rx.button("Rebuilding the PDF…", size="3", loading=True, disabled=True, id="pdf-rebuilding"),
+        rx.cond(BookState.pdf_url != "",
+                # document navigation: the PDF is an API route, not a page the client router knows
+                rx.link(rx.button("Download PDF", size="3", color_scheme=BRAND_COLOR, tab_index=-1),
+                        href=BookState.pdf_url, reload_document=True, id="download-pdf")),
+    )
+
+
+def page_view(current: PageRow) -> rx.Component:
+    redrawing = (BookState.reader_mode == "drawing") | (BookState.reader_mode == "saving")
+    return rx.vstack(
+        rx.image(src=current.image_url, alt="Page " + current.number.to_string(), width="100%",
+                 max_height="70vh", object_fit="contain", opacity=rx.cond(redrawing, "0.45", "1"),
+                 id="reader-image"),
+        rx.text(current.text, size="4", id="reader-text"),
+        spacing="3", align="center",
+    )
+
+
 def reader() -> rx.Component:
     current = BookState.reader_page
     return rx.vstack(
         rx.hstack(
-            rx.cond(BookState.pdf_url != "",
-                    # document navigation: the PDF is an API route, not a page the client router knows
-                    rx.link(rx.button("Download PDF", size="3", color_scheme=BRAND_COLOR, tab_index=-1),
-                            href=BookState.pdf_url, reload_document=True, id="download-pdf")),
+            download_pdf(),
+            redo_button(),
             rx.text(BookState.reader_label, color_scheme="gray", id="reader-position"),
-            align="center", spacing="4",
+            align="center", spacing="4", wrap="wrap",
         ),
+        redo_form(),
+        redo_messages(),
         rx.card(
-            rx.vstack(
-                rx.image(src=current.image_url, alt="Page " + current.number.to_string(), width="100%",
-                         max_height="70vh", object_fit="contain", id="reader-image"),
-                rx.text(current.text, size="4", id="reader-text"),
-                spacing="3", align="center",
-            ),
+            rx.cond(BookState.reader_mode == "deciding", decision(current), page_view(current)),
             width="100%",
         ),
         rx.hstack(

@@ -18,11 +18,12 @@ from bookbug.db.runs import JobStep, Wait
 from bookbug.services import app_config
 from bookbug.services.errors import InvalidInput, NotFound, Throttled, WrongPhase
 from bookbug.services.runtime import started_engine
-from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView, book_status
+from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView, RedoView, book_status
 from bookbug.story.formats import FORMATS
 from bookbug.workflows import names
 
 MAX_MESSAGE_CHARS = 4000
+MAX_NOTE_CHARS = 500  # a note for one page redone
 ACTIVE_RUN = (RunStatus.queued.value, RunStatus.running.value, RunStatus.waiting.value)
 TALKING = (BookStatus.draft.value, BookStatus.intake.value, BookStatus.plot.value, BookStatus.abandoned.value)
 
@@ -92,7 +93,7 @@ def get_book(user_id: str, book_id: str) -> BookDetail:
         book = owned_book(session, user_id, book_id)
         pages = session.exec(select(RenderedPage).where(RenderedPage.book_id == book.id)
                              .order_by(col(RenderedPage.page_number))).all()
-        return BookDetail.of_book(book, list(pages), latest_run(session, book.id))
+        return BookDetail.of_book(book, list(pages), latest_run(session, book.id), latest_redo(session, book.id))
 
 
 async def delete_book(user_id: str, book_id: str) -> None:
@@ -242,14 +243,57 @@ def _page_row(session: Session, book_id: str, number: int) -> RenderedPage:
     return row
 
 
+def latest_redo(session: Session, book_id: str) -> RedoView | None:
+    """Where the book's latest page redo stands; None once it finished (or when there was none)."""
+    run = session.exec(select(Run).where(Run.book_id == book_id, Run.workflow == names.REDO_PAGE)
+                       .order_by(col(Run.created_at).desc()).limit(1)).first()
+    if run is None or run.status in (RunStatus.completed.value, RunStatus.cancelled.value):
+        return None
+    number = int((run.event_data or {}).get("page") or 0)
+    if run.status == RunStatus.failed.value:
+        return RedoView(page=number, phase="failed", error=run.error)
+    decided = session.exec(select(Wait.id).where(Wait.run_id == run.id, Wait.event_name == names.PAGE_DECIDED,
+                                                 col(Wait.resolved_at).is_not(None))).first()
+    if decided:
+        return RedoView(page=number, phase="finishing")
+    row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
+                                                  RenderedPage.page_number == number)).first()
+    return RedoView(page=number, phase="deciding" if row is not None and row.previous_key else "drawing")
+
+
+def redo_busy_message(redo: RedoView) -> str:
+    """Why no page of the book can be redone while `redo` is in flight."""
+    if redo.phase == "deciding":
+        return f"Page {redo.page} has a new version waiting: keep it or go back first."
+    if redo.phase == "finishing":
+        return f"Your choice for page {redo.page} is being saved; try again in a moment."
+    return f"Page {redo.page} is being redrawn; wait for it before redoing another page."
+
+
+def clean_note(note: str | None, *, rewrite_text: bool) -> str | None:
+    """The note for a page redone, or None; refuses one the redo could not use."""
+    if note is None or note == "":
+        return None
+    text = note.strip()
+    if not text:
+        raise InvalidInput("The note is blank: write what should change, or leave it empty.", field="note")
+    if len(text) > MAX_NOTE_CHARS:
+        raise InvalidInput(f"A note for the page can be at most {MAX_NOTE_CHARS} characters; "
+                           f"this one has {len(text):,}.", field="note")
+    if not rewrite_text:
+        # the redo hands the note to the writer only: a picture drawn again never sees it
+        raise InvalidInput("A note guides the new words: also rewrite the text, or leave the note empty.",
+                           field="note")
+    return text
+
+
 async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool = False,
                     note: str | None = None) -> None:
     """Draw one page again (and, with rewrite_text, write it again); the rest stays as it is.
 
     The new version waits beside the old one until `decide_page` keeps one of them.
     """
-    if note is not None and len(note) > 500:
-        raise InvalidInput("A note for the page can be at most 500 characters.", field="note")
+    note = clean_note(note, rewrite_text=rewrite_text)
     with session_scope() as session:
         book = owned_book(session, user_id, book_id)
         if book.status != BookStatus.complete.value:
@@ -257,6 +301,12 @@ async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool
         row = _page_row(session, book_id, page)
         if row.previous_key is not None:
             raise WrongPhase(f"Page {page} already has a new version waiting: keep it or go back first.")
+        current = latest_redo(session, book_id)
+        # One page at a time, as the reader shows. Asking again for the page being drawn is the
+        # same request (its event id makes it so): an interrupted client may simply ask again.
+        # A redo that is only finishing (its choice made) holds nothing up: runs queue per book.
+        if current is not None and current.page != page and current.phase in ("drawing", "deciding"):
+            raise WrongPhase(redo_busy_message(current))
         redo = row.version
     engine = await started_engine()
     await engine.send_event(names.PAGE_REDO, {"book_id": book_id, "page": page, "redo": redo,

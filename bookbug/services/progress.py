@@ -1,8 +1,8 @@
 """A book's live events, for every client: the Reflex pages, the SSE stream and the CLI.
 
 The engine publishes on the channel "book:{id}"; this turns its messages into the events
-clients understand (chat, progress, page, sheet, complete, failed, cancelled), each with the
-channel's rising id so a client can resume after the last one it saw.
+clients understand (chat, progress, page, sheet, redo, complete, failed, cancelled), each with
+the channel's rising id so a client can resume after the last one it saw.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _STATUS_EVENTS = {"completed": "complete", "failed": "failed", "cancelled": "can
 
 class BookEvent(BaseModel):
     id: int
-    event: str  # chat | progress | page | sheet | book | complete | failed | cancelled
+    event: str  # chat | progress | page | sheet | book | redo | complete | failed | cancelled
     data: dict[str, Any]
 
     @property
@@ -34,12 +34,15 @@ class BookEvent(BaseModel):
 def to_book_event(message: dict[str, Any]) -> BookEvent | None:
     """The client-facing event for one engine message, or None for messages clients skip."""
     if message.get("type") == "status":
-        if message.get("workflow") != names.CREATE_BOOK:
-            return None  # a redo-page run ending is not the book ending
         event = _STATUS_EVENTS.get(str(message.get("status")))
         if event is None:
             return None
         data = {"status": message.get("status"), "error": message.get("error")}
+        if message.get("workflow") == names.REDO_PAGE:
+            # a page redo ending (even failing) is not the book ending: its own event, never final
+            return BookEvent(id=message["id"], event="redo", data=data)
+        if message.get("workflow") != names.CREATE_BOOK:
+            return None
         return BookEvent(id=message["id"], event=event, data=data)
     if message.get("type") == "progress":
         payload = dict(message.get("payload") or {})
@@ -63,3 +66,11 @@ async def book_events(user_id: str, book_id: str, after: int | None = None) -> A
         yield event
         if event.final:
             return
+
+
+async def latest_event_id(user_id: str, book_id: str) -> int:
+    """The id of the book's latest event: `book_events(after=it)` then misses nothing sent later."""
+    with session_scope() as session:
+        owned_book(session, user_id, book_id)
+    engine = await started_engine()
+    return await engine.hub.last_id(f"book:{book_id}")

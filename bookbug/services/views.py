@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -14,6 +14,15 @@ def page_image_url(book_id: str, page_number: int, version: int = 1) -> str:
     # Always an app route: it checks that the viewer owns the book before serving the file or
     # redirecting to a short-lived presigned URL.
     return f"/api/books/{book_id}/pages/{page_number}/image?v={version}"
+
+
+def previous_version(page: RenderedPage) -> int | None:
+    """The version a redone page would replace, while the owner has not chosen (else None)."""
+    if page.previous_key is None:
+        return None
+    previous = (page.image_meta or {}).get("previous")
+    version = previous.get("version") if isinstance(previous, dict) else None
+    return int(version) if isinstance(version, int) else page.version - 1
 
 
 def cover_url(book_id: str) -> str:
@@ -74,6 +83,31 @@ class PageView(BaseModel):
     text: str
     image_url: str
     version: int = 1
+    pending: bool = Field(False, description="a redone version waits beside the old one for the owner's choice")
+    previous_text: str | None = Field(None, description="while pending: the old version's words")
+    previous_image_url: str | None = Field(None, description="while pending: the old version's picture")
+
+    @classmethod
+    def of(cls, book_id: str, page: RenderedPage) -> "PageView":
+        view = cls(number=page.page_number, text=page.text, version=page.version,
+                   image_url=page_image_url(book_id, page.page_number, page.version))
+        old = previous_version(page)
+        if old is not None:
+            previous = (page.image_meta or {}).get("previous")
+            view.pending = True
+            view.previous_text = str(previous.get("text", "")) if isinstance(previous, dict) else ""
+            view.previous_image_url = page_image_url(book_id, page.page_number, old)
+        return view
+
+
+class RedoView(BaseModel):
+    """The book's latest page redo, while it matters to the reader."""
+
+    page: int
+    phase: Literal["drawing", "deciding", "finishing", "failed"] = Field(
+        description="drawing the new version; waiting for the owner to keep it or go back; "
+                    "settling the choice (and rebuilding the PDF); or the redo failed")
+    error: str | None = None
 
 
 class CharacterSheetView(BaseModel):
@@ -88,9 +122,11 @@ class BookDetail(BookSummary):
     characters: list[CharacterSheetView] = Field(default_factory=list)
     pdf_url: str | None = None
     job: JobView | None = None
+    redo: RedoView | None = None
 
     @classmethod
-    def of_book(cls, book: Book, pages: list[RenderedPage], run: Run | None) -> "BookDetail":
+    def of_book(cls, book: Book, pages: list[RenderedPage], run: Run | None,
+                redo: RedoView | None = None) -> "BookDetail":
         summary = BookSummary.of(book, run)
         sheets = [
             CharacterSheetView(
@@ -103,11 +139,11 @@ class BookDetail(BookSummary):
         return cls(
             **summary.model_dump(),
             brief=book.brief, plot=book.plot,
-            pages=[PageView(number=p.page_number, text=p.text, version=p.version,
-                            image_url=page_image_url(book.id, p.page_number, p.version)) for p in pages],
+            pages=[PageView.of(book.id, p) for p in pages],
             characters=sheets,
             pdf_url=f"/api/books/{book.id}/pdf" if book.pdf_key else None,
             job=JobView.of(run) if run else None,
+            redo=redo,
         )
 
 

@@ -1,4 +1,5 @@
-"""One book: live progress while it is made, the reader when it is done, cancel and retry."""
+"""One book: live progress while it is made, the reader when it is done, cancel and retry, and
+redoing one page of a finished book (a new version beside the old one, then keep one)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any
 
 import reflex as rx
 
-from bookbug.services import books
+from bookbug.services import books, progress
 from bookbug.services.errors import NotFound, ServiceError
 from bookbug.services.views import BookDetail
+from bookbug.state import page_redo
 from bookbug.state.live import book_updates
 from bookbug.state.rows import TALKING_STATUSES, PageRow
 from bookbug.state.session import SessionState, to_login
@@ -74,8 +76,18 @@ class BookState(SessionState):
     notice: str = ""
     not_found: bool = False
     reader_index: int = 0
+    # redoing a page: the book's latest redo, and the form the viewer fills in
+    redo_page: int = 0
+    redo_phase: str = ""  # "" | drawing | deciding | finishing | failed (services.views.RedoView)
+    redo_form_open: bool = False
+    redo_note: str = ""
+    redo_rewrite: bool = False
+    redo_notice: str = ""  # why a redo or a choice was refused, in one sentence
+    redo_sending: bool = False
+    deciding: bool = False
 
     _watching: str = ""
+    _follow_from: int = -1  # the book's latest event id when it was last read; -1: unknown
 
     @rx.var
     def in_flight(self) -> bool:
@@ -124,11 +136,48 @@ class BookState(SessionState):
     def at_last(self) -> bool:
         return self.reader_index >= len(self.pages) - 1
 
+    @rx.var
+    def redo_busy(self) -> bool:
+        return page_redo.busy(self.redo_phase, self.pages)
+
+    @rx.var
+    def watch_needed(self) -> bool:
+        return self.in_flight or self.redo_busy
+
+    @rx.var
+    def can_redo(self) -> bool:
+        return self.complete and not self.redo_busy and not self.redo_sending and bool(self.pages)
+
+    @rx.var
+    def reader_mode(self) -> str:
+        return page_redo.reader_mode(self.reader_page, self.redo_page, self.redo_phase)
+
+    @rx.var
+    def redo_elsewhere(self) -> str:
+        return page_redo.elsewhere(self.redo_page, self.redo_phase, self.pages, self.reader_page.number)[1]
+
+    @rx.var
+    def redo_elsewhere_page(self) -> int:
+        return page_redo.elsewhere(self.redo_page, self.redo_phase, self.pages, self.reader_page.number)[0]
+
+    @rx.var
+    def redo_failure(self) -> str:
+        return page_redo.failure_sentence(self.redo_page) if self.redo_phase == "failed" else ""
+
+    @rx.var
+    def pdf_rebuilding(self) -> bool:
+        return self.redo_phase == "finishing"
+
+    @rx.var
+    def redo_note_length(self) -> int:
+        return len(self.redo_note)
+
     # -- loading --------------------------------------------------------------------------------
     def _apply(self, detail: BookDetail | None, book_id: str) -> None:
         if detail is None:
             self.not_found = True
             self.view_book_id, self.title, self.status, self.pages, self.pdf_url = "", "", "", [], ""
+            self.redo_page, self.redo_phase, self.redo_form_open = 0, "", False
             return
         self.not_found = False
         self.view_book_id = book_id
@@ -146,6 +195,8 @@ class BookState(SessionState):
         if self.status == "complete":
             self.percent = 100
         self.reader_index = min(self.reader_index, max(len(self.pages) - 1, 0))
+        self.redo_page = detail.redo.page if detail.redo else 0
+        self.redo_phase = detail.redo.phase if detail.redo else ""
 
     def _apply_progress(self, data: dict[str, Any]) -> None:
         if data.get("stage"):
@@ -155,6 +206,18 @@ class BookState(SessionState):
         if isinstance(data.get("percent"), (int, float)):
             self.percent = int(round(data["percent"]))
 
+    async def _mark(self, user_id: str, book_id: str) -> None:
+        """Note the book's latest event before reading it: the live task starts right after it."""
+        try:
+            self._follow_from = await progress.latest_event_id(user_id, book_id)
+        except NotFound:
+            self._follow_from = -1
+
+    async def _reload(self, user_id: str, book_id: str) -> Any:
+        await self._mark(user_id, book_id)
+        self._apply(await fetch_book(user_id, book_id), book_id)
+        return BookState.watch_book if self.watch_needed else None
+
     @rx.event
     async def load_book(self) -> Any:
         user_id = await self._refresh_viewer()
@@ -162,10 +225,8 @@ class BookState(SessionState):
             return to_login()
         book_id = self._path_id()
         self.notice, self.reader_index = "", 0
-        self._apply(await fetch_book(user_id, book_id), book_id)
-        if self.in_flight:
-            return BookState.watch_book
-        return None
+        self.redo_form_open, self.redo_notice, self.redo_sending, self.deciding = False, "", False, False
+        return await self._reload(user_id, book_id)
 
     # -- reader ---------------------------------------------------------------------------------
     @rx.event
@@ -183,17 +244,102 @@ class BookState(SessionState):
         if 0 <= index < len(self.pages):
             self.reader_index = index
 
+    @rx.event
+    def open_page_number(self, number: int) -> None:
+        index = next((i for i, page in enumerate(self.pages) if page.number == number), -1)
+        if index >= 0:
+            self.reader_index = index
+
+    # -- redo one page ----------------------------------------------------------------------------
+    @rx.event
+    def open_redo(self) -> None:
+        self.redo_notice = ""
+        if not self.can_redo:
+            self.redo_notice = (page_redo.busy_sentence(self.redo_page, self.redo_phase, self.pages)
+                                or "Pages can be redone once the book is complete.")
+            return
+        self.redo_form_open, self.redo_note, self.redo_rewrite = True, "", False
+
+    @rx.event
+    def close_redo(self) -> None:
+        self.redo_form_open, self.redo_notice = False, ""
+
+    @rx.event
+    def set_redo_note(self, value: str) -> None:
+        self.redo_note = value
+        self.redo_notice = ""
+
+    @rx.event
+    def set_redo_rewrite(self, value: bool) -> None:
+        self.redo_rewrite = bool(value)
+        self.redo_notice = ""
+
+    @rx.event
+    async def start_redo(self, form: dict[str, Any] | None = None) -> Any:
+        """Redo the page on screen; the new version arrives live, beside the old one."""
+        if not self.redo_form_open or self.redo_sending:
+            return None  # the second click of a double click: the form was sent already
+        # the form's values when it sent them (a checked box sends "on", an unchecked one nothing)
+        note = str(form.get("note", "")) if form is not None else self.redo_note
+        rewrite = form.get("rewrite") in (True, "on", "true") if form is not None else self.redo_rewrite
+        try:
+            books.clean_note(note, rewrite_text=rewrite)
+        except ServiceError as error:
+            self.redo_notice = error.message
+            return None
+        if self.redo_busy:
+            self.redo_notice = page_redo.busy_sentence(self.redo_page, self.redo_phase, self.pages)
+            return None
+        user_id = await self._current_user_id()
+        if not user_id:
+            return to_login()
+        book_id, number = self.view_book_id, self.reader_page.number
+        self.redo_sending, self.redo_notice = True, ""
+        try:
+            await self._mark(user_id, book_id)  # before the redo starts: the task then misses none of it
+            await books.redo_page(user_id, book_id, number, rewrite_text=rewrite, note=note)
+        except ServiceError as error:
+            self.redo_notice = error.message
+            return None
+        finally:
+            self.redo_sending = False
+        self.redo_form_open, self.redo_note, self.redo_rewrite = False, "", False
+        self._apply(await fetch_book(user_id, book_id), book_id)
+        return BookState.watch_book if self.watch_needed else None
+
+    @rx.event
+    async def keep_version(self, keep: str) -> Any:
+        """Keep the redone page ("new") or go back to the old one ("old")."""
+        if self.deciding or (self.redo_phase == "finishing" and self.redo_page == self.reader_page.number):
+            return None  # the second click of a double click: the choice is being saved
+        user_id = await self._current_user_id()
+        if not user_id:
+            return to_login()
+        book_id, number = self.view_book_id, self.reader_page.number
+        self.deciding, self.redo_notice = True, ""
+        try:
+            await self._mark(user_id, book_id)
+            await books.decide_page(user_id, book_id, number, keep=keep)
+        except ServiceError as error:
+            self.redo_notice = error.message
+            return None
+        finally:
+            self.deciding = False
+        self._apply(await fetch_book(user_id, book_id), book_id)
+        return BookState.watch_book if self.watch_needed else None
+
     # -- cancel and retry -------------------------------------------------------------------------
     async def _act(self, action: Any) -> Any:
         user_id = await self._current_user_id()
         if not user_id:
             return to_login()
+        await self._mark(user_id, self.view_book_id)  # before acting: the live task misses none of it
         try:
             await action(user_id, self.view_book_id)
         except ServiceError as error:
             self.notice = error.message
         self._apply(await fetch_book(user_id, self.view_book_id), self.view_book_id)
-        return BookState.watch_book if self.in_flight else None
+        return BookState.watch_book if self.watch_needed else None
 
     @rx.event
     async def cancel_book(self) -> Any:
@@ -208,28 +354,37 @@ class BookState(SessionState):
     @rx.event(background=True)
     async def watch_book(self) -> None:
         async with self:
-            book_id, user_id = self.view_book_id, self._viewer_id
+            book_id, user_id, tab = self.view_book_id, self._viewer_id, self.router.session.client_token
+            after = {book_id: self._follow_from} if self._follow_from >= 0 else None
             if not book_id or not user_id or self._watching == book_id:
                 return
             self._watching = book_id
-        ticks = 0
+        ticks, released = 0, False
         try:
-            async for _, event in book_updates(user_id, [book_id], idle=IDLE_SECONDS):
+            async for _, event in book_updates(user_id, [book_id], idle=IDLE_SECONDS, tab=tab, after=after):
                 ticks = ticks + 1 if event is None else 0
                 fresh: BookDetail | None = None
-                reload = ticks == 1 or (event is not None and (event.event in ("page", "book", "sheet") or event.final))
+                news = ("page", "book", "sheet", "redo")
+                reload = ticks == 1 or (event is not None and (event.event in news or event.final))
                 if reload:
                     fresh = await fetch_book(user_id, book_id)
                 async with self:
-                    if self.view_book_id != book_id or not self._viewing(BOOK_ROUTE, book_id):
-                        return  # the viewer moved on
-                    if event is not None:
-                        self._apply_progress(event.data)
-                    if fresh is not None:
-                        self._apply(fresh, book_id)
-                    if (event is not None and event.final) or not self.in_flight or ticks >= MAX_IDLE_TICKS:
+                    moved_on = self.view_book_id != book_id or not self._viewing(BOOK_ROUTE, book_id)
+                    if not moved_on:
+                        if event is not None and self.in_flight:  # a redo's progress is not the book's
+                            self._apply_progress(event.data)
+                        if fresh is not None:
+                            self._apply(fresh, book_id)
+                    if (moved_on or (event is not None and event.final) or not self.watch_needed
+                            or ticks >= MAX_IDLE_TICKS):
+                        # let go in the same step that decides to stop: a redo started a moment
+                        # later must find no watcher here, or nobody would watch it
+                        if self._watching == book_id:
+                            self._watching = ""
+                        released = True
                         return
         finally:
-            async with self:
-                if self._watching == book_id:
-                    self._watching = ""
+            if not released:
+                async with self:
+                    if self._watching == book_id:
+                        self._watching = ""

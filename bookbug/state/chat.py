@@ -199,13 +199,13 @@ class ChatState(SessionState):
     @rx.event(background=True)
     async def watch_conversation(self) -> None:
         async with self:
-            book_id, user_id = self.chat_book_id, self._viewer_id
+            book_id, user_id, tab = self.chat_book_id, self._viewer_id, self.router.session.client_token
             if not book_id or not user_id or self._watching == book_id:
                 return  # nothing to watch, or this viewer already has a watcher for it
             self._watching = book_id
         ticks = 0
         try:
-            async for _, event in book_updates(user_id, [book_id], idle=IDLE_SECONDS):
+            async for _, event in book_updates(user_id, [book_id], idle=IDLE_SECONDS, tab=tab):
                 ticks = ticks + 1 if event is None else 0
                 # re-read on news, and once when idle: anything published before we subscribed
                 fresh = None

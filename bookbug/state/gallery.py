@@ -90,13 +90,13 @@ class GalleryState(SessionState):
     async def watch_gallery(self) -> None:
         """One task per viewer for every book in flight on the shown page."""
         async with self:
-            user_id, watched = self._viewer_id, self._in_flight_ids()
+            user_id, watched, tab = self._viewer_id, self._in_flight_ids(), self.router.session.client_token
             if not user_id or not watched or self._watching:
                 return
             self._watching = True
         ticks = 0
         try:
-            async for book_id, event in book_updates(user_id, watched, idle=IDLE_SECONDS):
+            async for book_id, event in book_updates(user_id, watched, idle=IDLE_SECONDS, tab=tab):
                 ticks = ticks + 1 if event is None else 0
                 listing = None
                 if ticks == 1 or (event is not None and (event.final or event.event == "book")):

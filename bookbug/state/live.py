@@ -4,22 +4,28 @@ Each open view subscribes to its books' progress events (no database polling). E
 several books are merged into one stream; when nothing happens for `idle` seconds the stream
 yields a tick (None), so the page can check its viewer is still there and, once after
 subscribing, re-read the database to cover anything published before the subscription began.
+Given the viewer's tab (its client token), the stream also ends a few seconds after that tab
+closes (see presence.py), instead of lingering until the book finishes or the idle limit.
+A view that knows where it stands (`after`: the book's latest event id, taken before it read
+the database) instead gets everything since, even for a finished book whose pages are redone.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 
 from bookbug.db import Book, session_scope
 from bookbug.services import progress
 from bookbug.services.progress import BookEvent
+from bookbug.state import presence
 
 log = logging.getLogger(__name__)
 
 FINAL_STATUS_EVENTS = {"complete": "complete", "failed": "failed", "cancelled": "cancelled"}
 _END = object()
+_GONE = object()
 
 
 def final_event_for(user_id: str, book_id: str) -> BookEvent | None:
@@ -32,13 +38,14 @@ def final_event_for(user_id: str, book_id: str) -> BookEvent | None:
         return BookEvent(id=0, event=event, data={"status": book.status, "error": book.error}) if event else None
 
 
-async def _pump(user_id: str, book_id: str, queue: asyncio.Queue[tuple[str, object]]) -> None:
+async def _pump(user_id: str, book_id: str, queue: asyncio.Queue[tuple[str, object]], after: int | None) -> None:
     try:
-        finished = await asyncio.to_thread(final_event_for, user_id, book_id)
-        if finished is not None:
-            await queue.put((book_id, finished))
-            return
-        async for event in progress.book_events(user_id, book_id):
+        if after is None:
+            finished = await asyncio.to_thread(final_event_for, user_id, book_id)
+            if finished is not None:
+                await queue.put((book_id, finished))
+                return
+        async for event in progress.book_events(user_id, book_id, after=after):
             await queue.put((book_id, event))
     except asyncio.CancelledError:
         raise
@@ -48,12 +55,23 @@ async def _pump(user_id: str, book_id: str, queue: asyncio.Queue[tuple[str, obje
         queue.put_nowait((book_id, _END))
 
 
-async def book_updates(user_id: str, book_ids: Iterable[str], *, idle: float) -> AsyncIterator[tuple[str, BookEvent | None]]:
+async def _until_gone(tab: str, queue: asyncio.Queue[tuple[str, object]]) -> None:
+    await presence.gone(tab)
+    queue.put_nowait(("", _GONE))
+
+
+async def book_updates(user_id: str, book_ids: Iterable[str], *, idle: float, tab: str = "",
+                       after: Mapping[str, int] | None = None) -> AsyncIterator[tuple[str, BookEvent | None]]:
     """(book_id, event) as events arrive, ("", None) after `idle` quiet seconds; ends when every
-    book's stream has ended (each ends after its book's final event)."""
+    book's stream has ended (each ends after its book's final event), or when `tab` has closed.
+    A book named in `after` streams from that event id on, finished or not: the caller ends it."""
     queue: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
-    pumps = [asyncio.create_task(_pump(user_id, book_id, queue)) for book_id in dict.fromkeys(book_ids)]
-    open_streams = len(pumps)
+    since = after or {}
+    tasks = [asyncio.create_task(_pump(user_id, book_id, queue, since.get(book_id)))
+             for book_id in dict.fromkeys(book_ids)]
+    open_streams = len(tasks)
+    if open_streams:
+        tasks.append(asyncio.create_task(_until_gone(tab, queue)))
     try:
         while open_streams:
             try:
@@ -61,11 +79,13 @@ async def book_updates(user_id: str, book_ids: Iterable[str], *, idle: float) ->
             except TimeoutError:
                 yield "", None
                 continue
+            if item is _GONE:
+                return
             if item is _END:
                 open_streams -= 1
                 continue
             assert isinstance(item, BookEvent)
             yield book_id, item
     finally:
-        for pump in pumps:
-            pump.cancel()
+        for task in tasks:
+            task.cancel()

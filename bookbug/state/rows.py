@@ -62,10 +62,14 @@ class PageRow:
     number: int
     text: str
     image_url: str
+    pending: bool = False  # a redone version waits beside the old one (previous_*) for a choice
+    previous_text: str = ""
+    previous_image_url: str = ""
 
     @classmethod
     def of(cls, view: PageView) -> PageRow:
-        return cls(number=view.number, text=view.text, image_url=view.image_url)
+        return cls(number=view.number, text=view.text, image_url=view.image_url, pending=view.pending,
+                   previous_text=view.previous_text or "", previous_image_url=view.previous_image_url or "")
 
 
 @dataclasses.dataclass

@@ -38,11 +38,27 @@ async def test_a_page_is_redone_then_kept_and_nobody_else_can_touch_it(client: h
     nothing = await client.post(f"/api/books/{book_id}/pages/2/decision", headers=alice.headers, json={"keep": "new"})
     assert nothing.status_code == 409  # no new version is waiting yet
 
+    unread = await client.post(f"/api/books/{book_id}/pages/2/redo", headers=alice.headers,
+                               json={"note": "make it sunnier"})  # a note only the rewritten words would read
+    assert unread.status_code == 422 and unread.json()["error"]["field"] == "note"
+
+    original = (await client.get(f"/api/books/{book_id}", headers=alice.headers)).json()["pages"][1]
+    old_picture = (await client.get(original["image_url"], headers=alice.headers)).content
     redo = await client.post(f"/api/books/{book_id}/pages/2/redo", headers=alice.headers,
                              json={"rewrite_text": True, "note": "make it sunnier"})
     assert redo.status_code == 202 and redo.json()["status"] == "redrawing"
+    another = await client.post(f"/api/books/{book_id}/pages/3/redo", headers=alice.headers)
+    assert another.status_code == 409  # one page at a time
     pending = await page_version(client, alice, book_id, 2, 2)
+    assert pending["pending"] and pending["previous_text"] == original["text"]
+    # while the choice is open, the old version's address still serves the old picture
+    assert pending["previous_image_url"] == original["image_url"]
+    assert (await client.get(pending["previous_image_url"], headers=alice.headers)).content == old_picture
+    assert (await client.get(pending["previous_image_url"], headers=bob.headers)).status_code == 404
+    book = (await client.get(f"/api/books/{book_id}", headers=alice.headers)).json()
+    assert book["redo"] == {"page": 2, "phase": "deciding", "error": None}
     keep = await client.post(f"/api/books/{book_id}/pages/2/decision", headers=alice.headers, json={"keep": "new"})
     assert keep.status_code == 202
     image = await client.get(pending["image_url"], headers=alice.headers)
     assert image.status_code == 200 and image.headers["content-type"].startswith("image/")
+    assert image.content != old_picture

@@ -150,7 +150,8 @@ def test_a_parent_registers_chats_approves_and_watches_the_book_being_made(brows
 
     with page.expect_download() as download_info:
         page.click("#download-pdf")
-    pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    JOURNEY.notes["pdf"] = open(download_info.value.path(), "rb").read()
+    pdf = PdfReader(io.BytesIO(JOURNEY.notes["pdf"]))
     # cover, title page, the story pages, a closing page; padded to whole sheets of four
     assert len(pdf.pages) == -(-(total + 3) // 4) * 4
     JOURNEY.pdf_url = f"/api/books/{JOURNEY.book_id}/pdf"
@@ -160,6 +161,80 @@ def test_a_parent_registers_chats_approves_and_watches_the_book_being_made(brows
 def need_book() -> None:
     if not JOURNEY.book_id or not JOURNEY.pdf_url:
         pytest.skip("the journey test did not produce a finished book")
+
+
+def sign_in(context: Any, app: LiveApp, email: str) -> Any:
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT)
+    page.goto(app.url + "/login")
+    wait_for_hydration(page)
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in")
+    page.wait_for_url(re.compile(r".*/books$"))
+    return page
+
+
+def images_loaded(page: Any, *selectors: str) -> None:
+    checks = " && ".join(f"document.querySelector('{s}')?.complete && document.querySelector('{s}').naturalWidth > 0"
+                         for s in selectors)
+    page.wait_for_function(f"() => {checks}")
+
+
+def test_the_parent_redoes_a_page_sees_the_new_version_arrive_live_and_keeps_it(browser: Any,
+                                                                                   live_app: LiveApp) -> None:
+    need_book()
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = sign_in(context, live_app, "parent@example.com")
+    page.goto(live_app.url + f"/books/{JOURNEY.book_id}")
+    page.wait_for_selector("#reader")
+    wait_for_hydration(page)
+    page.click("#reader-next")
+    page.wait_for_function("() => document.getElementById('reader-position').innerText.startsWith('2 /')")
+    old_image = page.locator("#reader-image").get_attribute("src")
+    page.evaluate("() => { window.__sameDocument = true; }")
+
+    page.click("#redo-open")
+    page.fill("#redo-note", "x" * 501)
+    page.click("#redo-rewrite")
+    page.click("#redo-submit")
+    page.wait_for_selector("#redo-notice >> text=/at most 500 characters/")
+    page.fill("#redo-note", "make Ember smile at the stars")
+    page.locator("#redo-submit").dblclick()  # a double click starts one redo
+    page.wait_for_selector("#redo-drawing, #redo-decision")
+    assert page.locator("#redo-open").is_disabled()  # one page at a time
+    assert page.locator("#redo-notice").count() == 0
+
+    page.wait_for_selector("#redo-decision", timeout=BOOK_TIMEOUT)  # live: the page was never reloaded
+    assert page.evaluate("() => window.__sameDocument") is True
+    assert page.locator("#redo-notice").count() == 0  # the double click's second half changed nothing
+    assert page.locator("#redo-old-image").get_attribute("src") == old_image
+    new_image = page.locator("#redo-new-image").get_attribute("src")
+    assert new_image and new_image != old_image
+    images_loaded(page, "#redo-new-image", "#redo-old-image")
+    page.locator("#redo-decision").scroll_into_view_if_needed()
+    screenshot(page, "redo")
+
+    page.click("#keep-new")
+    # the kept version on the page, and the PDF offered again once it is rebuilt with it
+    page.wait_for_function(
+        "(src) => document.getElementById('reader-image')?.getAttribute('src') === src"
+        " && document.getElementById('download-pdf') && !document.getElementById('pdf-rebuilding')"
+        " && !document.getElementById('redo-saving')", arg=new_image, timeout=BOOK_TIMEOUT)
+    assert page.locator("#redo-decision").count() == 0
+    assert page.locator("#reader-position").inner_text().startswith("2 /")
+    assert not page.locator("#redo-open").is_disabled()
+    assert page.evaluate("() => window.__sameDocument") is True
+    with page.expect_download() as download_info:
+        page.click("#download-pdf")
+    assert open(download_info.value.path(), "rb").read() != JOURNEY.notes["pdf"]  # the kept page is in it
+
+    page.reload()  # and it is what the book now holds
+    page.wait_for_selector("#reader")
+    wait_for_hydration(page)
+    page.click("#reader-next")
+    page.wait_for_function(f"() => document.getElementById('reader-image').getAttribute('src') === '{new_image}'")
+    context.close()
 
 
 def test_another_user_cannot_see_the_book_its_pictures_or_its_pdf(browser: Any, live_app: LiveApp) -> None:

@@ -68,8 +68,11 @@ async def cover(user: CurrentUser, book_id: str) -> Response:
 @router.get("/{book_id}/pages/{number}/image", responses=FILE_RESPONSES, response_class=Response)
 async def page_image(user: CurrentUser, book_id: str, number: int,
                      v: Annotated[int | None, Query(description="The page's version; a cache key.")] = None) -> Response:
-    """One page's picture. With the current `v`, browsers may cache it for good (a redo bumps it)."""
-    file = await asyncio.to_thread(book_files.page_file, user.id, book_id, number)
+    """One page's picture. With the current `v`, browsers may cache it for good (a redo bumps it).
+
+    While a redone page waits for a decision, the old version's `v` serves the old picture.
+    """
+    file = await asyncio.to_thread(book_files.page_file, user.id, book_id, number, v)
     cache = "private, max-age=31536000, immutable" if v is not None and v == file.version else "private, no-cache"
     return await asyncio.to_thread(serve, file, cache=cache)
 

@@ -40,8 +40,9 @@ def current_job(user: CurrentUser, book_id: str) -> JobView:
 @router.get("/{book_id}/stream", responses={
     **BOOK_ERRORS, **INPUT_ERRORS,
     200: {"content": {"text/event-stream": {}},
-          "description": "Server-Sent Events named chat, progress, page, sheet, book, complete, failed or "
-                         "cancelled; each `data` is JSON and each `id` can be sent back as Last-Event-ID."},
+          "description": "Server-Sent Events named chat, progress, page, sheet, book, redo (a page redo "
+                         "ended), complete, failed or cancelled; each `data` is JSON and each `id` can be "
+                         "sent back as Last-Event-ID."},
 })
 async def stream_events(
     user: CurrentUser, book_id: str,

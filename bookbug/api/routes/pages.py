@@ -24,7 +24,8 @@ NOT_NOW = {409: {"model": ErrorResponse,
 
 class RedoPage(BaseModel):
     rewrite_text: bool = Field(False, description="write the page's words again too, not only its picture")
-    note: str | None = Field(None, max_length=500, description="what to change, e.g. 'make Mia laugh'")
+    note: str | None = Field(None, max_length=500, description="what to change in the new words, e.g. "
+                             "'make Mia laugh'; only with rewrite_text, which is where it is used")
 
 
 class PageDecision(BaseModel):

@@ -1,0 +1,111 @@
+"""The reader's "Redo this page": the form, the page being redrawn, and new beside old to choose."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from bookbug.components.layout import BRAND_COLOR
+from bookbug.services.books import MAX_NOTE_CHARS
+from bookbug.state.book import BookState
+from bookbug.state.rows import PageRow
+
+
+def redo_button() -> rx.Component:
+    return rx.button(rx.icon("refresh_cw", size=16), "Redo this page", on_click=BookState.open_redo,
+                     disabled=~BookState.can_redo | BookState.redo_form_open, variant="soft", id="redo-open")
+
+
+def redo_form() -> rx.Component:
+    return rx.cond(
+        BookState.redo_form_open,
+        rx.card(
+            rx.form(
+                rx.vstack(
+                    rx.text("Redo page " + BookState.reader_page.number.to_string(), weight="bold"),
+                    rx.text_area(name="note", value=BookState.redo_note, on_change=BookState.set_redo_note,
+                                 placeholder="What should change? (optional) e.g. make Mia laugh",
+                                 rows="2", width="100%", id="redo-note"),
+                    rx.hstack(
+                        rx.checkbox("Also rewrite the text", name="rewrite", checked=BookState.redo_rewrite,
+                                    on_change=BookState.set_redo_rewrite, id="redo-rewrite"),
+                        rx.spacer(),
+                        rx.text(BookState.redo_note_length.to_string() + f" / {MAX_NOTE_CHARS}", size="1",
+                                color_scheme=rx.cond(BookState.redo_note_length > MAX_NOTE_CHARS, "red", "gray")),
+                        width="100%", align="center",
+                    ),
+                    rx.text("The note guides the new words, so it goes with “Also rewrite the text”. "
+                            "The rest of the book stays as it is.", size="1", color_scheme="gray"),
+                    rx.hstack(
+                        rx.button("Redo page", type="submit", disabled=~BookState.can_redo,
+                                  loading=BookState.redo_sending, color_scheme=BRAND_COLOR, id="redo-submit"),
+                        rx.button("Cancel", type="button", on_click=BookState.close_redo, variant="soft",
+                                  color_scheme="gray", id="redo-cancel"),
+                        spacing="3",
+                    ),
+                    width="100%", spacing="3",
+                ),
+                on_submit=BookState.start_redo,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            width="100%", id="redo-form",
+        ),
+    )
+
+
+def redo_messages() -> rx.Component:
+    """What the viewer needs to know about a redo, one sentence each."""
+    return rx.fragment(
+        rx.cond(BookState.redo_notice != "",
+                rx.callout(BookState.redo_notice, icon="info", color_scheme="amber", size="1", id="redo-notice")),
+        rx.cond(BookState.redo_elsewhere != "",
+                rx.hstack(
+                    rx.text(BookState.redo_elsewhere, size="2", id="redo-elsewhere"),
+                    rx.button("Show page " + BookState.redo_elsewhere_page.to_string(), size="1", variant="soft",
+                              on_click=BookState.open_page_number(BookState.redo_elsewhere_page)),
+                    align="center", spacing="3",
+                )),
+        rx.match(
+            BookState.reader_mode,
+            ("drawing", rx.callout("Bookbug is redrawing this page… the new version appears here beside the "
+                                   "old one.", icon="paintbrush", color_scheme=BRAND_COLOR, id="redo-drawing")),
+            ("saving", rx.callout("Saving your choice…", icon="save", color_scheme=BRAND_COLOR, id="redo-saving")),
+            ("failed", rx.callout(BookState.redo_failure, icon="triangle_alert", color_scheme="red",
+                                  id="redo-failed")),
+            rx.fragment(),
+        ),
+    )
+
+
+def version(label: str, image_url: rx.Var[str], text: rx.Var[str], kind: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.badge(label, color_scheme=BRAND_COLOR if kind == "new" else "gray", size="2"),
+            rx.image(src=image_url, alt=label, width="100%", max_height="55vh", object_fit="contain",
+                     id=f"redo-{kind}-image"),
+            rx.text(text, size="3", id=f"redo-{kind}-text"),
+            spacing="2", align="center",
+        ),
+        width="100%",
+    )
+
+
+def decision(current: PageRow) -> rx.Component:
+    """The new version beside the old one, and the two choices."""
+    return rx.vstack(
+        rx.text("Here is the new version of page " + current.number.to_string()
+                + " beside the old one. Which should the book keep?", size="3"),
+        rx.grid(
+            version("New version", current.image_url, current.text, "new"),
+            version("Old version", current.previous_image_url, current.previous_text, "old"),
+            columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%",
+        ),
+        rx.hstack(
+            rx.button("Keep new", on_click=BookState.keep_version("new"), loading=BookState.deciding, size="3",
+                      color_scheme="grass", id="keep-new"),
+            rx.button("Keep old", on_click=BookState.keep_version("old"), disabled=BookState.deciding, size="3",
+                      variant="soft", color_scheme="gray", id="keep-old"),
+            spacing="3",
+        ),
+        spacing="3", width="100%", align="center", id="redo-decision",
+    )
