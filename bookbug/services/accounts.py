@@ -307,21 +307,20 @@ def sign_in(email: str, password: str, *, user_agent: str = "", client: str = ""
         if _hasher.check_needs_rehash(user.password_hash or ""):
             user.password_hash = _hasher.hash(password)
             session.add(user)
-        _apply_operator_list(session, user, settings)
-        token, record = _new_session(user.id, user_agent)
-        session.add(record)
-        session.flush()
-        signed_in = SignedIn(user=user, token=token, expires_at=_aware(record.expires_at))  # type: ignore[arg-type]
+        signed_in = _open_session(session, user, user_agent, settings)
     sign_in_limits.succeeded(attempt, db_url=db_url)  # after the session is committed, in its own transaction
     return signed_in
 
 
-def _new_session(user_id: str, user_agent: str) -> tuple[str, UserSession]:
+def _open_session(session: Session, user: User, user_agent: str, settings: Settings) -> SignedIn:
+    _apply_operator_list(session, user, settings)
     token = SESSION_TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
-    record = UserSession(user_id=user_id, token_hash=_hash_token(token), user_agent=(user_agent or "")[:500],
+    record = UserSession(user_id=user.id, token_hash=_hash_token(token), user_agent=(user_agent or "")[:500],
                          created_at=now, last_seen_at=now, expires_at=now + SESSION_LIFETIME)
-    return token, record
+    session.add(record)
+    session.flush()
+    return SignedIn(user=user, token=token, expires_at=_aware(record.expires_at))  # type: ignore[arg-type]
 
 
 def open_session(user_id: str, *, user_agent: str = "", db_url: str | None = None,
@@ -332,11 +331,7 @@ def open_session(user_id: str, *, user_agent: str = "", db_url: str | None = Non
         user = session.get(User, user_id)
         if user is None:
             raise UserNotFound()
-        _apply_operator_list(session, user, settings)
-        token, record = _new_session(user.id, user_agent)
-        session.add(record)
-        session.flush()
-        return SignedIn(user=user, token=token, expires_at=_aware(record.expires_at))  # type: ignore[arg-type]
+        return _open_session(session, user, user_agent, settings)
 
 
 def user_for_session(token: str, *, db_url: str | None = None, settings: Settings | None = None) -> User | None:
