@@ -39,7 +39,8 @@ class AuthState(SessionState):
             self.form_error, self.error_field = CLERK_HANDLES_ACCOUNTS, ""
             return None
         agent = self.router.headers.user_agent if self.router else ""
-        signed = await asyncio.to_thread(accounts.sign_in, email, password, user_agent=agent)
+        client = self.router.session.client_ip if self.router else ""  # shares the REST door's per-address limit
+        signed = await asyncio.to_thread(accounts.sign_in, email, password, user_agent=agent, client=client)
         self.session_token = signed.token
         self._remember(signed.user, signed.token)
         self._reset_error()

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from reflex.istate.data import RouterData
 
 from bookbug.services import accounts, sign_in_limits
 from bookbug.state.auth import AuthState
@@ -89,3 +93,17 @@ async def test_the_first_user_is_an_operator_and_later_ones_are_not(web_db: str)
     await call(first, "register", {"email": "first@example.com", "password": PASSWORD, "confirm": PASSWORD})
     await call(second, "register", {"email": "second@example.com", "password": PASSWORD, "confirm": PASSWORD})
     assert first.viewer_is_operator and not second.viewer_is_operator
+
+
+async def test_guesses_from_one_address_are_limited_across_e_mails(web_db: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from bookbug.services import sign_in_limits
+
+    monkeypatch.setattr(sign_in_limits, "PER_CLIENT", sign_in_limits.Limit(3, timedelta(minutes=15)))
+    state = build_state(AuthState, path="/login")
+    state.router = RouterData.from_router_data({"pathname": "/login", "asPath": "/login", "ip": "203.0.113.9"})
+    for n in range(3):
+        await call(state, "sign_in", {"email": f"guess{n}@example.com", "password": "wrong password"})
+        assert state.form_error == accounts.WrongCredentials.message
+    await call(state, "sign_in", {"email": "another@example.com", "password": "wrong password"})
+    assert "from your network" in state.form_error and not state.signed_in
