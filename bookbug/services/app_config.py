@@ -6,6 +6,7 @@ book and every workflow step sees an operator's change without a restart.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import replace
 from typing import Literal, get_args, get_origin
@@ -18,6 +19,8 @@ from bookbug.engine import EngineConfig, RateLimit
 from bookbug.services.errors import InvalidInput
 from bookbug.settings import get_settings
 from bookbug.story.formats import FORMATS
+
+log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 2.0
 
@@ -90,6 +93,22 @@ def defaults() -> AppConfig:
 _cache: tuple[float, str, AppConfig] | None = None
 
 
+def _valid_config(values: dict[str, object]) -> AppConfig:
+    """The stored settings, each one no longer valid (rules tightened since) replaced by its
+    default alone, so one stale row does not reset every other choice an operator made."""
+    fallback = defaults().model_dump()
+    for _ in range(len(values)):
+        try:
+            return AppConfig(**values)
+        except ValidationError as exc:
+            bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"] and str(e["loc"][0]) in fallback}
+            if not bad:
+                break
+            log.warning("stored settings no longer valid, using their defaults: %s", ", ".join(sorted(bad)))
+            values = {**values, **{key: fallback[key] for key in bad}}
+    return defaults()
+
+
 def current(db_url: str | None = None) -> AppConfig:
     global _cache
     url = db_url or get_settings().db_url
@@ -101,10 +120,7 @@ def current(db_url: str | None = None) -> AppConfig:
         for row in session.exec(select(AppSetting)).all():
             if row.key in values and row.value is not None:
                 values[row.key] = row.value
-    try:
-        config = AppConfig(**values)
-    except ValidationError:  # a stored value no longer valid: fall back to the defaults
-        config = defaults()
+    config = _valid_config(values)
     _cache = (now, url, config)
     return config
 

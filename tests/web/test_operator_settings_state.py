@@ -108,6 +108,20 @@ def test_the_service_refuses_bad_values_with_the_same_sentences(web_db: str) -> 
     assert stored_settings() == {}
 
 
+def test_a_stored_value_no_longer_valid_falls_back_alone(web_db: str) -> None:
+    from bookbug.db import AppSetting, session_scope
+
+    app_config.update({"page_concurrency": 3, "default_page_count": 16})
+    with session_scope(web_db) as session:  # as if the rules had tightened since it was stored
+        row = session.get(AppSetting, "page_concurrency")
+        row.value = 999
+        session.add(row)
+    app_config._cache = None
+    config = app_config.current()
+    assert config.page_concurrency == app_config.defaults().page_concurrency
+    assert config.default_page_count == 16  # the operator's other choice stands
+
+
 def test_secrets_show_only_whether_they_are_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-very-secret")
     reset_settings()
