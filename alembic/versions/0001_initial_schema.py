@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 15:10:23.717199
+Create Date: 2026-11-28 15:34:20.858386
 """
 from typing import Sequence, Union
 
@@ -241,6 +241,8 @@ def upgrade() -> None:
     sa.Column('image_meta', sa.JSON(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('previous_key', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.Column('redo_count', sa.Integer(), nullable=False),
+    sa.Column('redo_failure', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['book_id'], ['books.id'], ondelete='CASCADE'),

@@ -25,6 +25,8 @@ class IllustrationBeatInput(BaseModel):
     plan: PagePlan
     page: ProsePage
     previous_beat: IllustrationBeat | None = Field(default=None, description="the page before's beat, to vary the shots")
+    note: str = Field(default="", max_length=500,
+                      description="when the owner asked for this page's picture again: what they want changed")
 
 
 _SAFE = ("Everything must be gentle and suitable for the readers' ages: nothing scary, menacing, "
@@ -51,9 +53,14 @@ def render_style(input: StyleGuideInput) -> str:
 def render_beat(input: IllustrationBeatInput) -> str:
     characters = as_json(input.brief.characters)
     previous = as_json(input.previous_beat) if input.previous_beat else "(none: this is the first page)"
-    return (f"Characters:\n{characters}\n\nStyle guide:\n{as_json(input.style_guide)}\n\n"
-            f"Page {input.page.page_number} ({input.plan.beat.purpose.value} beat):\nText: {input.page.text}\n"
-            f"Image concept: {input.page.image_concept}\n\nPrevious page's beat:\n{previous}")
+    prompt = (f"Characters:\n{characters}\n\nStyle guide:\n{as_json(input.style_guide)}\n\n"
+              f"Page {input.page.page_number} ({input.plan.beat.purpose.value} beat):\nText: {input.page.text}\n"
+              f"Image concept: {input.page.image_concept}\n\nPrevious page's beat:\n{previous}")
+    if input.note.strip():
+        prompt += (f"\n\nThe book's owner asked for this page's picture again, with this wish:\n{input.note.strip()}\n"
+                   "Plan the new picture to follow the wish as far as the story, the characters, the style "
+                   "guide and the rules above allow.")
+    return prompt
 
 
 def _style_context(input: StyleGuideInput) -> dict[str, Any]:

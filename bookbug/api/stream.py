@@ -7,14 +7,19 @@ final event in the backlog (so a retried book is not reported finished by its ol
 which also replays a question asked before the client connected. The stream ends after
 complete, failed or cancelled; for a book that is already finished it only replays what a
 reconnecting client missed and then sends the final event at once, instead of waiting forever.
+While a page of a finished book is being redone, the stream follows that redo (a first
+connection from the redo's first event) until its new version waits for the owner's choice,
+or it failed, or the choice is applied; then it ends the same way.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from bookbug.services import books
 from bookbug.services.errors import InvalidInput
 from bookbug.services.progress import FINAL, BookEvent, book_events, to_book_event
 from bookbug.services.runtime import started_engine
@@ -64,8 +69,17 @@ async def book_stream(user_id: str, book_id: str, *, book_status: str, book_erro
                       last_event_id: int | None) -> AsyncIterator[BookEvent]:
     """The events a client should see, given the book's status when it connected."""
     if book_status in FINAL:
+        redo = await asyncio.to_thread(books.redo_in_flight, user_id, book_id)
         last = last_event_id
-        if last_event_id is not None:
+        if redo is not None:
+            # a page of the finished book is being redone: follow that redo to its next stop
+            after = last_event_id if last_event_id is not None else await _start_of_run(book_id, redo[0])
+            async for event in _redo_events(user_id, book_id, redo[0], after):
+                yield event
+                if event.final:
+                    return
+                last = event.id
+        elif last_event_id is not None:
             for event in await _kept_events(book_id, last_event_id):
                 yield event
                 if event.final:
@@ -76,6 +90,30 @@ async def book_stream(user_id: str, book_id: str, *, book_status: str, book_erro
     after = last_event_id if last_event_id is not None else await _start_after(book_id)
     async for event in book_events(user_id, book_id, after=after):
         yield event
+
+
+async def _start_of_run(book_id: str, run_id: str) -> int:
+    """For a first connection during a redo: just before the redo's first event, so the client
+    sees all of it (the new version may be drawn before it connects); else from now."""
+    engine = await started_engine()
+    kept: list[dict[str, Any]] = await engine.hub.missed(channel(book_id), 0)
+    ids = [int(message["id"]) for message in kept if message.get("run_id") == run_id]
+    return min(ids) - 1 if ids else await engine.hub.last_id(channel(book_id))
+
+
+async def _redo_events(user_id: str, book_id: str, run_id: str, after: int) -> AsyncIterator[BookEvent]:
+    """The book's events after `after` until the redo `run_id` stops for the owner's choice (its
+    new version shown), or ends: failed, or the choice applied."""
+    async for event in book_events(user_id, book_id, after=after):
+        yield event
+        if event.final or event.run_id != run_id:
+            continue
+        if event.event == "redo":
+            return
+        if event.event == "page" and event.data.get("pending"):
+            redo = await asyncio.to_thread(books.redo_in_flight, user_id, book_id)
+            if redo is None or redo[1] == "deciding":  # else the choice is made: on to the page kept
+                return
 
 
 def as_sse(event: BookEvent) -> dict[str, str]:

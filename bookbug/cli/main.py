@@ -57,7 +57,8 @@ def parser() -> argparse.ArgumentParser:
     again.add_argument("book_id", metavar="BOOK_ID")
     again.add_argument("page", metavar="PAGE", type=page_number, help="the page's number, from 1")
     again.add_argument("--rewrite-text", action="store_true", help="write the page's words again too")
-    again.add_argument("--note", help="what to change in the new words, e.g. 'make Mia laugh' (with --rewrite-text)")
+    again.add_argument("--note", help="what to change, e.g. 'make Mia laugh': the new picture follows it, "
+                       "and the new words too with --rewrite-text")
     again.add_argument("--keep", choices=["new", "old"], help="keep the new version or go back, without asking")
     return main
 

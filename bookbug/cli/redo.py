@@ -1,9 +1,8 @@
 """`bookbug redo BOOK_ID PAGE`: draw one page of a finished book again, then keep it or go back.
 
-The new version is watched for on the book's event stream. The stream of a finished book
-replays what a client missed (after the Last-Event-ID it sends) and then ends instead of
-waiting, so the command resumes it after the newest event it saw, once a second, until the
-page's new version shows up; nothing is missed between two connections.
+The new version is watched for on the book's event stream: while a page of a finished book is
+redone, its stream follows that redo (from the redo's first event) until the new version waits
+for a choice, the redo fails, or the choice is applied, and then ends.
 
 Running the same command again after an interruption picks up where it stopped: a redo still
 being drawn is the same redo (the server takes a repeated request as the same one), and a
@@ -12,7 +11,6 @@ new version already waiting goes straight to the choice.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,10 +22,6 @@ from bookbug.cli.client import Api, Event
 from bookbug.cli.commands import Context, need_terminal
 from bookbug.cli.errors import CliError, Exit
 
-READY_WITHIN = 15 * 60  # seconds for a new version to be drawn (a busy illustrator can be slow)
-SETTLED_WITHIN = 5 * 60  # seconds for the choice to be applied and the PDF rebuilt
-POLL_SECONDS = 1.0
-
 
 def redo(ctx: Context, book_id: str, page: int, *, note: str | None, rewrite_text: bool, keep: str | None) -> int:
     if keep is None:
@@ -37,20 +31,22 @@ def redo(ctx: Context, book_id: str, page: int, *, note: str | None, rewrite_tex
         with ctx.api() as api:
             book = api.book(book_id)
             before = _page_of(book, page)
-            last = newest_event_id(api, book_id)
             if before.get("pending"):
                 ctx.say(f"Page {page} already has a new version waiting from an earlier redo; "
                         "choose between it and the old one first.")
                 new = before
             else:
-                new, last = _start_and_wait(ctx, api, book_id, page, last, note=note, rewrite_text=rewrite_text)
+                new = _start_and_wait(ctx, api, book_id, page, note=note, rewrite_text=rewrite_text)
             _show(ctx, book_id, before, new)
             choice = keep or prompts.choose_version(page)
             api.decide_page(book_id, page, choice)
             decided = True
-            _wait(ctx, api, book_id, last, lambda e: _is_page(e, page) and "kept" in e.data,
-                  within=SETTLED_WITHIN, doing=f"Finishing page {page}…", page=page)
+            _follow(ctx, api, book_id, lambda e: _is_page(e, page) and "kept" in e.data,
+                    doing=f"Finishing page {page}…")
             after = _page_of(api.book(book_id), page)
+            if after.get("pending"):
+                raise CliError(f"Your choice for page {page} is recorded but not applied yet; "
+                               "run `bookbug status` in a moment to see it.")
     except KeyboardInterrupt:
         if decided:
             raise CliError("Stopped. Your choice is recorded and the page is being finished.", Exit.INTERRUPTED) from None
@@ -75,19 +71,8 @@ def _page_of(book: dict[str, Any], page: int) -> dict[str, Any]:
     return pages[page]
 
 
-def newest_event_id(api: Api, book_id: str) -> int:
-    """The id of the book's newest event. A finished book's stream stops at each final event it
-    replays (a retried book has more than one), so ask again after it until nothing is newer."""
-    last = 0
-    while True:
-        newest = max((e.id for e in api.events(book_id, after=last) if e.id is not None), default=last)
-        if newest <= last:
-            return last
-        last = newest
-
-
-def _start_and_wait(ctx: Context, api: Api, book_id: str, page: int, last: int, *, note: str | None,
-                    rewrite_text: bool) -> tuple[dict[str, Any], int]:
+def _start_and_wait(ctx: Context, api: Api, book_id: str, page: int, *, note: str | None,
+                    rewrite_text: bool) -> dict[str, Any]:
     try:
         api.redo_page(book_id, page, rewrite_text=rewrite_text, note=note)
     except CliError as error:
@@ -97,48 +82,41 @@ def _start_and_wait(ctx: Context, api: Api, book_id: str, page: int, last: int, 
         if not current.get("pending"):
             raise
         ctx.say(f"Page {page} already has a new version waiting; choose between it and the old one first.")
-        return current, last
+        return current
     what = "Rewriting and redrawing" if rewrite_text else "Redrawing"
-    ready, last = _wait(ctx, api, book_id, last, lambda e: _is_page(e, page) and bool(e.data.get("pending")),
-                        within=READY_WITHIN, doing=f"{what} page {page}…", page=page)
-    return {**ready.data, "image_url": ready.data.get("image_url") or ""}, last
+    ready = _follow(ctx, api, book_id, lambda e: _is_page(e, page) and bool(e.data.get("pending")),
+                    doing=f"{what} page {page}…")
+    if ready is not None:
+        return {**ready.data, "image_url": ready.data.get("image_url") or ""}
+    book = api.book(book_id)
+    _raise_if_this_redo_failed(book, page)
+    current = _page_of(book, page)
+    if current.get("pending"):  # it came, though the stream did not show it (an expired backlog)
+        return current
+    raise CliError(f"The redo of page {page} stopped without a new version; run the same command again.")
 
 
 def _is_page(event: Event, page: int) -> bool:
     return event.event == "page" and event.data.get("number") == page
 
 
-def _wait(ctx: Context, api: Api, book_id: str, after: int, wanted: Callable[[Event], bool], *, within: float,
-          doing: str, page: int) -> tuple[Event, int]:
-    """The first event after `after` that is `wanted`, and the newest id seen by then."""
-    deadline = time.monotonic() + within
-    last = after
+def _follow(ctx: Context, api: Api, book_id: str, wanted: Callable[[Event], bool], *, doing: str) -> Event | None:
+    """The first `wanted` event on the book's stream, or None if the stream ended first (it ends
+    when the redo waits for a choice, failed, or had its choice applied)."""
     status = None if ctx.as_json else ctx.out.status(doing)
     if status:
         status.start()
     try:
-        while True:
-            for event in api.events(book_id, after=last):
-                last = max(last, event.id or 0)
-                if wanted(event):
-                    return event, last
-                if event.event == "redo" and event.data.get("status") == "failed":
-                    _raise_if_this_redo_failed(api, book_id, page)
-            if time.monotonic() > deadline:
-                raise CliError(f"Page {page} is still not ready after {within / 60:.0f} minutes; it may still "
-                               "come: run the same command again later.")
-            time.sleep(POLL_SECONDS)
+        return next((event for event in api.events(book_id) if wanted(event)), None)
     finally:
         if status:
             status.stop()
 
 
-def _raise_if_this_redo_failed(api: Api, book_id: str, page: int) -> None:
-    # the event does not name its page: the book's latest redo does
-    redo = api.book(book_id).get("redo") or {}
+def _raise_if_this_redo_failed(book: dict[str, Any], page: int) -> None:
+    redo = book.get("redo") or {}
     if redo.get("phase") == "failed" and redo.get("page") == page:
-        raise CliError(f"Redoing page {page} failed: {redo.get('error') or 'no reason given'}. "
-                       "The page is as it was; try again later.")
+        raise CliError(redo.get("error") or f"Redoing page {page} failed; the page is as it was. Try again later.")
 
 
 def _show(ctx: Context, book_id: str, before: dict[str, Any], new: dict[str, Any]) -> None:

@@ -33,8 +33,8 @@ def redo_form() -> rx.Component:
                                 color_scheme=rx.cond(BookState.redo_note_length > MAX_NOTE_CHARS, "red", "gray")),
                         width="100%", align="center",
                     ),
-                    rx.text("The note guides the new words, so it goes with “Also rewrite the text”. "
-                            "The rest of the book stays as it is.", size="1", color_scheme="gray"),
+                    rx.text("The note guides the new picture, and the new words too if you also rewrite "
+                            "the text. The rest of the book stays as it is.", size="1", color_scheme="gray"),
                     rx.hstack(
                         rx.button("Redo page", type="submit", disabled=~BookState.can_redo,
                                   loading=BookState.redo_sending, color_scheme=BRAND_COLOR, id="redo-submit"),
@@ -70,8 +70,13 @@ def redo_messages() -> rx.Component:
             ("drawing", rx.callout("Bookbug is redrawing this page… the new version appears here beside the "
                                    "old one.", icon="paintbrush", color_scheme=BRAND_COLOR, id="redo-drawing")),
             ("saving", rx.callout("Saving your choice…", icon="save", color_scheme=BRAND_COLOR, id="redo-saving")),
-            ("failed", rx.callout(BookState.redo_failure, icon="triangle_alert", color_scheme="red",
-                                  id="redo-failed")),
+            ("failed", rx.hstack(
+                rx.callout(BookState.redo_failure, icon="triangle_alert", color_scheme="red", id="redo-failed",
+                           flex="1"),
+                rx.button("Dismiss", on_click=BookState.dismiss_redo_failure, size="1", variant="soft",
+                          color_scheme="gray", id="redo-dismiss"),
+                align="center", spacing="3", width="100%",
+            )),
             rx.fragment(),
         ),
     )

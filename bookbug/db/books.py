@@ -80,8 +80,12 @@ class RenderedPage(SQLModel, table=True):
     text: str = Field(default="")
     prompt: Optional[str] = Field(default=None)
     image_meta: Optional[dict[str, Any]] = json_field()  # size, dpi, model, prediction id, quality scores
-    version: int = Field(default=1)
+    version: int = Field(default=1)  # the picture shown: 1 at first, n + 1 for redo n (never reused: a cache key)
     previous_key: Optional[str] = Field(default=None, max_length=500)  # kept until a redo is accepted
+    # Redos of this page ever asked for. Only ever rises (going back does not lower it), so each
+    # redo has its own event and decision ids, drawing attempts and picture version.
+    redo_count: int = Field(default=0)
+    redo_failure: Optional[str] = Field(default=None, max_length=1000)  # why the last redo failed, in plain words
     created_at: datetime = created_field()
     updated_at: Optional[datetime] = when_field()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -243,22 +243,42 @@ def _page_row(session: Session, book_id: str, number: int) -> RenderedPage:
     return row
 
 
+REDO_IN_FLIGHT = ("drawing", "deciding", "finishing")
+
+
+def _latest_redo_run(session: Session, book_id: str) -> Run | None:
+    return session.exec(select(Run).where(Run.book_id == book_id, Run.workflow == names.REDO_PAGE)
+                        .order_by(col(Run.created_at).desc()).limit(1)).first()
+
+
 def latest_redo(session: Session, book_id: str) -> RedoView | None:
-    """Where the book's latest page redo stands; None once it finished (or when there was none)."""
-    run = session.exec(select(Run).where(Run.book_id == book_id, Run.workflow == names.REDO_PAGE)
-                       .order_by(col(Run.created_at).desc()).limit(1)).first()
+    """Where the book's latest page redo stands; None once it finished (or when there was none),
+    and once the owner put away the message of one that failed."""
+    run = _latest_redo_run(session, book_id)
     if run is None or run.status in (RunStatus.completed.value, RunStatus.cancelled.value):
         return None
     number = int((run.event_data or {}).get("page") or 0)
+    row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
+                                                  RenderedPage.page_number == number)).first()
     if run.status == RunStatus.failed.value:
-        return RedoView(page=number, phase="failed", error=run.error)
+        # the redo recorded why in plain words (the run keeps the technical reason)
+        failure = row.redo_failure if row is not None else None
+        return RedoView(page=number, phase="failed", error=failure) if failure else None
     decided = session.exec(select(Wait.id).where(Wait.run_id == run.id, Wait.event_name == names.PAGE_DECIDED,
                                                  col(Wait.resolved_at).is_not(None))).first()
     if decided:
         return RedoView(page=number, phase="finishing")
-    row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
-                                                  RenderedPage.page_number == number)).first()
     return RedoView(page=number, phase="deciding" if row is not None and row.previous_key else "drawing")
+
+
+def redo_in_flight(user_id: str, book_id: str) -> tuple[str, str] | None:
+    """The book's page redo still going on, as (its run id, its phase), or None."""
+    with session_scope() as session:
+        owned_book(session, user_id, book_id)
+        run, redo = _latest_redo_run(session, book_id), latest_redo(session, book_id)
+        if run is None or redo is None or redo.phase not in REDO_IN_FLIGHT:
+            return None
+        return run.id, redo.phase
 
 
 def redo_busy_message(redo: RedoView) -> str:
@@ -270,8 +290,8 @@ def redo_busy_message(redo: RedoView) -> str:
     return f"Page {redo.page} is being redrawn; wait for it before redoing another page."
 
 
-def clean_note(note: str | None, *, rewrite_text: bool) -> str | None:
-    """The note for a page redone, or None; refuses one the redo could not use."""
+def clean_note(note: str | None) -> str | None:
+    """The note for a page redone (it guides the new picture, and the new words when rewritten), or None."""
     if note is None or note == "":
         return None
     text = note.strip()
@@ -280,20 +300,30 @@ def clean_note(note: str | None, *, rewrite_text: bool) -> str | None:
     if len(text) > MAX_NOTE_CHARS:
         raise InvalidInput(f"A note for the page can be at most {MAX_NOTE_CHARS} characters; "
                            f"this one has {len(text):,}.", field="note")
-    if not rewrite_text:
-        # the redo hands the note to the writer only: a picture drawn again never sees it
-        raise InvalidInput("A note guides the new words: also rewrite the text, or leave the note empty.",
-                           field="note")
     return text
+
+
+def _count_redo(session: Session, row: RenderedPage) -> int:
+    """The page's next redo number. Counted in the database, so two requests racing for the same
+    redo get the same number (the second one finds it counted) and so one event id."""
+    seen = row.redo_count
+    counted = session.exec(update(RenderedPage).where(col(RenderedPage.id) == row.id,
+                                                      col(RenderedPage.redo_count) == seen)
+                           .values(redo_count=seen + 1, redo_failure=None, updated_at=utcnow()))
+    if counted.rowcount == 1:
+        return seen + 1
+    session.refresh(row)
+    return row.redo_count
 
 
 async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool = False,
                     note: str | None = None) -> None:
     """Draw one page again (and, with rewrite_text, write it again); the rest stays as it is.
 
-    The new version waits beside the old one until `decide_page` keeps one of them.
+    A note guides the new picture (and the new words). The new version waits beside the old one
+    until `decide_page` keeps one of them.
     """
-    note = clean_note(note, rewrite_text=rewrite_text)
+    note = clean_note(note)
     with session_scope() as session:
         book = owned_book(session, user_id, book_id)
         if book.status != BookStatus.complete.value:
@@ -301,16 +331,20 @@ async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool
         row = _page_row(session, book_id, page)
         if row.previous_key is not None:
             raise WrongPhase(f"Page {page} already has a new version waiting: keep it or go back first.")
-        current = latest_redo(session, book_id)
-        # One page at a time, as the reader shows. Asking again for the page being drawn is the
-        # same request (its event id makes it so): an interrupted client may simply ask again.
-        # A redo that is only finishing (its choice made) holds nothing up: runs queue per book.
+        current, run = latest_redo(session, book_id), _latest_redo_run(session, book_id)
+        # One page at a time, as the reader shows. A redo that is only finishing (its choice made)
+        # holds nothing up: runs queue per book.
         if current is not None and current.page != page and current.phase in ("drawing", "deciding"):
             raise WrongPhase(redo_busy_message(current))
-        redo = row.version
+        if current is not None and current.phase == "drawing" and run is not None:
+            # Asking again for the page being drawn is the same request (its event id makes it
+            # so): an interrupted client may simply ask again.
+            redo = int((run.event_data or {}).get("redo") or 0)
+        else:
+            redo = _count_redo(session, row)  # a new redo, even of a page that went back before
     engine = await started_engine()
     await engine.send_event(names.PAGE_REDO, {"book_id": book_id, "page": page, "redo": redo,
-                                              "rewrite_text": rewrite_text, "note": (note or "").strip()},
+                                              "rewrite_text": rewrite_text, "note": note or ""},
                             id=f"redo:{book_id}:{page}:{redo}")
 
 
@@ -323,7 +357,14 @@ async def decide_page(user_id: str, book_id: str, page: int, *, keep: str) -> No
         row = _page_row(session, book_id, page)
         if row.previous_key is None:
             raise WrongPhase(f"Page {page} has no new version waiting for a decision.")
-        redo = row.version - 1
+        redo = row.version - 1  # the waiting picture is redo n's, version n + 1
     engine = await started_engine()
     await engine.send_event(names.PAGE_DECIDED, {"book_id": book_id, "page": page, "redo": redo, "keep": keep},
                             id=f"decide:{book_id}:{page}:{redo}")
+
+
+def dismiss_redo_failure(user_id: str, book_id: str, page: int) -> None:
+    """Put away the message about a page's failed redo (the page itself is as it was)."""
+    with session_scope() as session:
+        owned_book(session, user_id, book_id)
+        _page_row(session, book_id, page).redo_failure = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bookbug.db import session_scope
 from bookbug.services.books import owned_book
@@ -25,6 +25,7 @@ class BookEvent(BaseModel):
     id: int
     event: str  # chat | progress | page | sheet | book | redo | complete | failed | cancelled
     data: dict[str, Any]
+    run_id: str | None = Field(None, exclude=True)  # the run that sent it; never shown to clients
 
     @property
     def final(self) -> bool:
@@ -40,17 +41,17 @@ def to_book_event(message: dict[str, Any]) -> BookEvent | None:
         data = {"status": message.get("status"), "error": message.get("error")}
         if message.get("workflow") == names.REDO_PAGE:
             # a page redo ending (even failing) is not the book ending: its own event, never final
-            return BookEvent(id=message["id"], event="redo", data=data)
+            return BookEvent(id=message["id"], event="redo", data=data, run_id=message.get("run_id"))
         if message.get("workflow") != names.CREATE_BOOK:
             return None
-        return BookEvent(id=message["id"], event=event, data=data)
+        return BookEvent(id=message["id"], event=event, data=data, run_id=message.get("run_id"))
     if message.get("type") == "progress":
         payload = dict(message.get("payload") or {})
         kind = str(payload.pop("kind", "progress"))
         data = {"stage": message.get("stage"), "page": message.get("page"), "percent": message.get("percent"),
                 **payload}
         return BookEvent(id=message["id"], event=kind if kind in ("chat", "page", "sheet", "book") else "progress",
-                         data=data)
+                         data=data, run_id=message.get("run_id"))
     return None
 
 

@@ -106,8 +106,8 @@ class RedoView(BaseModel):
     page: int
     phase: Literal["drawing", "deciding", "finishing", "failed"] = Field(
         description="drawing the new version; waiting for the owner to keep it or go back; "
-                    "settling the choice (and rebuilding the PDF); or the redo failed")
-    error: str | None = None
+                    "settling the choice (and rebuilding the PDF); or the redo failed (the page is as it was)")
+    error: str | None = Field(None, description="when it failed: why, in plain words")
 
 
 class CharacterSheetView(BaseModel):

@@ -10,6 +10,7 @@ import reflex as rx
 
 from bookbug.services import books, progress
 from bookbug.services.errors import NotFound, ServiceError
+from bookbug.services.failures import KEY_REFUSED, failure_cause
 from bookbug.services.views import BookDetail
 from bookbug.state import page_redo
 from bookbug.state.live import book_updates
@@ -39,19 +40,17 @@ def stage_words(stage: str) -> str:
 def explain_failure(error: str | None) -> str:
     """The failure in words a parent understands; the technical detail follows in brackets."""
     text = (error or "").strip()
-    low = text.lower()
+    cause = failure_cause(text)
     if not text:
         reason = "Something went wrong while making this book."
-    elif "cancel" in low:
+    elif "cancel" in text.lower():
         reason = "This book was cancelled."
-    elif any(word in low for word in ("401", "403", "auth", "api key", "permission")):
-        reason = "The illustration or writing service refused our key, so the book could not be finished."
-    elif any(word in low for word in ("429", "rate", "too many", "overloaded", "busy")):
-        reason = "The illustration or writing service was too busy for too long."
-    elif any(word in low for word in ("timeout", "timed out", "connect")):
-        reason = "A service we rely on did not answer in time."
-    else:
+    elif cause is None:
         reason = "Something went wrong while making this book."
+    elif cause == KEY_REFUSED:
+        reason = f"{cause.capitalize()}, so the book could not be finished."
+    else:
+        reason = f"{cause.capitalize()}."
     return f"{reason} You can try again: finished pages are kept. ({text})" if text else reason
 
 
@@ -79,6 +78,7 @@ class BookState(SessionState):
     # redoing a page: the book's latest redo, and the form the viewer fills in
     redo_page: int = 0
     redo_phase: str = ""  # "" | drawing | deciding | finishing | failed (services.views.RedoView)
+    redo_error: str = ""  # when the latest redo failed: why, in the service's plain words
     redo_form_open: bool = False
     redo_note: str = ""
     redo_rewrite: bool = False
@@ -162,7 +162,7 @@ class BookState(SessionState):
 
     @rx.var
     def redo_failure(self) -> str:
-        return page_redo.failure_sentence(self.redo_page) if self.redo_phase == "failed" else ""
+        return self.redo_error if self.redo_phase == "failed" else ""
 
     @rx.var
     def pdf_rebuilding(self) -> bool:
@@ -177,7 +177,7 @@ class BookState(SessionState):
         if detail is None:
             self.not_found = True
             self.view_book_id, self.title, self.status, self.pages, self.pdf_url = "", "", "", [], ""
-            self.redo_page, self.redo_phase, self.redo_form_open = 0, "", False
+            self.redo_page, self.redo_phase, self.redo_error, self.redo_form_open = 0, "", "", False
             return
         self.not_found = False
         self.view_book_id = book_id
@@ -197,6 +197,7 @@ class BookState(SessionState):
         self.reader_index = min(self.reader_index, max(len(self.pages) - 1, 0))
         self.redo_page = detail.redo.page if detail.redo else 0
         self.redo_phase = detail.redo.phase if detail.redo else ""
+        self.redo_error = (detail.redo.error or "") if detail.redo else ""
 
     def _apply_progress(self, data: dict[str, Any]) -> None:
         if data.get("stage"):
@@ -283,7 +284,7 @@ class BookState(SessionState):
         note = str(form.get("note", "")) if form is not None else self.redo_note
         rewrite = form.get("rewrite") in (True, "on", "true") if form is not None else self.redo_rewrite
         try:
-            books.clean_note(note, rewrite_text=rewrite)
+            books.clean_note(note)
         except ServiceError as error:
             self.redo_notice = error.message
             return None
@@ -327,6 +328,21 @@ class BookState(SessionState):
             self.deciding = False
         self._apply(await fetch_book(user_id, book_id), book_id)
         return BookState.watch_book if self.watch_needed else None
+
+    @rx.event
+    async def dismiss_redo_failure(self) -> Any:
+        """Put away the message about a failed redo (the page is as it was)."""
+        user_id = await self._current_user_id()
+        if not user_id:
+            return to_login()
+        book_id, number = self.view_book_id, self.redo_page
+        try:
+            await asyncio.to_thread(books.dismiss_redo_failure, user_id, book_id, number)
+        except ServiceError as error:
+            self.redo_notice = error.message
+            return None
+        self._apply(await fetch_book(user_id, book_id), book_id)
+        return None
 
     # -- cancel and retry -------------------------------------------------------------------------
     async def _act(self, action: Any) -> Any:

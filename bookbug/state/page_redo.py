@@ -44,7 +44,3 @@ def elsewhere(redo_page: int, redo_phase: str, pages: list[PageRow], shown: int)
     if waiting and not (redo_phase == "finishing" and redo_page == waiting):
         return waiting, f"Page {waiting} has a new version waiting for your choice."
     return 0, ""
-
-
-def failure_sentence(page: int) -> str:
-    return f"Redrawing page {page} did not work, so it stays as it was. You can try again."

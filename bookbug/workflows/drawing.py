@@ -27,6 +27,7 @@ QUALITY_TRIES = 3  # the first picture and up to two regenerations, keeping the 
 
 _TIMES = ("dawn", "sunrise", "morning", "midday", "noon", "afternoon", "sunset", "dusk", "evening", "night", "midnight")
 _WEATHER = ("rain", "snow", "storm", "cloud", "rainbow", "stars", "fog", "mist", "wind", "sunny", "clear")
+_NEGATION = re.compile(r"\b(no|not|without|less|never|instead|remove|stop)\b|n't\b")
 
 
 def _first_word(text: str, words: tuple[str, ...]) -> str:
@@ -72,16 +73,25 @@ def sheet_request(book_id: str, brief: dict[str, Any], index: int) -> dict[str, 
     ).model_dump(mode="json")
 
 
+def _readable_wish(note: str) -> str:
+    """The note's words the scene is read from (time of day, weather), or "" when the note says
+    what not to draw: reading by keyword cannot tell "rain" from "no rain", so it does not try."""
+    return "" if _NEGATION.search(note.lower()) else note
+
+
 def page_request(book_id: str, brief: dict[str, Any], guide: dict[str, Any], beat: dict[str, Any],
-                 page: dict[str, Any], references: list[dict[str, str]]) -> dict[str, Any]:
+                 page: dict[str, Any], references: list[dict[str, str]], note: str = "") -> dict[str, Any]:
+    """What the illustrator is asked to draw for a page; `note` is the owner's wish when it is redone."""
     story = Brief.model_validate(brief)
     style = StyleGuide.model_validate(guide)
     frame = IllustrationBeat.model_validate(beat)
     by_name = {c.name.lower(): c for c in story.characters}
     cast = [look(by_name[c.name.lower()], c.expression, c.pose) for c in frame.characters if c.name.lower() in by_name]
     words = f"{frame.setting_details} {style.lighting} {page.get('image_concept', '')}"
+    wish = _readable_wish(note)
     prompt = " ".join([
         str(page.get("image_concept", "")),
+        *([f"The book's owner asks for this picture: {note.strip()}."] if note.strip() else []),
         f"Composition: {frame.composition}.",
         f"Shot: {frame.shot_size}, {frame.camera_angle}.",
         f"Lighting: {style.lighting}. Mood: {style.mood}. Colour: {style.colour_script}.",
@@ -91,7 +101,9 @@ def page_request(book_id: str, brief: dict[str, Any], guide: dict[str, Any], bea
     return IllustrationRequest(
         kind="page", book_id=book_id, page=frame.page_number, seed=book_seed(book_id) + 100 + frame.page_number,
         prompt=prompt,
-        scene=Scene(time_of_day=_first_word(words, _TIMES) or "morning", sky=_first_word(words, _WEATHER),
+        # the owner's words about the time of day or the weather come before the art direction's
+        scene=Scene(time_of_day=_first_word(wish, _TIMES) or _first_word(words, _TIMES) or "morning",
+                    sky=_first_word(wish, _WEATHER) or _first_word(words, _WEATHER),
                     setting=story.setting or style.setting,
                     elements=[part.strip() for part in re.split(r",|;| and ", frame.setting_details) if part.strip()][:8]),
         characters=cast, style=_style_id(story),  # type: ignore[arg-type]
@@ -180,6 +192,9 @@ async def draw_sheet(book_id: str, brief: dict[str, Any], index: int) -> dict[st
 
 
 async def draw_page(book_id: str, request: dict[str, Any], text: str, redo: int = 0) -> dict[str, Any]:
+    """Draw a page: the first time (`redo` 0, recorded as the page) or for redo number `redo`, whose
+    attempts and file are its own (redo numbers never repeat for a page), so a redo never reuses
+    an earlier redo's prediction or picture; the caller records a redone version."""
     number = int(request["page"])
     suffix = f"-v{redo + 1}" if redo else ""
     drawn = await draw(book_id, f"page-{number}", request, ("pages", f"{number:03d}{suffix}.png"),

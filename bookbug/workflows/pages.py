@@ -1,15 +1,16 @@
-"""Steps for redoing one page: new words (optionally), a new beat, a new picture, then settling."""
+"""Steps for redoing one page: new words (optionally), a new beat, a new picture, then settling
+(or, when the redo fails, going back to the page as it was)."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from bookbug.db import RenderedPage, session_scope, utcnow
-from bookbug.providers.storage import Storage
 from bookbug.agents import ProsePageInput, prose_page
+from bookbug.db import RenderedPage, session_scope, utcnow
+from bookbug.services import failures
 from bookbug.story import Brief, PagePlan, Plot, ProsePage, ProseSetup, page_plan
 from bookbug.workflows import drawing, records, writing
 from bookbug.workflows.providers import storage
@@ -42,13 +43,15 @@ async def redo_text(book_id: str, number: int, rewrite: bool, note: str) -> dict
     return page.model_dump(mode="json")
 
 
-async def redo_beat(book_id: str, number: int, page: dict[str, Any]) -> dict[str, Any]:
+async def redo_beat(book_id: str, number: int, page: dict[str, Any], note: str = "") -> dict[str, Any]:
     brief, plot, _, _, guide = _story(book_id)
-    return await writing.direct_page(book_id, brief, guide, _plan(brief, plot, number), page, None)
+    return await writing.direct_page(book_id, brief, guide, _plan(brief, plot, number), page, None, note)
 
 
-async def redraw(book_id: str, number: int, beat: dict[str, Any], page: dict[str, Any], redo: int) -> dict[str, Any]:
-    """Draw the page again and keep it as the pending version; the old one stays until settled."""
+async def redraw(book_id: str, number: int, beat: dict[str, Any], page: dict[str, Any], redo: int,
+                 note: str = "") -> dict[str, Any]:
+    """Draw the page again for redo number `redo` (its picture is version redo + 1) and keep it as
+    the pending version; the old one stays until settled."""
     brief, _, _, _, guide = _story(book_id)
     book = records.load_book(book_id)
     references = [{"label": f"character sheet: {s.get('name', '')}", "key": s["sheet_key"]}
@@ -58,57 +61,86 @@ async def redraw(book_id: str, number: int, beat: dict[str, Any], page: dict[str
                                                        RenderedPage.page_number == 1)).first()
         if hero is not None and number != 1:
             references.append({"label": "hero page", "key": hero.previous_key or hero.storage_key})
-    request = drawing.page_request(book_id, brief, guide, beat, page, references)
+    request = drawing.page_request(book_id, brief, guide, beat, page, references, note)
     drawn = await drawing.draw_page(book_id, request, page["text"], redo=redo)
     drawn = {**drawn, **await asyncio.to_thread(drawing.print_copy, book_id, number, drawn,
                                                 request["format_name"], redo)}
     with session_scope() as session:
-        row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
-                                                      RenderedPage.page_number == number)).one()
+        row = _row(session, book_id, number)
         if row.storage_key != drawn["key"]:  # a re-run of this step finds it done already
             meta = dict(row.image_meta or {})
-            meta["previous"] = {"text": row.text, "version": row.version, "meta": {k: v for k, v in meta.items()
-                                                                                 if k != "previous"}}
+            meta["previous"] = {"text": row.text, "version": row.version, "prompt": row.prompt,
+                                "meta": {k: v for k, v in meta.items() if k != "previous"}}
             meta.update({k: v for k, v in drawn.items() if k != "key"})
             row.previous_key, row.storage_key = row.storage_key, drawn["key"]
-            row.text, row.version, row.image_meta, row.updated_at = page["text"], row.version + 1, meta, utcnow()
+            row.text, row.prompt, row.version = page["text"], str(request.get("prompt", "")), redo + 1
+            row.image_meta, row.updated_at = meta, utcnow()
         return {**drawn, "version": row.version}
 
 
 def settle(book_id: str, number: int, keep: str) -> dict[str, Any]:
-    """Keep the new version (the old picture is deleted) or go back to the old one."""
-    files = storage()
+    """Keep the new version or go back to the old one; returns the version kept and the files no
+    longer needed (deleted by `discard`, after this is committed)."""
     with session_scope() as session:
-        row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
-                                                      RenderedPage.page_number == number)).one()
-        if row.previous_key is None:
-            return {"version": row.version}
-        meta = dict(row.image_meta or {})
-        previous = meta.pop("previous", {})
-        if keep == "new":
-            files.delete(row.previous_key)
-            _delete_print(files, previous.get("meta") or {})
-        else:
-            files.delete(row.storage_key)
-            _delete_print(files, meta)
-            row.storage_key, row.text = row.previous_key, previous.get("text", row.text)
-            row.version = int(previous.get("version", row.version - 1))
-            meta = dict(previous.get("meta") or meta)
-            _restore_prose(book_id, number, row.text)
-        row.previous_key, row.image_meta, row.updated_at = None, meta, utcnow()
-        if keep == "new":
-            _restore_prose(book_id, number, row.text)
-        return {"version": row.version}
+        row = _row(session, book_id, number)
+        unused = [] if row.previous_key is None else _keep_new(row) if keep == "new" else _go_back(row)
+        version, text = row.version, row.text
+    _sync_prose(book_id, number, text)  # also on a re-run: the book's words follow the page kept
+    return {"version": version, "discard": unused}
 
 
-def _restore_prose(book_id: str, number: int, text: str) -> None:
+def give_up(book_id: str, number: int, redo: int, error: str) -> dict[str, Any]:
+    """A redo that failed: its new version, if one waits, is dropped so the page is as it was, and
+    why is recorded in plain words for the reader. Returns the files no longer needed."""
+    with session_scope() as session:
+        row = _row(session, book_id, number)
+        ours = row.version == redo + 1
+        unused = _go_back(row) if ours and row.previous_key is not None else []
+        if row.redo_count == redo:  # a newer redo of this page speaks for itself
+            kept = ours and not unused  # the new version was kept before the failure (the PDF step)
+            row.redo_failure = failures.redo_failure(number, error, kept=kept)
+        version, text = row.version, row.text
+    _sync_prose(book_id, number, text)
+    return {"version": version, "discard": unused}
+
+
+def discard(keys: list[str]) -> None:
+    files = storage()
+    for key in keys:
+        files.delete(key)
+
+
+def _row(session: Session, book_id: str, number: int) -> RenderedPage:
+    return session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
+                                                   RenderedPage.page_number == number)).one()
+
+
+def _keep_new(row: RenderedPage) -> list[str]:
+    meta = dict(row.image_meta or {})
+    previous = meta.pop("previous", None) or {}
+    unused = [str(row.previous_key), *_print_key(previous.get("meta") or {})]
+    row.previous_key, row.image_meta, row.updated_at = None, meta, utcnow()
+    return unused
+
+
+def _go_back(row: RenderedPage) -> list[str]:
+    meta = dict(row.image_meta or {})
+    previous = meta.pop("previous", None) or {}
+    unused = [row.storage_key, *_print_key(meta)]
+    row.storage_key, row.previous_key = str(row.previous_key), None
+    row.text = str(previous.get("text", row.text))
+    row.prompt = previous.get("prompt", row.prompt)
+    row.version = int(previous.get("version") or 1)
+    row.image_meta, row.updated_at = dict(previous.get("meta") or {}), utcnow()
+    return unused
+
+
+def _sync_prose(book_id: str, number: int, text: str) -> None:
     book = records.load_book(book_id)
     prose = dict(book.prose or {})
     prose["pages"] = [{**p, "text": text} if p.get("page_number") == number else p for p in prose.get("pages") or []]
     records.update_book(book_id, prose=prose)
 
 
-def _delete_print(files: Storage, meta: dict[str, Any]) -> None:
-    if meta.get("print_key"):
-        files.delete(str(meta["print_key"]))
-
+def _print_key(meta: dict[str, Any]) -> list[str]:
+    return [str(meta["print_key"])] if meta.get("print_key") else []

@@ -97,9 +97,10 @@ async def direct_art(book_id: str, brief: dict[str, Any], plot: dict[str, Any], 
 
 
 async def direct_page(book_id: str, brief: dict[str, Any], guide: dict[str, Any], plan: dict[str, Any],
-                      page: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+                      page: dict[str, Any], previous: dict[str, Any] | None, note: str = "") -> dict[str, Any]:
+    """The page's illustration beat; `note` is the owner's wish when the page is redone."""
     beat = await generate(book_id, illustration_beat, IllustrationBeatInput(
         brief=Brief.model_validate(brief), style_guide=StyleGuide.model_validate(guide),
         plan=PagePlan.model_validate(plan), page=ProsePage.model_validate(page),
-        previous_beat=IllustrationBeat.model_validate(previous) if previous else None))
+        previous_beat=IllustrationBeat.model_validate(previous) if previous else None, note=note))
     return beat.model_dump(mode="json")

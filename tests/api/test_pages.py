@@ -7,6 +7,8 @@ import time
 
 import httpx
 
+from bookbug.api.app import build_api
+from tests.api.asgi_stream import SSE, open_stream
 from tests.api.book_flow import converse_until_approved, wait_for_status
 from tests.api.conftest import Caller
 
@@ -38,9 +40,8 @@ async def test_a_page_is_redone_then_kept_and_nobody_else_can_touch_it(client: h
     nothing = await client.post(f"/api/books/{book_id}/pages/2/decision", headers=alice.headers, json={"keep": "new"})
     assert nothing.status_code == 409  # no new version is waiting yet
 
-    unread = await client.post(f"/api/books/{book_id}/pages/2/redo", headers=alice.headers,
-                               json={"note": "make it sunnier"})  # a note only the rewritten words would read
-    assert unread.status_code == 422 and unread.json()["error"]["field"] == "note"
+    blank = await client.post(f"/api/books/{book_id}/pages/2/redo", headers=alice.headers, json={"note": "   "})
+    assert blank.status_code == 422 and blank.json()["error"]["field"] == "note"
 
     original = (await client.get(f"/api/books/{book_id}", headers=alice.headers)).json()["pages"][1]
     old_picture = (await client.get(original["image_url"], headers=alice.headers)).content
@@ -62,3 +63,41 @@ async def test_a_page_is_redone_then_kept_and_nobody_else_can_touch_it(client: h
     image = await client.get(pending["image_url"], headers=alice.headers)
     assert image.status_code == 200 and image.headers["content-type"].startswith("image/")
     assert image.content != old_picture
+
+
+async def stream(url: str, headers: dict[str, str]) -> list[SSE]:
+    """Everything one connection to the stream sends, until the server ends it."""
+    async with open_stream(build_api(), url, headers) as reader:
+        return [event async for event in reader.events(timeout=60)]
+
+
+async def test_the_stream_of_a_finished_book_follows_a_redo_started_before_it_was_opened(
+        client: httpx.AsyncClient, alice: Caller) -> None:
+    created = await client.post("/api/books", headers=alice.headers, json={"page_count": 8})
+    book_id = created.json()["id"]
+    await converse_until_approved(client, alice.headers, book_id)
+    await wait_for_status(client, alice.headers, book_id, "complete", timeout=120)
+    url = f"/api/jobs/{book_id}/stream"
+    assert [e.event for e in await stream(url, alice.headers)] == ["complete"]  # nothing going on: ends at once
+
+    # a picture-only redo with a note, then the stream opened afterwards (no Last-Event-ID)
+    redo = await client.post(f"/api/books/{book_id}/pages/3/redo", headers=alice.headers,
+                             json={"note": "make it a starry night"})
+    assert redo.status_code == 202
+    drawn = await stream(url, alice.headers)
+    assert drawn[-1].event == "complete"  # the stream ends once the new version waits for the choice
+    pending = drawn[-2]
+    assert pending.event == "page" and pending.data["number"] == 3 and pending.data["pending"] is True
+    assert pending.data["image_url"].endswith("?v=2")
+
+    # reconnected after what it saw, it stays open until the choice is applied
+    async with open_stream(build_api(), url, {**alice.headers, "Last-Event-ID": str(pending.id)}) as reader:
+        keep = await client.post(f"/api/books/{book_id}/pages/3/decision", headers=alice.headers,
+                                 json={"keep": "new"})
+        assert keep.status_code == 202
+        settled = [event async for event in reader.events(timeout=60)]
+    assert [e.event for e in settled][-2:] == ["redo", "complete"]
+    kept = next(e for e in settled if e.event == "page")
+    assert kept.data["kept"] == "new" and kept.data["image_url"] == pending.data["image_url"]
+    assert settled[-2].data["status"] == "completed"
+    assert [e.event for e in await stream(url, alice.headers)] == ["complete"]

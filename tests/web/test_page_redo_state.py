@@ -11,6 +11,8 @@ from sqlmodel import select
 
 from bookbug.db import Event, Run, session_scope
 from bookbug.engine import Engine
+from bookbug.providers.images import OfflineIllustrator
+from bookbug.resilience.errors import FatalError
 from bookbug.services import books
 from bookbug.services.progress import to_book_event
 from bookbug.state import book as book_state
@@ -118,7 +120,7 @@ async def test_a_redone_page_arrives_live_beside_the_old_one_and_keep_new_or_old
     assert sorted(r.status for r in redo_runs(book_id)) == ["completed", "completed"]
 
 
-async def test_a_blank_or_too_long_note_or_one_nothing_would_read_gets_a_message_and_starts_nothing(
+async def test_a_blank_or_too_long_note_gets_a_message_and_starts_nothing(
         engine: Engine, make_viewer: Callable[[str], Viewer]) -> None:
     viewer = make_viewer("mia")
     book = await books.create_book(viewer.user_id)
@@ -133,14 +135,56 @@ async def test_a_blank_or_too_long_note_or_one_nothing_would_read_gets_a_message
     for note, message in refusals.items():
         await call(state, "start_redo", {"note": note, "rewrite": "on"})
         assert state.redo_notice == message
-    await call(state, "start_redo", {"note": "make Mia laugh"})  # the box is not ticked
-    assert state.redo_notice == "A note guides the new words: also rewrite the text, or leave the note empty."
     assert state.redo_form_open and redo_events() == 0 and redo_runs(book.id) == []
 
     await call(state, "set_redo_note", "shorter")
     assert state.redo_notice == "" and state.redo_note_length == 7
-    await call(state, "start_redo", {"note": ""})  # a fine form: now the service has its say
+    # a fine form, the note for the picture alone (the box is not ticked): now the service has its say
+    await call(state, "start_redo", {"note": "make Mia laugh"})
     assert state.redo_notice == "Pages can be redone once the book is complete." and redo_events() == 0
+
+
+async def test_a_failed_redo_says_why_until_the_viewer_dismisses_it_or_redoes_the_page_again(
+        engine: Engine, make_viewer: Callable[[str], Viewer], monkeypatch: pytest.MonkeyPatch) -> None:
+    viewer = make_viewer("mia")
+    book_id = await complete_book(viewer)
+    state = build_state(BookState, token=viewer.token, path=f"/books/{book_id}")
+    await call(state, "load_book")
+    await call(state, "open_page", 3)
+    before = state.reader_page
+
+    async def refuse(self, request):  # type: ignore[no-untyped-def]
+        raise FatalError("Replicate refused to start the model: 401 Unauthorized", service="replicate", status=401)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(OfflineIllustrator, "start", refuse)
+        for attempt in (1, 2):
+            await call(state, "open_redo")
+            assert await call(state, "start_redo", {"note": "a kite in the sky"}) == BookState.watch_book
+            assert state.redo_failure == ""  # starting again put the last failure away
+            watcher = asyncio.create_task(BookState.watch_book.fn(state))
+            await wait_until(lambda: state.reader_mode == "failed", 60, f"failure {attempt}, live")
+            await asyncio.wait_for(watcher, 60)
+            assert state.redo_failure == ("Redrawing page 4 did not work: the illustration or writing service "
+                                          "refused our key. The page stays as it was; you can try again.")
+            assert state.reader_page == before and state.can_redo and state.redo_elsewhere == ""
+            if attempt == 1:
+                await call(state, "dismiss_redo_failure")
+                assert state.reader_mode == "" and state.redo_failure == "" and state.redo_phase == ""
+                later = build_state(BookState, token=viewer.token, path=f"/books/{book_id}")
+                await call(later, "load_book")
+                assert later.redo_phase == ""  # put away for good, not only on this screen
+    assert len(redo_runs(book_id)) == 2 and {r.status for r in redo_runs(book_id)} == {"failed"}
+
+    # the illustrator works again: the next redo starts at once, and the message is gone
+    await call(state, "open_redo")
+    assert await call(state, "start_redo", {"note": ""}) == BookState.watch_book
+    assert state.redo_failure == "" and state.reader_mode in ("drawing", "deciding")
+    watcher = asyncio.create_task(BookState.watch_book.fn(state))
+    await wait_until(lambda: state.reader_mode == "deciding", 60, "the new version, live")
+    await call(state, "keep_version", "new")
+    await asyncio.wait_for(watcher, 60)
+    assert state.reader_page.image_url.endswith("?v=4")  # redo 3's picture: versions are never reused
 
 
 async def test_someone_elses_book_is_refused_as_not_found(

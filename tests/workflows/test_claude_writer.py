@@ -3,27 +3,13 @@ the engine owns every retry (the SDK makes none) and a fatal error fails the boo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from bookbug.agents import IntakeInput, intake_turn
 from bookbug.providers.text.offline import OfflineWriter
 from bookbug.services import books
-from bookbug.settings import reset_settings
 from bookbug.story import Brief
 from tests.conftest import make_user
-from tests.standins.anthropic import AnthropicStandIn
+from tests.workflows.claude import claude_writes
 from tests.workflows.conversation import newest_question, wait_until
-
-
-@contextmanager
-def claude_writes(monkeypatch) -> Iterator[AnthropicStandIn]:  # type: ignore[no-untyped-def]
-    """The app's settings pointed at a Messages API stand-in, so the book is written by "Claude"."""
-    with AnthropicStandIn() as claude:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", claude.url)
-        reset_settings()
-        yield claude
 
 
 async def first_turn() -> dict:

@@ -49,7 +49,8 @@ async def stream_events(
     last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     last_event_id: Annotated[str | None, Query(description="For clients that cannot set Last-Event-ID.")] = None,
 ) -> EventSourceResponse:
-    """The book's live events until it is complete, failed or cancelled."""
+    """The book's live events until it is complete, failed or cancelled; for a finished book,
+    those of a page redo going on (until its new version waits for a choice, or it ends)."""
     after = stream.parse_last_event_id(last_event_id_header, last_event_id)
     # Checked before the response starts, so a stranger's book is a JSON 404, not an empty stream.
     book = await asyncio.to_thread(books.get_book, user.id, book_id)

@@ -1,7 +1,9 @@
 """One page again: ask for a new version of a page, then keep it or go back to the old one.
 
 Both answer 202: the redo-page workflow draws the new version (a `page` event with
-`pending: true` on the job stream) and, after the decision, rebuilds the PDF.
+`pending: true` on the job stream, which stays open while the redo is going on) and, after the
+decision, rebuilds the PDF. A redo that fails leaves the page as it was; the book's `redo`
+then says why (phase `failed`), until another redo starts.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ NOT_NOW = {409: {"model": ErrorResponse,
 
 class RedoPage(BaseModel):
     rewrite_text: bool = Field(False, description="write the page's words again too, not only its picture")
-    note: str | None = Field(None, max_length=500, description="what to change in the new words, e.g. "
-                             "'make Mia laugh'; only with rewrite_text, which is where it is used")
+    note: str | None = Field(None, max_length=500, description="what to change, e.g. 'make Mia laugh': the "
+                             "art director plans the new picture with it, and the writer reads it too with "
+                             "rewrite_text")
 
 
 class PageDecision(BaseModel):
