@@ -7,7 +7,10 @@ import time
 
 import httpx
 
+from sqlmodel import select
+
 from bookbug.api.app import build_api
+from bookbug.db import RenderedPage, session_scope
 from tests.api.asgi_stream import SSE, open_stream
 from tests.api.book_flow import converse_until_approved, wait_for_status
 from tests.api.conftest import Caller
@@ -63,6 +66,21 @@ async def test_a_page_is_redone_then_kept_and_nobody_else_can_touch_it(client: h
     image = await client.get(pending["image_url"], headers=alice.headers)
     assert image.status_code == 200 and image.headers["content-type"].startswith("image/")
     assert image.content != old_picture
+
+    # a failed redo's message (as the redo workflow records it) is put away by its owner only
+    with session_scope() as session:
+        row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
+                                                      RenderedPage.page_number == 2)).one()
+        row.redo_failure = "Page 2 could not be drawn again."
+        session.add(row)
+    failure_url = f"/api/books/{book_id}/pages/2/redo/failure"
+    assert (await client.delete(failure_url, headers=bob.headers)).status_code == 404
+    assert (await client.delete(f"/api/books/{book_id}/pages/99/redo/failure",
+                                headers=alice.headers)).status_code in (404, 422)
+    assert (await client.delete(failure_url, headers=alice.headers)).status_code == 204
+    with session_scope() as session:
+        assert session.exec(select(RenderedPage.redo_failure).where(RenderedPage.book_id == book_id,
+                                                                    RenderedPage.page_number == 2)).one() is None
 
 
 async def stream(url: str, headers: dict[str, str]) -> list[SSE]:

@@ -3,14 +3,16 @@
 Both answer 202: the redo-page workflow draws the new version (a `page` event with
 `pending: true` on the job stream, which stays open while the redo is going on) and, after the
 decision, rebuilds the PDF. A redo that fails leaves the page as it was; the book's `redo`
-then says why (phase `failed`), until another redo starts.
+then says why (phase `failed`), until another redo starts or the owner dismisses the message.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Path, status
+import asyncio
+
+from fastapi import APIRouter, Body, Path, Response, status
 from pydantic import BaseModel, Field
 
 from bookbug.api.deps import CurrentUser
@@ -57,3 +59,11 @@ async def decide_page(user: CurrentUser, book_id: str, page: PageNumber, body: P
     """Keep the redone page, or go back to the one before."""
     await books.decide_page(user.id, book_id, page, keep=body.keep)
     return PageAccepted(book_id=book_id, page=page, status="keeping new" if body.keep == "new" else "going back")
+
+
+@router.delete("/{book_id}/pages/{page}/redo/failure", status_code=status.HTTP_204_NO_CONTENT,
+               response_class=Response, responses={**BOOK_ERRORS, **INPUT_ERRORS})
+async def dismiss_redo_failure(user: CurrentUser, book_id: str, page: PageNumber) -> Response:
+    """Put away the message about this page's failed redo (the page itself stayed as it was)."""
+    await asyncio.to_thread(books.dismiss_redo_failure, user.id, book_id, page)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
