@@ -43,17 +43,22 @@ def wait_for_hydration(page: Any) -> None:
     page.wait_for_selector("#hydrated", state="attached")
 
 
-def register(context: Any, app: LiveApp, email: str) -> Any:
+def submit_account_form(context: Any, app: LiveApp, route: str, fields: dict[str, str], button: str) -> Any:
+    """A new tab that fills in the sign-in or registration form and lands on the books."""
     page = context.new_page()
     page.set_default_timeout(STEP_TIMEOUT)
-    page.goto(app.url + "/register")
+    page.goto(app.url + route)
     wait_for_hydration(page)
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    page.click("#register")
+    for selector, value in fields.items():
+        page.fill(selector, value)
+    page.click(button)
     page.wait_for_url(re.compile(r".*/books$"))
     return page
+
+
+def register(context: Any, app: LiveApp, email: str) -> Any:
+    return submit_account_form(context, app, "/register",
+                               {"#email": email, "#password": PASSWORD, "#confirm": PASSWORD}, "#register")
 
 
 def ready_to_answer(page: Any) -> None:
@@ -164,15 +169,7 @@ def need_book() -> None:
 
 
 def sign_in(context: Any, app: LiveApp, email: str) -> Any:
-    page = context.new_page()
-    page.set_default_timeout(STEP_TIMEOUT)
-    page.goto(app.url + "/login")
-    wait_for_hydration(page)
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#sign-in")
-    page.wait_for_url(re.compile(r".*/books$"))
-    return page
+    return submit_account_form(context, app, "/login", {"#email": email, "#password": PASSWORD}, "#sign-in")
 
 
 def images_loaded(page: Any, *selectors: str) -> None:
