@@ -9,7 +9,7 @@ import reflex as rx
 
 from bookbug.services import accounts
 from bookbug.state.rows import SessionRow, TokenRow, when
-from bookbug.state.session import SessionState, to_login
+from bookbug.state.session import SessionState
 
 
 def token_rows(user_id: str) -> list[TokenRow]:
@@ -41,7 +41,7 @@ class AccountState(SessionState):
     async def load_account(self) -> Any:
         user_id = await self._refresh_viewer()
         if not user_id:
-            return to_login()
+            return self._to_login()
         self.new_token, self.new_token_name, self.notice = "", "", ""
         await self._refresh(user_id)
         return None
@@ -50,7 +50,7 @@ class AccountState(SessionState):
     async def create_token(self, form: dict[str, Any]) -> Any:
         user_id = await self._current_user_id()
         if not user_id:
-            return to_login()
+            return self._to_login()
         try:
             created = await asyncio.to_thread(accounts.create_api_token, user_id, str(form.get("name") or ""))
         except accounts.AccountError as error:
@@ -64,7 +64,7 @@ class AccountState(SessionState):
     async def revoke_token(self, token_id: str) -> Any:
         user_id = await self._current_user_id()
         if not user_id:
-            return to_login()
+            return self._to_login()
         try:
             await asyncio.to_thread(accounts.revoke_api_token, user_id, token_id)
         except accounts.AccountError as error:

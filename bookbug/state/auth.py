@@ -44,7 +44,7 @@ class AuthState(SessionState):
         self.session_token = signed.token
         self._remember(signed.user, signed.token)
         self._reset_error()
-        return rx.redirect(HOME_AFTER_SIGN_IN)
+        return rx.redirect(self._after_sign_in(HOME_AFTER_SIGN_IN))
 
     @rx.event
     async def register(self, form: dict[str, Any]) -> Any:
@@ -86,5 +86,5 @@ class AuthState(SessionState):
     async def leave_if_signed_in(self) -> Any:
         """The sign-in and registration pages send a signed-in viewer to their books."""
         if await self._refresh_viewer():
-            return rx.redirect(HOME_AFTER_SIGN_IN)
+            return rx.redirect(self._after_sign_in(HOME_AFTER_SIGN_IN))
         return None

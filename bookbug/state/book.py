@@ -15,7 +15,7 @@ from bookbug.services.views import BookDetail
 from bookbug.state import page_redo
 from bookbug.state.live import book_updates
 from bookbug.state.rows import TALKING_STATUSES, PageRow
-from bookbug.state.session import SessionState, to_login
+from bookbug.state.session import SessionState
 
 BOOK_ROUTE = "/books"
 IN_FLIGHT = ("intake", "plot", "generating")
@@ -223,7 +223,7 @@ class BookState(SessionState):
     async def load_book(self) -> Any:
         user_id = await self._refresh_viewer()
         if not user_id:
-            return to_login()
+            return self._to_login()
         book_id = self._path_id()
         self.notice, self.reader_index = "", 0
         self.redo_form_open, self.redo_notice, self.redo_sending, self.deciding = False, "", False, False
@@ -293,7 +293,7 @@ class BookState(SessionState):
             return None
         user_id = await self._current_user_id()
         if not user_id:
-            return to_login()
+            return self._to_login()
         book_id, number = self.view_book_id, self.reader_page.number
         self.redo_sending, self.redo_notice = True, ""
         try:
@@ -315,7 +315,7 @@ class BookState(SessionState):
             return None  # the second click of a double click: the choice is being saved
         user_id = await self._current_user_id()
         if not user_id:
-            return to_login()
+            return self._to_login()
         book_id, number = self.view_book_id, self.reader_page.number
         self.deciding, self.redo_notice = True, ""
         try:
@@ -334,7 +334,7 @@ class BookState(SessionState):
         """Put away the message about a failed redo (the page is as it was)."""
         user_id = await self._current_user_id()
         if not user_id:
-            return to_login()
+            return self._to_login()
         book_id, number = self.view_book_id, self.redo_page
         try:
             await asyncio.to_thread(books.dismiss_redo_failure, user_id, book_id, number)
@@ -348,7 +348,7 @@ class BookState(SessionState):
     async def _act(self, action: Any) -> Any:
         user_id = await self._current_user_id()
         if not user_id:
-            return to_login()
+            return self._to_login()
         await self._mark(user_id, self.view_book_id)  # before acting: the live task misses none of it
         try:
             await action(user_id, self.view_book_id)

@@ -13,7 +13,7 @@ from bookbug.services.views import BookDetail, MessageView
 from bookbug.state.brief_panel import brief_rows, outline_rows, plot_title
 from bookbug.state.live import book_updates
 from bookbug.state.rows import TALKING_STATUSES, BriefRow, MessageRow, OutlineRow
-from bookbug.state.session import SessionState, to_login
+from bookbug.state.session import SessionState
 from bookbug.workflows import names
 
 CHAT_ROUTE = "/create"
@@ -88,7 +88,7 @@ class ChatState(SessionState):
         """/create: a new book, then its conversation."""
         user_id = await self._refresh_viewer()
         if not user_id:
-            return to_login()
+            return self._to_login()
         try:
             book = await books.create_book(user_id)
         except ServiceError as error:
@@ -125,7 +125,7 @@ class ChatState(SessionState):
     async def load_conversation(self) -> Any:
         user_id = await self._refresh_viewer()
         if not user_id:
-            return to_login()
+            return self._to_login()
         self.draft, self.notice, self.sending = "", "", False
         await self._reload(user_id, self._path_id())
         if self.not_found:
@@ -163,7 +163,7 @@ class ChatState(SessionState):
             return None
         user_id = await self._current_user_id()
         if not user_id:
-            return to_login()
+            return self._to_login()
         self.sending = True
         self.notice = ""
         try:

@@ -55,7 +55,7 @@ class ClerkAuthState(SessionState):
             signed = await asyncio.to_thread(accounts.open_session, user.id, user_agent=agent)
             self.session_token = signed.token
             self._remember(signed.user, signed.token)
-        return rx.redirect(HOME_AFTER_SIGN_IN) if self._on_auth_page() else None
+        return rx.redirect(self._after_sign_in(HOME_AFTER_SIGN_IN)) if self._on_auth_page() else None
 
     async def _clerk_signed_out(self) -> Any:
         self.clerk_error = ""

@@ -13,7 +13,7 @@ from bookbug.services.errors import ServiceError
 from bookbug.services.views import BookPage
 from bookbug.state.live import book_updates
 from bookbug.state.rows import BookCard
-from bookbug.state.session import SessionState, to_login
+from bookbug.state.session import SessionState
 
 GALLERY_ROUTE = "/books"
 PER_PAGE = 12
@@ -61,7 +61,7 @@ class GalleryState(SessionState):
     async def _show(self, page: int) -> Any:
         user_id = await self._current_user_id()
         if not user_id:
-            return to_login()
+            return self._to_login()
         try:
             listing = await asyncio.to_thread(books.list_books, user_id, page=max(1, page), per_page=PER_PAGE)
         except ServiceError as error:

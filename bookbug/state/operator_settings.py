@@ -13,7 +13,7 @@ from bookbug.services.errors import InvalidInput
 from bookbug.settings import Settings, get_settings
 from bookbug.state import jobs
 from bookbug.state.rows import RunRow, SettingRow, StepRow
-from bookbug.state.session import SessionState, to_login
+from bookbug.state.session import SessionState
 
 SECRETS = {
     "Anthropic API key": "anthropic_api_key",
@@ -66,7 +66,7 @@ class OperatorSettingsState(SessionState):
         """None when the viewer is an operator; otherwise where to send them."""
         user_id = await self._current_user_id()
         if not user_id:
-            return to_login()
+            return self._to_login()
         if not self.viewer_is_operator:
             return rx.redirect("/books")
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -81,6 +82,28 @@ class SessionState(rx.State):
     async def load_viewer(self) -> None:
         await self._refresh_viewer()
 
+    def _to_login(self) -> rx.event.EventSpec:
+        """To the sign-in page, which brings the viewer back here afterwards."""
+        here = (str(self.router.url.path or "").rstrip("/") or "/") if self.router else "/"
+        query = str(self.router.url.query or "") if self.router else ""
+        target = here + (f"?{query}" if query else "")
+        if safe_next(target, "") in ("", "/"):
+            return rx.redirect(LOGIN_ROUTE)
+        return rx.redirect(f"{LOGIN_ROUTE}?{urlencode({'next': target})}")
 
-def to_login() -> rx.event.EventSpec:
-    return rx.redirect(LOGIN_ROUTE)
+    def _after_sign_in(self, home: str) -> str:
+        """The page the sign-in page was asked to return to (`?next=`), else `home`."""
+        wanted = self.router.url.query_parameters.get("next") if self.router else None
+        return safe_next(wanted, home)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Where to go after signing in: a path on this site, never another site (`//host`, `/\\host`)
+    nor back to the sign-in pages."""
+    target = (target or "").strip()
+    path = target.split("?", 1)[0].rstrip("/")
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or any(c in target for c in "\r\n\\"):
+        return fallback
+    if path in (LOGIN_ROUTE, "/register"):
+        return fallback
+    return target

@@ -298,5 +298,5 @@ def test_a_visitor_sees_what_bookbug_makes_and_only_the_pages_for_guests(browser
         assert images.count() == len(sample.pages)
         assert context.request.get(live_app.url + sample.pages[0].image).status == 200
     page.get_by_role("button", name="Start a book").click()
-    page.wait_for_url(re.compile(r".*/login$"))  # a guest signs in first
+    page.wait_for_url(re.compile(r".*/login\?next=%2Fcreate$"))  # a guest signs in first, then comes back
     context.close()

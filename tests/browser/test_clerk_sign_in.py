@@ -116,7 +116,7 @@ def test_signing_in_with_clerk_opens_a_bookbug_session_that_survives_a_reload(co
     assert page.evaluate("window.localStorage.getItem('standin-clerk-client')") is None  # Clerk signed out too
     assert me(context, clerk_app).status == 401
     page.goto(clerk_app.url + "/books")
-    page.wait_for_url(re.compile(r".*/login$"))
+    page.wait_for_url(re.compile(r".*/login\?next=%2Fbooks$"))
     page.wait_for_selector("#standin-clerk-email")  # Clerk's form again, not a signed-in page
 
 

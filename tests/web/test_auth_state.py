@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from reflex.istate.data import RouterData
@@ -107,3 +108,20 @@ async def test_guesses_from_one_address_are_limited_across_e_mails(web_db: str,
         assert state.form_error == accounts.WrongCredentials.message
     await call(state, "sign_in", {"email": "another@example.com", "password": "wrong password"})
     assert "from your network" in state.form_error and not state.signed_in
+
+
+async def test_signing_in_returns_to_the_page_that_asked_for_it(make_viewer: Callable[[str], Viewer]) -> None:
+    viewer = make_viewer("mia")
+    state = build_state(AuthState, path="/login?next=%2Fbooks%2Fabc%3Fpage%3D3")
+    result = await call(state, "sign_in", {"email": viewer.email, "password": PASSWORD})
+    assert redirect_target(result) == "/books/abc?page=3"
+
+
+@pytest.mark.parametrize("wanted", ["https://evil.example/", "//evil.example/books", "/\\evil.example",
+                                    "/login", "/register?next=/books", "books", "/books\r\nSet-Cookie: x"])
+async def test_a_return_address_off_this_site_or_back_to_sign_in_is_ignored(
+        make_viewer: Callable[[str], Viewer], wanted: str) -> None:
+    viewer = make_viewer("mia")
+    state = build_state(AuthState, path="/login?" + urlencode({"next": wanted}))
+    result = await call(state, "sign_in", {"email": viewer.email, "password": PASSWORD})
+    assert redirect_target(result) == "/books"

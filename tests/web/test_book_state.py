@@ -71,7 +71,7 @@ async def test_someone_elses_book_is_not_found_like_a_missing_one(
 
 async def test_a_signed_out_visitor_is_sent_to_sign_in(engine: Engine) -> None:
     state = build_state(BookState, path="/books/anything")
-    assert redirect_target(await call(state, "load_book")) == "/login"
+    assert redirect_target(await call(state, "load_book")) == "/login?next=%2Fbooks%2Fanything"
 
 
 def test_failures_are_explained_in_plain_words() -> None:

@@ -47,9 +47,9 @@ async def test_starting_a_book_redirects_to_its_conversation_and_shows_the_first
 
 async def test_a_signed_out_visitor_is_sent_to_sign_in(engine: Engine) -> None:
     state = build_state(ChatState, path="/create")
-    assert redirect_target(await call(state, "start_book")) == "/login"
+    assert redirect_target(await call(state, "start_book")) == "/login?next=%2Fcreate"  # back here after signing in
     visit(state, "/create/whatever")
-    assert redirect_target(await call(state, "load_conversation")) == "/login"
+    assert redirect_target(await call(state, "load_conversation")) == "/login?next=%2Fcreate%2Fwhatever"
 
 
 async def test_empty_and_overlong_messages_are_refused_with_a_reason_and_not_sent(

@@ -140,3 +140,9 @@ async def test_signing_out_beside_clerk_ends_both_sessions(clerk_on: str) -> Non
     result = await call(state, "sign_out")
     assert "bookbugClerkSignOut" in str(result)  # the page then signs out of Clerk and goes home
     assert authenticate(token) is None and state.session_token == ""
+
+
+async def test_a_clerk_sign_in_returns_to_the_page_that_asked_for_it(clerk_on: str) -> None:
+    state = build_state(ClerkAuthState, path="/login?next=%2Fcreate")
+    result = await call(state, "clerk_session", KEYS.mint("user_ada", azp=APP, email="ada@example.com"))
+    assert redirect_target(result) == "/create"

@@ -67,7 +67,7 @@ async def test_a_book_still_in_conversation_links_to_its_chat(web_db: str, make_
 
 async def test_the_gallery_needs_a_signed_in_viewer(web_db: str) -> None:
     state = build_state(GalleryState, path="/books")
-    assert redirect_target(await call(state, "load_gallery")) == "/login"
+    assert redirect_target(await call(state, "load_gallery")) == "/login?next=%2Fbooks"
 
 
 async def test_a_new_api_token_is_shown_once_and_can_be_revoked(

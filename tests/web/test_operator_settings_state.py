@@ -29,7 +29,7 @@ async def test_a_non_operator_is_sent_away(operator_and_user: tuple[Viewer, View
     assert redirect_target(await call(state, "save_settings", {"books_per_minute": "99"})) == "/books"
     assert app_config.current().books_per_minute != 99
     signed_out = build_state(OperatorSettingsState, path="/settings")
-    assert redirect_target(await call(signed_out, "load_settings")) == "/login"
+    assert redirect_target(await call(signed_out, "load_settings")) == "/login?next=%2Fsettings"
 
 
 async def test_an_operator_change_is_stored_and_used_by_the_next_book(
