@@ -61,7 +61,7 @@ def login() -> rx.Component:
                       spacing="3", width="100%"),
             on_submit=AuthState.sign_in, reset_on_submit=False,
         ),
-        rx.text("New here? ", rx.link("Create an account", href="/register"), size="2"),
+        rx.text("New here? ", rx.link("Create an account", href="/register" + AuthState.next_query), size="2"),
     ))
 
 
@@ -86,5 +86,5 @@ def register() -> rx.Component:
             ),
             on_submit=AuthState.register, reset_on_submit=False,
         ),
-        rx.text("Already have an account? ", rx.link("Sign in", href="/login"), size="2"),
+        rx.text("Already have an account? ", rx.link("Sign in", href="/login" + AuthState.next_query), size="2"),
     ))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlencode
 from typing import Any
 
 import reflex as rx
@@ -10,7 +11,7 @@ import reflex as rx
 from bookbug.services import accounts
 from bookbug.settings import get_settings
 from bookbug.state.clerk_auth import HOME_AFTER_SIGN_IN
-from bookbug.state.session import SessionState
+from bookbug.state.session import SessionState, safe_next
 
 CLERK_HANDLES_ACCOUNTS = "This site signs people in with Clerk: use the sign-in form above."
 
@@ -21,6 +22,13 @@ class AuthState(SessionState):
     form_error: str = ""
     error_field: str = ""
     busy: bool = False
+
+    @rx.var
+    def next_query(self) -> str:
+        """`?next=...` to carry between the sign-in and registration pages ("" when none)."""
+        wanted = self.router.url.query_parameters.get("next") if self.router else None
+        target = safe_next(wanted, "")
+        return f"?{urlencode({'next': target})}" if target else ""
 
     def _reset_error(self) -> None:
         self.form_error = ""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.app_server import LiveApp
@@ -299,4 +300,7 @@ def test_a_visitor_sees_what_bookbug_makes_and_only_the_pages_for_guests(browser
         assert context.request.get(live_app.url + sample.pages[0].image).status == 200
     page.get_by_role("button", name="Start a book").click()
     page.wait_for_url(re.compile(r".*/login\?next=%2Fcreate$"))  # a guest signs in first, then comes back
+    wait_for_hydration(page)
+    to_register = page.get_by_role("link", name="Create an account")
+    expect(to_register).to_have_attribute("href", "/register?next=%2Fcreate")  # ...or registers, and comes back
     context.close()

@@ -12,7 +12,7 @@ from reflex.istate.data import RouterData
 from bookbug.services import accounts, sign_in_limits
 from bookbug.state.auth import AuthState
 from bookbug.state.session import authenticate
-from tests.web.conftest import PASSWORD, Viewer, build_state, call, redirect_target
+from tests.web.conftest import PASSWORD, Viewer, build_state, call, redirect_target, visit
 
 
 async def test_registering_signs_in_and_stores_the_session_in_the_cookie(web_db: str) -> None:
@@ -125,3 +125,13 @@ async def test_a_return_address_off_this_site_or_back_to_sign_in_is_ignored(
     state = build_state(AuthState, path="/login?" + urlencode({"next": wanted}))
     result = await call(state, "sign_in", {"email": viewer.email, "password": PASSWORD})
     assert redirect_target(result) == "/books"
+
+
+async def test_the_return_address_is_carried_between_sign_in_and_registration(web_db: str) -> None:
+    state = build_state(AuthState, path="/login?next=%2Fbooks%2Fabc")
+    assert state.next_query == "?next=%2Fbooks%2Fabc"
+    visit(state, "/register?next=%2F%2Fevil.example")
+    assert state.next_query == ""
+    visit(state, "/register?next=%2Fcreate")
+    result = await call(state, "register", {"email": "new@example.com", "password": PASSWORD, "confirm": PASSWORD})
+    assert redirect_target(result) == "/create"
