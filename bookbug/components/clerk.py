@@ -16,6 +16,7 @@ from reflex.event import passthrough_event_spec
 
 from bookbug.providers.auth.clerk_browser import clerk_js_url
 from bookbug.settings import get_settings
+from bookbug.state.clerk_auth import HOME_AFTER_SIGN_IN, ClerkAuthState
 
 # Module-level JavaScript shared by every instance on a page.
 #  - ClerkJS is loaded once per page, however many components ask.
@@ -134,8 +135,6 @@ class BookbugClerk(rx.Component):
 
 def clerk_session(mount: str = "") -> rx.Component:
     """Clerk's form (mount "sign_in" / "sign_up") or a silent session watcher (mount "")."""
-    from bookbug.state.clerk_auth import HOME_AFTER_SIGN_IN, ClerkAuthState  # the state imports components
-
     settings = get_settings()
     return BookbugClerk.create(
         script_url=clerk_js_url(settings), publishable_key=settings.clerk_publishable_key, mount=mount,

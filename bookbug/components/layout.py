@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from bookbug.components.clerk import clerk_session
 from bookbug.pages.registry import PageSpec, nav_entries
 from bookbug.settings import get_settings
 from bookbug.state.auth import AuthState
@@ -90,8 +91,6 @@ def clerk_watcher() -> rx.Component:
     """With Clerk on, every page re-presents Clerk's session to the server (see state/clerk_auth.py)."""
     if not get_settings().clerk_enabled:
         return rx.fragment()
-    from bookbug.components.clerk import clerk_session
-
     return clerk_session()
 
 

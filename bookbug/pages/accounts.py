@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from bookbug.components.clerk import clerk_session
 from bookbug.components.layout import BRAND_COLOR, page_layout
 from bookbug.pages.registry import page
 from bookbug.services.accounts import MIN_PASSWORD_LENGTH
@@ -34,8 +35,6 @@ def card(title: str, *children: rx.Component) -> rx.Component:
 
 def clerk_card(title: str, mount: str) -> rx.Component:
     """Clerk's own form; the server finishes the sign-in when Clerk reports the session."""
-    from bookbug.components.clerk import clerk_session
-
     return page_layout(card(
         title,
         clerk_session(mount),

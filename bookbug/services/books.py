@@ -254,28 +254,33 @@ def _latest_redo_run(session: Session, book_id: str) -> Run | None:
 def latest_redo(session: Session, book_id: str) -> RedoView | None:
     """Where the book's latest page redo stands; None once it finished (or when there was none),
     and once the owner put away the message of one that failed."""
+    return _latest_redo(session, book_id)[1]
+
+
+def _latest_redo(session: Session, book_id: str) -> tuple[Run | None, RedoView | None]:
+    """The book's latest redo run, and where it stands (see latest_redo)."""
     run = _latest_redo_run(session, book_id)
     if run is None or run.status in (RunStatus.completed.value, RunStatus.cancelled.value):
-        return None
+        return run, None
     number = int((run.event_data or {}).get("page") or 0)
     row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
                                                   RenderedPage.page_number == number)).first()
     if run.status == RunStatus.failed.value:
         # the redo recorded why in plain words (the run keeps the technical reason)
         failure = row.redo_failure if row is not None else None
-        return RedoView(page=number, phase="failed", error=failure) if failure else None
+        return run, (RedoView(page=number, phase="failed", error=failure) if failure else None)
     decided = session.exec(select(Wait.id).where(Wait.run_id == run.id, Wait.event_name == names.PAGE_DECIDED,
                                                  col(Wait.resolved_at).is_not(None))).first()
     if decided:
-        return RedoView(page=number, phase="finishing")
-    return RedoView(page=number, phase="deciding" if row is not None and row.previous_key else "drawing")
+        return run, RedoView(page=number, phase="finishing")
+    return run, RedoView(page=number, phase="deciding" if row is not None and row.previous_key else "drawing")
 
 
 def redo_in_flight(user_id: str, book_id: str) -> tuple[str, str] | None:
     """The book's page redo still going on, as (its run id, its phase), or None."""
     with session_scope() as session:
         owned_book(session, user_id, book_id)
-        run, redo = _latest_redo_run(session, book_id), latest_redo(session, book_id)
+        run, redo = _latest_redo(session, book_id)
         if run is None or redo is None or redo.phase not in REDO_IN_FLIGHT:
             return None
         return run.id, redo.phase
@@ -331,7 +336,7 @@ async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool
         row = _page_row(session, book_id, page)
         if row.previous_key is not None:
             raise WrongPhase(f"Page {page} already has a new version waiting: keep it or go back first.")
-        current, run = latest_redo(session, book_id), _latest_redo_run(session, book_id)
+        run, current = _latest_redo(session, book_id)
         # One page at a time, as the reader shows. A redo that is only finishing (its choice made)
         # holds nothing up: runs queue per book.
         if current is not None and current.page != page and current.phase in ("drawing", "deciding"):

@@ -216,6 +216,10 @@ class BookState(SessionState):
 
     async def _reload(self, user_id: str, book_id: str) -> Any:
         await self._mark(user_id, book_id)
+        return await self._refresh(user_id, book_id)
+
+    async def _refresh(self, user_id: str, book_id: str) -> Any:
+        """Read the book again; watch it live while anything about it is still going on."""
         self._apply(await fetch_book(user_id, book_id), book_id)
         return BookState.watch_book if self.watch_needed else None
 
@@ -305,8 +309,7 @@ class BookState(SessionState):
         finally:
             self.redo_sending = False
         self.redo_form_open, self.redo_note, self.redo_rewrite = False, "", False
-        self._apply(await fetch_book(user_id, book_id), book_id)
-        return BookState.watch_book if self.watch_needed else None
+        return await self._refresh(user_id, book_id)
 
     @rx.event
     async def keep_version(self, keep: str) -> Any:
@@ -326,8 +329,7 @@ class BookState(SessionState):
             return None
         finally:
             self.deciding = False
-        self._apply(await fetch_book(user_id, book_id), book_id)
-        return BookState.watch_book if self.watch_needed else None
+        return await self._refresh(user_id, book_id)
 
     @rx.event
     async def dismiss_redo_failure(self) -> Any:
@@ -354,8 +356,7 @@ class BookState(SessionState):
             await action(user_id, self.view_book_id)
         except ServiceError as error:
             self.notice = error.message
-        self._apply(await fetch_book(user_id, self.view_book_id), self.view_book_id)
-        return BookState.watch_book if self.watch_needed else None
+        return await self._refresh(user_id, self.view_book_id)
 
     @rx.event
     async def cancel_book(self) -> Any:

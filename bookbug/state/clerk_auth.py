@@ -16,10 +16,9 @@ import reflex as rx
 
 from bookbug.services import accounts
 from bookbug.settings import get_settings
-from bookbug.state.session import SessionState
+from bookbug.state.session import AUTH_ROUTES, SessionState
 
 HOME_AFTER_SIGN_IN = "/books"
-AUTH_PAGES = ("/login", "/register")
 MAX_TOKEN_LENGTH = 8192  # Clerk session tokens are about 1 KB; anything huge is not one
 NOT_VERIFIED = ("Clerk signed you in, but this server could not confirm it. Sign out below and try again; "
                 "if it keeps happening, the site's Clerk settings need checking.")
@@ -29,7 +28,7 @@ class ClerkAuthState(SessionState):
     clerk_error: str = ""
 
     def _on_auth_page(self) -> bool:
-        return str(self.router.url.path or "").rstrip("/") in AUTH_PAGES
+        return str(self.router.url.path or "").rstrip("/") in AUTH_ROUTES
 
     @rx.event
     async def clerk_session(self, token: Any) -> Any:

@@ -20,6 +20,7 @@ from bookbug.services.accounts import OPERATOR
 SESSION_COOKIE = "bookbug_session"
 COOKIE_MAX_AGE = int(timedelta(days=30).total_seconds())
 LOGIN_ROUTE = "/login"
+AUTH_ROUTES = (LOGIN_ROUTE, "/register")  # the sign-in pages: never a place to return to
 
 
 def authenticate(token: str) -> User | None:
@@ -104,6 +105,6 @@ def safe_next(target: str | None, fallback: str) -> str:
     path = target.split("?", 1)[0].rstrip("/")
     if not target.startswith("/") or target.startswith(("//", "/\\")) or any(c in target for c in "\r\n\\"):
         return fallback
-    if path in (LOGIN_ROUTE, "/register"):
+    if path in AUTH_ROUTES:
         return fallback
     return target
