@@ -9,7 +9,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import bookbug.db  # noqa: F401 - registers every table on SQLModel.metadata
+import bookbug.db  # noqa: F401 - registers Bookbug's tables on SQLModel.metadata
+import bookbug.engine.tables  # noqa: F401 - and the engine's own
+from bookbug.db.migrations import for_dialect
 from bookbug.db.session import get_engine
 from bookbug.settings import get_settings
 
@@ -37,6 +39,7 @@ def run_migrations_online() -> None:
             # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
             render_as_batch=url.startswith("sqlite"),
             compare_type=True,
+            include_object=for_dialect(connection.dialect.name),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -57,7 +57,8 @@ async def run_book(pages: int, concurrency: int, text_delay: float, image_delay:
     import bookbug.workflows  # noqa: F401
     from sqlmodel import select
 
-    from bookbug.db import Book, Run, session_scope
+    from bookbug.db import Book, session_scope
+    from bookbug.engine import latest_run
     from bookbug.db.session import get_engine
     from bookbug.engine import Engine, EngineConfig
     from bookbug.providers.images import OfflineIllustrator, IllustrationRequest
@@ -104,7 +105,9 @@ async def run_book(pages: int, concurrency: int, text_delay: float, image_delay:
     providers.text_provider = lambda book_id: SlowWriter(offline_text(book_id))  # type: ignore[assignment]
     providers.illustrator = lambda storage: SlowIllustrator()  # type: ignore[assignment]
 
-    config = EngineConfig.from_settings()
+    from bookbug.services.app_config import engine_config
+
+    config = engine_config()
     engine = Engine(EngineConfig(db_url=url, queue_name=f"bench:{uuid.uuid4().hex[:6]}", poll_delay=0.02,
                                  slot_poll=0.05, rate_limits=config.rate_limits, max_jobs=50))
     use_engine(engine)
@@ -117,10 +120,9 @@ async def run_book(pages: int, concurrency: int, text_delay: float, image_delay:
         await books.approve(user.id, summary.id)
         # the pages are all stored when the run reaches its assembling stage
         while True:
-            with session_scope() as session:
-                run = session.exec(select(Run).where(Run.book_id == summary.id, Run.workflow == "create-book")).first()
-                if run and run.stage in ("assembling", "complete") or (run and run.status == "failed"):
-                    break
+            run = latest_run(url, summary.id, "create-book")
+            if run and run.stage in ("assembling", "complete") or (run and run.status == "failed"):
+                break
             await asyncio.sleep(0.02)
         pages_done = time.monotonic() - started
         book = await wait_for_status(user.id, summary.id, timeout=900)

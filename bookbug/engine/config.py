@@ -15,13 +15,23 @@ class EngineConfig:
     queue_name: str = "bookbug:engine"
     key_prefix: str = "bookbug"  # every Redis key and channel the engine owns starts with this
 
-    # durability: a running execution writes a heartbeat every `heartbeat_interval`; the sweep
-    # (every `sweep_interval`) re-queues runs whose heartbeat is older than `stale_after`, and
-    # re-sends work that Redis should hold but has not started `requeue_grace` after it was due.
-    heartbeat_interval: float = 5.0
-    stale_after: float = 15.0
-    sweep_interval: float = 5.0
+    # durability: a running execution writes a heartbeat every `heartbeat_interval` (from a
+    # thread, so a busy event loop cannot starve it); the sweep (every `sweep_interval`) hands
+    # runs whose heartbeat is older than `stale_after` to a new execution, and re-sends work
+    # that Redis should hold but has not started `requeue_grace` after it was due. Fencing makes
+    # an early takeover of a run that was only slow safe, so the limit can be short.
+    heartbeat_interval: float = 2.0
+    stale_after: float = 6.0
+    sweep_interval: float = 2.0
     requeue_grace: float = 10.0
+    # An event loop silent this long is stuck, not busy: its runs get no more heartbeats.
+    loop_stall_limit: float = 600.0
+
+    # retention: finished runs and old events are deleted this long after they ended (seconds);
+    # `retention_source`, when set, is asked instead (an operator's setting, changed at run time)
+    retention: float = 30 * 86400.0
+    retention_source: Callable[[], float] | None = None
+    prune_interval: float = 60.0
 
     # PostgreSQL: wait for the WAL flush when a step completes (the checkpoint survives even
     # a database-server crash). False trades that for speed (~3 ms less per step here): after a
@@ -38,6 +48,7 @@ class EngineConfig:
     slot_poll: float = 0.5
     max_inline_rate_wait: float = 5.0
     max_inline_slot_wait: float = 30.0  # a step waits this long in place for a concurrency slot
+    max_early_wait: float = 10.0  # a job taken this much before its run is due waits; longer, it goes back
     rate_limits: dict[str, RateLimit] = field(default_factory=dict)
     # When set, asked at every rate-limited step instead of `rate_limits`, so limits an
     # operator changes at run time apply without restarting the workers.
@@ -59,24 +70,9 @@ class EngineConfig:
             )
         if self.default_attempts < 1:
             raise ValueError("default_attempts must be at least 1")
+        if self.retention <= 0:
+            raise ValueError("retention must be a positive number of seconds")
 
     @property
     def embedded(self) -> bool:
         return not self.redis_url
-
-    @classmethod
-    def from_settings(cls) -> EngineConfig:
-        """The app's engine: database and Redis from settings, provider rate limits per minute."""
-        from bookbug.settings import get_settings
-
-        settings = get_settings()
-        return cls(
-            db_url=settings.db_url,
-            redis_url=settings.redis_url,
-            retry_base=settings.retry_base_delay,
-            retry_cap=settings.retry_max_delay,
-            rate_limits={
-                "anthropic": RateLimit("anthropic", limit=settings.anthropic_rpm, period="1m"),
-                "replicate": RateLimit("replicate", limit=settings.replicate_rpm, period="1m"),
-            },
-        )

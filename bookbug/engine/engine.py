@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from datetime import datetime, timezone
 from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.constants import in_progress_key_prefix, job_key_prefix
+from sqlalchemy import Connection, select
 
-from bookbug.db.runs import RunStatus, Wait
-from bookbug.db.session import session_scope, utcnow
-from bookbug.engine import checkpoints, control, events, execution, waits
+from bookbug.db.session import get_engine
+from bookbug.engine import checkpoints, control, events, execution, retention, waits
 from bookbug.engine import sweep as sweeping
 from bookbug.engine.config import EngineConfig
 from bookbug.engine.limits import Limits
 from bookbug.engine.progress import ProgressHub
+from bookbug.engine.pulse import Pulse
+from bookbug.engine.tables import RunStatus
 from bookbug.engine.workflow import Registry, Workflow, default_registry
 
 log = logging.getLogger("bookbug.engine")
+
+_SLOW_CLOCK_ALLOWANCE = 600.0  # seconds a worker's clock may run slow and still see due jobs as due
+_JOB_EXPIRY = 86400.0  # a job ARQ has not started this long after it was due is dropped (the sweep redoes it)
 
 EXECUTE_RUN = "bookbug_engine_execute_run"
 EXPIRE_WAIT = "bookbug_engine_expire_wait"
@@ -53,6 +58,7 @@ class Engine:
         self._fake_server: Any = None
         self._limits: Limits | None = None
         self._hub: ProgressHub | None = None
+        self.pulse = Pulse(self)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -72,11 +78,25 @@ class Engine:
             self._redis = await create_pool(redis_settings(self.config.redis_url),
                                             default_queue_name=self.config.queue_name)
             self._owns_redis = True
-        self._limits = Limits(self._redis, self.config.key_prefix)
-        self._hub = ProgressHub(self._redis, self.config.key_prefix, backlog=self.config.progress_backlog)
+        self._limits = Limits(self._redis, self.config.key_prefix, sync_client=self._sync_redis)
+        self._hub = ProgressHub(self._redis, self.config.key_prefix, self.config.db_url,
+                                backlog=self.config.progress_backlog)
         return self
 
+    def _sync_redis(self) -> Any:
+        """A blocking Redis client on the same server, for the heartbeat thread."""
+        if self.config.embedded:
+            import fakeredis
+
+            return fakeredis.FakeRedis(server=self._fake_server)
+        import redis
+
+        return redis.Redis.from_url(self.config.redis_url, socket_timeout=10)
+
     async def close(self) -> None:
+        self.pulse.stop()
+        if self._limits is not None:
+            self._limits.close()
         if self._redis is not None and self._owns_redis:
             await self._redis.aclose()
         self._redis = None
@@ -114,12 +134,15 @@ class Engine:
     # -- the public face ----------------------------------------------------------------------
 
     async def send_event(self, name: str, data: Mapping[str, Any] | None = None, *,
-                         id: str | None = None) -> events.EventReceipt:
-        """Store an event (`id` makes it idempotent), then start, resume or cancel the runs it concerns."""
-        return await events.send_event(self, name, data, id=id)
+                         id: str | None = None, subject: str | None = None) -> events.EventReceipt:
+        """Store an event (`id` makes it idempotent), then start, resume or cancel the runs it concerns.
+
+        `subject` files the event under what it is about (by default the field a registered
+        workflow names as its subject), so `forget_subject` removes it with the subject's runs."""
+        return await events.send_event(self, name, data, id=id, subject=subject)
 
     def subscribe(self, channel: str, after: int | None = None) -> AsyncIterator[dict[str, Any]]:
-        """Progress events on "run:{id}" or "book:{id}"; `after` replays the kept ones after that id."""
+        """Progress events on "run:{id}" or "order:{id}" (a subject); `after` replays the kept ones after that id."""
         return self.hub.subscribe(channel, after)
 
     async def cancel_run(self, run_id: str, reason: str = "cancelled by request") -> bool:
@@ -131,24 +154,36 @@ class Engine:
     async def sweep(self) -> sweeping.SweepReport:
         return await sweeping.sweep(self)
 
+    async def forget_subject(self, subject: str) -> None:
+        """Cancel the subject's unfinished runs and delete every run, step, wait, event and
+        progress counter the engine keeps about it."""
+        await retention.forget_subject(self, subject)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection in a transaction on the engine's database (commits on exit)."""
+        with get_engine(self.config.db_url).begin() as conn:
+            yield conn
+
     # -- what the job functions call ------------------------------------------------------------
 
     async def execute(self, run_id: str, generation: int) -> None:
         await execution.execute(self, run_id, generation)
 
     async def expire_wait(self, wait_id: str) -> None:
-        with session_scope(self.config.db_url) as session:
-            wait = session.get(Wait, wait_id)
-        if wait is None or wait.resolved_at is not None:
-            return
-        timeout_at = checkpoints.aware(wait.timeout_at)
-        if timeout_at is not None:
-            early = (timeout_at - utcnow()).total_seconds()
-            if early > 0:  # clocks of different machines differ a little; never resolve early
-                await asyncio.sleep(min(early, 5.0))
-        with session_scope(self.config.db_url) as session:
-            settled = waits.try_resolve(session, wait)
-        if settled:
+        with self.transaction() as conn:
+            wait = waits.load(conn, wait_id)
+            if wait is None or wait.resolved:
+                return
+            if wait.timeout_in is not None and wait.timeout_in > 0:
+                # The timer fired early (the queue runs on the workers' clocks): set it again.
+                early = True
+            else:
+                early = False
+                settled = waits.try_resolve(conn, wait)
+        if early:
+            await self.enqueue_timer(wait_id, delay=float(wait.timeout_in or 0), again=True)
+        elif settled:
             await self.wake(wait.run_id)
 
     # -- shared plumbing ------------------------------------------------------------------------
@@ -156,11 +191,24 @@ class Engine:
     def job_id(self, run_id: str, generation: int) -> str:
         return f"{self.config.key_prefix}:run:{run_id}:{generation}"
 
-    async def enqueue_run(self, run_id: str, generation: int, at: datetime | None = None) -> bool:
+    async def enqueue_run(self, run_id: str, generation: int, delay: float = 0.0) -> bool:
         """Queue this execution once: the job id names the run and generation, so ARQ drops repeats."""
+        at, expires = await self._schedule(delay)
         job = await self.redis.enqueue_job(EXECUTE_RUN, run_id, generation, _job_id=self.job_id(run_id, generation),
-                                           _queue_name=self.config.queue_name, _defer_until=at)
+                                           _queue_name=self.config.queue_name, _defer_until=at, _expires=expires)
         return job is not None
+
+    async def _schedule(self, delay: float) -> tuple[datetime, float]:
+        """When ARQ should offer a job, on Redis's clock rather than this process's.
+
+        ARQ compares a job's time with each polling worker's own clock. A job due now is dated
+        well in the past, so that a worker whose clock runs slow still takes it at once (in
+        order of queueing); a job due later is dated by Redis's clock plus the delay. A worker
+        whose clock runs fast may take a deferred job early: the run's not-before time, in the
+        database, makes the execution wait or come back (see execution.py)."""
+        now = await self.limits.now()
+        at = now + delay if delay > 0 else now - _SLOW_CLOCK_ALLOWANCE
+        return datetime.fromtimestamp(at, timezone.utc), max(0.0, delay) + _JOB_EXPIRY
 
     async def job_state(self, run_id: str, generation: int) -> str:
         """"queued", "in-progress" (a worker took it) or "missing" (Redis lost it) for this execution."""
@@ -171,35 +219,56 @@ class Engine:
             in_progress, queued = await pipe.execute()
         return "in-progress" if in_progress else "queued" if queued else "missing"
 
-    async def enqueue_timer(self, wait_id: str, at: datetime) -> None:
-        await self.redis.enqueue_job(EXPIRE_WAIT, wait_id, _job_id=f"{self.config.key_prefix}:wait:{wait_id}",
-                                     _queue_name=self.config.queue_name, _defer_until=at)
+    async def enqueue_timer(self, wait_id: str, *, delay: float, again: bool = False) -> None:
+        # A timer set again from inside its own job needs another job id (ARQ keeps the running one).
+        suffix = ":again" if again else ""
+        at, expires = await self._schedule(delay)
+        await self.redis.enqueue_job(EXPIRE_WAIT, wait_id, _job_id=f"{self.config.key_prefix}:wait:{wait_id}{suffix}",
+                                     _queue_name=self.config.queue_name, _defer_until=at, _expires=expires)
 
-    async def requeue(self, run_id: str, from_status: RunStatus, generation: int, *, delay: float) -> int | None:
-        at = utcnow() + timedelta(seconds=delay)
-        with session_scope(self.config.db_url) as session:
-            new = checkpoints.requeue(session, run_id, from_status=from_status.value, generation=generation, at=at)
-        if new is not None:
-            await self.enqueue_run(run_id, new, at=at)
-        return new
+    async def requeue(self, run_id: str, from_status: RunStatus, generation: int, *, delay: float) -> str | None:
+        """Hand the run to a new execution `delay` seconds from now (or end it, if a cancel was asked
+        for); returns the status it got ("queued" or "cancelled"), None if it had moved on."""
+        with self.transaction() as conn:
+            handed = checkpoints.hand_back(conn, run_id, from_status=from_status.value, generation=generation,
+                                           delay=delay)
+        await self._after_handover(run_id, handed, delay)
+        return None if handed is None else handed.status
 
     async def wake(self, run_id: str) -> int | None:
-        with session_scope(self.config.db_url) as session:
-            new = checkpoints.wake(session, run_id)
-        if new is not None:
-            await self.enqueue_run(run_id, new)
-        return new
+        """waiting → queued, once; whoever loses the race gets None."""
+        with self.transaction() as conn:
+            handed = checkpoints.hand_back(conn, run_id, from_status=RunStatus.waiting.value)
+        await self._after_handover(run_id, handed, 0.0)
+        return None if handed is None or handed.status != RunStatus.queued.value else handed.generation
+
+    async def _after_handover(self, run_id: str, handed: checkpoints.Handover | None, delay: float) -> None:
+        if handed is None:
+            return
+        if handed.status == RunStatus.queued.value:
+            await self.enqueue_run(run_id, handed.generation, delay=delay)
+            return
+        with self.transaction() as conn:
+            row = conn.execute(select(checkpoints.RUNS.c.workflow, checkpoints.RUNS.c.subject)
+                               .where(checkpoints.RUNS.c.id == run_id)).first()
+        if row is not None:
+            await self.publish(self.registry.get(row.workflow), run_id, row.subject,
+                               {"type": "status", "status": handed.status, "error": "cancelled"})
 
     async def end_run(self, run_id: str, generation: int, status: RunStatus, *, output: Any = None,
-                      error: str | None = None) -> bool:
-        with session_scope(self.config.db_url) as session:
-            ended = checkpoints.finish(session, run_id, generation, status, output=output, error=error)
-            run = session.get(checkpoints.Run, run_id) if ended else None
-        if run is not None:
+                      error: str | None = None, failure: dict[str, Any] | None = None) -> bool:
+        with self.transaction() as conn:
+            ended = checkpoints.finish(conn, run_id, generation, status, output=output, error=error, failure=failure)
+            row = None if not ended else conn.execute(
+                select(checkpoints.RUNS.c.workflow, checkpoints.RUNS.c.subject)
+                .where(checkpoints.RUNS.c.id == run_id)).first()
+        if row is not None:
             message: dict[str, Any] = {"type": "status", "status": status.value}
             if error:
                 message["error"] = error
-            await self.publish(self.registry.get(run.workflow), run_id, run.book_id, message)
+            if failure:
+                message["failure"] = failure
+            await self.publish(self.registry.get(row.workflow), run_id, row.subject, message)
         return ended
 
     async def publish(self, workflow: Workflow | None, run_id: str, subject: str | None,
@@ -212,7 +281,7 @@ class Engine:
             channels.append(subject_channel)
         for channel in channels:
             try:
-                await self.hub.publish(channel, body)
+                await self.hub.publish(channel, body, subject)
             except Exception:  # Redis trouble must not fail the work; the run row has the state
                 log.warning("could not publish progress on %s", channel, exc_info=True)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import Any
 
 
 class EngineError(Exception):
@@ -13,10 +13,11 @@ class EngineError(Exception):
 class StepFailed(EngineError):
     """A step failed for good (fatal error, or out of attempts); the run fails with this message."""
 
-    def __init__(self, step_id: str, message: str) -> None:
+    def __init__(self, step_id: str, message: str, failure: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.step_id = step_id
         self.message = message
+        self.failure = failure  # the classified cause, as stored on the step and the run
 
 
 class WorkflowChanged(EngineError):
@@ -33,15 +34,19 @@ class UnknownRun(EngineError):
 
 @dataclass
 class Suspend(BaseException):
-    """The run cannot go further now: it waits on `waits` (step ids) and/or resumes at `resume_at`."""
+    """The run cannot go further now: it waits on `waits` (step keys) and/or resumes at `due`.
+
+    Moments here are this process's monotonic clock: only durations ever leave the process
+    (the database turns them into moments on its own clock).
+    """
 
     waits: list[str] = field(default_factory=list)
-    timers: list[tuple[str, datetime]] = field(default_factory=list)  # (wait row id, timeout)
-    resume_at: datetime | None = None
+    timers: list[tuple[str, float]] = field(default_factory=list)  # (wait row id, monotonic timeout)
+    due: float | None = None  # monotonic moment to resume at; None: only when a wait settles
 
     def merge(self, other: Suspend) -> Suspend:
-        resume = [t for t in (self.resume_at, other.resume_at) if t is not None]
-        return Suspend(self.waits + other.waits, self.timers + other.timers, min(resume) if resume else None)
+        due = [t for t in (self.due, other.due) if t is not None]
+        return Suspend(self.waits + other.waits, self.timers + other.timers, min(due) if due else None)
 
 
 class Cancelled(BaseException):

@@ -9,44 +9,69 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select, update
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
-from bookbug.db.runs import Event, Run, RunStatus
-from bookbug.db.session import get_engine, session_scope, utcnow
+from bookbug.db.session import get_engine
 from bookbug.engine import checkpoints
+from bookbug.engine.clock import db_now
 from bookbug.engine.codec import NotStorable, encode
 from bookbug.engine.errors import Cancelled, StepFailed, Superseded, Suspend, WorkflowChanged
 from bookbug.engine.steps import Context, EventInfo
+from bookbug.engine.tables import Run, RunStatus
 from bookbug.engine.workflow import Workflow, resolve_key
 
 if TYPE_CHECKING:
     from bookbug.engine.engine import Engine
 
 log = logging.getLogger("bookbug.engine")
+RUNS = Run.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    id: str
+    workflow: str
+    status: str
+    generation: int
+    subject: str | None
+    event_id: str | None
+    event_seq: int | None
+    event_name: str | None
+    event_data: dict[str, Any] | None
+
+
+def dropped(exc: DBAPIError) -> bool:
+    """The connection to the database failed (as opposed to a statement being wrong)."""
+    return bool(exc.connection_invalidated) or isinstance(exc, (OperationalError, InterfaceError, DisconnectionError))
 
 
 class Execution:
     """Everything one execution knows; steps and the heartbeat share it."""
 
-    def __init__(self, engine: Engine, run: Run, workflow: Workflow, event: EventInfo, lookback: datetime) -> None:
+    def __init__(self, engine: Engine, run: _Loaded, workflow: Workflow, event: EventInfo) -> None:
         self.engine = engine
         self.config = engine.config
         self.db_url = engine.config.db_url
         self.limits = engine.limits
         self.run_id = run.id
         self.generation = run.generation
-        self.subject = run.book_id
+        self.subject = run.subject
+        self.since_seq = run.event_seq or 0  # waits count the events numbered after the trigger
         self.workflow = workflow
         self.event = event
-        self.lookback = lookback
         self.recorded: dict[str, checkpoints.StepRecord] = {}
         self.leases: set[tuple[str, str]] = set()
         self.superseded = False
+        self.ending = False  # the workflow returned or stopped; only the run's last writes remain
+        self.loop_tick = time.monotonic()  # the event loop's last sign of life, for the heartbeat
+        self.main: asyncio.Task[Any] | None = None
         self._conn: Connection | None = None
 
     @contextmanager
@@ -55,67 +80,71 @@ class Execution:
         skips the ORM and the pool. Blocks using it never await, so branches cannot interleave."""
         if self._conn is None:
             self._conn = get_engine(self.db_url).connect()
-        with self._conn.begin():
-            yield self._conn
+        try:
+            with self._conn.begin():
+                yield self._conn
+        except DBAPIError as exc:
+            if dropped(exc):
+                self.close()  # the next transaction starts on a fresh connection
+            raise
 
     def close(self) -> None:
         if self._conn is not None:
-            self._conn.close()
+            with suppress(DBAPIError):  # closing a connection the server dropped may fail too
+                self._conn.close()
             self._conn = None
 
     async def release(self, lease: tuple[str, str]) -> None:
         self.leases.discard(lease)
         await self.limits.release_slot(*lease)
 
+    def taken_over(self) -> None:
+        """Called (on the loop) when the heartbeat found another execution owning the run."""
+        if self.ending:
+            return  # it is ending on its own; its last writes are fenced anyway
+        self.superseded = True
+        if self.main is not None:
+            self.main.cancel()
+
     async def publish_progress(self, *, stage: str | None, page: int | None, percent: float | None,
                                payload: dict[str, Any]) -> None:
-        with session_scope(self.db_url) as session:
-            run = session.get(Run, self.run_id)
-            if run is None:
-                return
-            run.stage, run.current_page, run.percent = stage, page, percent
-            run.progress = {"stage": stage, "page": page, "percent": percent, "payload": payload}
-            run.updated_at = utcnow()
-            session.add(run)
+        with self.db() as conn:
+            checkpoints.fence_write(conn, self.run_id, self.generation, "progress")
+            conn.execute(update(RUNS).where(RUNS.c.id == self.run_id).values(
+                stage=stage, current_page=page, percent=percent, updated_at=db_now(),
+                progress={"stage": stage, "page": page, "percent": percent, "payload": payload}))
         await self.engine.publish(self.workflow, self.run_id, self.subject, {
             "type": "progress", "stage": stage, "page": page, "percent": percent, "payload": payload,
         })
 
-    async def heartbeat(self, main: asyncio.Task[Any]) -> None:
-        """Keep the run visibly alive; stop the execution if another one took the run over."""
+    async def tick(self) -> None:
+        """Show the heartbeat thread that this event loop still runs (see pulse.py)."""
         while True:
-            await asyncio.sleep(self.config.heartbeat_interval)
-            try:
-                with session_scope(self.db_url) as session:
-                    alive = checkpoints.heartbeat(session, self.run_id, self.generation)
-                if not alive:
-                    self.superseded = True
-                    main.cancel()
-                    return
-                for slot, holder in list(self.leases):
-                    await self.limits.refresh_slot(slot, holder, self.config.stale_after)
-            except Exception:  # the database or Redis hiccuped: try again at the next beat
-                log.warning("run %s: heartbeat failed", self.run_id, exc_info=True)
+            self.loop_tick = time.monotonic()
+            await asyncio.sleep(min(1.0, self.config.heartbeat_interval))
+
+
+def _load(engine: Engine, run_id: str) -> _Loaded | None:
+    with engine.transaction() as conn:
+        row = conn.execute(select(RUNS.c.id, RUNS.c.workflow, RUNS.c.status, RUNS.c.generation, RUNS.c.subject,
+                                  RUNS.c.event_id, RUNS.c.event_seq, RUNS.c.event_name, RUNS.c.event_data)
+                           .where(RUNS.c.id == run_id)).first()
+    return None if row is None else _Loaded(*row)
 
 
 async def execute(engine: Engine, run_id: str, generation: int) -> None:
     """The ARQ job body: run `run_id` if `generation` is still the one meant to run."""
     config = engine.config
-    with session_scope(config.db_url) as session:
-        run = session.get(Run, run_id)
-        event = session.get(Event, run.event_id) if run is not None and run.event_id else None
+    run = _load(engine, run_id)
     if run is None or run.generation != generation or run.status != RunStatus.queued.value:
         return  # a stale or duplicate job: another execution owns this run
     workflow = engine.registry.get(run.workflow)
     if workflow is None:
         await engine.end_run(run_id, generation, RunStatus.failed, error=(
-            f"no workflow named {run.workflow!r} is registered in this worker; deploy it, then rerun the run"))
+            f"no workflow named {run.workflow!r} is registered in this worker; deploy it, then rerun the run"),
+            failure={"kind": "internal", "retryable": False})
         return
-    info = EventInfo(
-        id=run.event_id, name=event.name if event else (workflow.trigger or ""),
-        data=dict(run.event_data or {}), received_at=checkpoints.aware(event.received_at) if event else None,
-    )
-    lookback = info.received_at or checkpoints.aware(run.created_at)
+    info = EventInfo(id=run.event_id, name=run.event_name or workflow.trigger or "", data=dict(run.event_data or {}))
 
     lease: tuple[str, str] | None = None
     if workflow.concurrency is not None:
@@ -129,12 +158,10 @@ async def execute(engine: Engine, run_id: str, generation: int) -> None:
             await engine.requeue(run_id, RunStatus.queued, generation, delay=config.slot_poll)
             return
     try:
-        with session_scope(config.db_url) as session:
-            claimed = checkpoints.claim(session, run_id, generation)
+        claimed = await _claim(engine, run_id, generation)
         if not claimed:
             return
-        run.generation = generation
-        execution = Execution(engine, run, workflow, info, lookback)
+        execution = Execution(engine, run, workflow, info)
         if lease is not None:
             execution.leases.add(lease)
         try:
@@ -146,64 +173,108 @@ async def execute(engine: Engine, run_id: str, generation: int) -> None:
             await engine.limits.release_slot(*lease)
 
 
+async def _claim(engine: Engine, run_id: str, generation: int) -> bool:
+    """Claim the run, once its not-before time (the database's clock) has come. A worker whose
+    clock runs fast may take the job early: a short wait is waited out here, a long one sends
+    the run back to the queue for when it is due."""
+    for _ in range(2):
+        with engine.transaction() as conn:
+            if checkpoints.claim(conn, run_id, generation):
+                return True
+            state = checkpoints.run_state(conn, run_id)
+        if (state is None or state.status != RunStatus.queued.value or state.generation != generation
+                or state.due_in is None or state.due_in <= 0):
+            return False
+        if state.due_in > engine.config.max_early_wait:
+            await engine.requeue(run_id, RunStatus.queued, generation, delay=state.due_in)
+            return False
+        await asyncio.sleep(state.due_in)
+    return False
+
+
 async def _run_claimed(engine: Engine, x: Execution) -> None:
     with x.db() as conn:
         x.recorded = checkpoints.load_steps(conn, x.run_id)
     ctx = Context(x)
-    main = asyncio.current_task()
-    assert main is not None
-    beat = asyncio.create_task(x.heartbeat(main))
+    x.main = asyncio.current_task()
+    ticking = asyncio.create_task(x.tick())
+    engine.pulse.track(x)
     try:
         output = await x.workflow.fn(ctx)
+        x.ending = True
         await engine.end_run(x.run_id, x.generation, RunStatus.completed,
                              output=encode(output, where="the workflow's return value"))
     except Suspend as suspend:
+        x.ending = True
         await _suspend(engine, x, suspend)
     except Cancelled:
+        x.ending = True
         await engine.end_run(x.run_id, x.generation, RunStatus.cancelled, error="cancelled")
     except Superseded:
-        log.info("run %s: execution %s was superseded", x.run_id, x.generation)
-    except (StepFailed, WorkflowChanged, NotStorable) as exc:
-        await engine.end_run(x.run_id, x.generation, RunStatus.failed, error=str(exc))
+        log.warning("run %s: execution %s was superseded by a newer one and stopped", x.run_id, x.generation)
+    except StepFailed as exc:
+        x.ending = True
+        await engine.end_run(x.run_id, x.generation, RunStatus.failed, error=str(exc),
+                             failure={**(exc.failure or {}), "step": exc.step_id})
+    except (WorkflowChanged, NotStorable) as exc:
+        x.ending = True
+        await engine.end_run(x.run_id, x.generation, RunStatus.failed, error=str(exc),
+                             failure={"kind": "internal", "reason": str(exc), "retryable": False})
+    except DBAPIError as exc:
+        if not dropped(exc):
+            raise
+        # The database went away under the engine's own bookkeeping: nothing is lost (every
+        # write is one transaction), so the run is handed to a new execution a moment later.
+        log.warning("run %s: the database connection failed (%s); handing the run back", x.run_id, exc.orig)
+        x.ending = True
+        try:
+            await engine.requeue(x.run_id, RunStatus.running, x.generation, delay=x.config.retry_base)
+        except DBAPIError:
+            log.warning("run %s: could not hand the run back now; the sweep will", x.run_id)
     except asyncio.CancelledError:
         if not x.superseded:
             # The worker is shutting down: hand the run to the next worker right away
-            # instead of waiting for its heartbeat to go stale.
+            # instead of waiting for its heartbeat to go stale (or end it, if cancelled).
             await engine.requeue(x.run_id, RunStatus.running, x.generation, delay=0)
             raise
+        log.warning("run %s: execution %s was superseded by a newer one and stopped", x.run_id, x.generation)
     except Exception as exc:  # a bug in the workflow body itself (outside any step)
         log.exception("run %s: workflow %s raised", x.run_id, x.workflow.name)
-        await engine.end_run(x.run_id, x.generation, RunStatus.failed,
-                             error=f"the workflow {x.workflow.name!r} raised {type(exc).__name__}: {exc}")
+        message = f"the workflow {x.workflow.name!r} raised {type(exc).__name__}: {exc}"
+        x.ending = True
+        await engine.end_run(x.run_id, x.generation, RunStatus.failed, error=message,
+                             failure={"kind": "internal", "reason": message, "retryable": False})
     finally:
-        beat.cancel()
+        engine.pulse.untrack(x)
+        ticking.cancel()
 
 
 async def _suspend(engine: Engine, x: Execution, suspend: Suspend) -> None:
-    for wait_id, at in suspend.timers:
-        await engine.enqueue_timer(wait_id, at)
-    if suspend.resume_at is not None or not suspend.waits:
-        delay = max(0.0, (suspend.resume_at - utcnow()).total_seconds()) if suspend.resume_at else 0.0
+    now = time.monotonic()
+    for wait_id, due in suspend.timers:
+        await engine.enqueue_timer(wait_id, delay=max(0.0, due - now))
+    if suspend.due is not None or not suspend.waits:
+        delay = max(0.0, suspend.due - now) if suspend.due is not None else 0.0
         if await engine.requeue(x.run_id, RunStatus.running, x.generation, delay=delay) is None:
             await _settle_interrupted(engine, x)
         return
-    with session_scope(x.db_url) as session:
-        suspended = checkpoints.suspend_waiting(session, x.run_id, x.generation, suspend.waits)
+    with engine.transaction() as conn:
+        suspended = checkpoints.suspend_waiting(conn, x.run_id, x.generation, suspend.waits)
     if not suspended:
         await _settle_interrupted(engine, x)
         return
     await engine.publish(x.workflow, x.run_id, x.subject, {"type": "status", "status": RunStatus.waiting.value})
     # An event may have settled a wait between our check and the suspension; that sender's
     # wake found the run still running, so we wake it ourselves (see waits.py).
-    with session_scope(x.db_url) as session:
-        settled = checkpoints.has_resolved_suspension(session, x.run_id)
+    with engine.transaction() as conn:
+        settled = checkpoints.has_resolved_suspension(conn, x.run_id)
     if settled:
         await engine.wake(x.run_id)
 
 
 async def _settle_interrupted(engine: Engine, x: Execution) -> None:
     """The run could not be suspended: cancelled meanwhile (end it) or taken over (leave it)."""
-    with session_scope(x.db_url) as session:
-        run = session.get(Run, x.run_id)
-    if run is not None and run.generation == x.generation and run.cancel_requested:
+    with engine.transaction() as conn:
+        state = checkpoints.run_state(conn, x.run_id)
+    if state is not None and state.generation == x.generation and state.cancel_requested:
         await engine.end_run(x.run_id, x.generation, RunStatus.cancelled, error="cancelled")

@@ -3,22 +3,37 @@
 Both use optimistic WATCH/MULTI transactions rather than Lua, so the in-process Redis stand-in
 of embedded mode (fakeredis, which has no Lua) runs exactly the same code as production.
 Slots are leases: a worker that dies stops refreshing its lease and the slot frees itself.
+Every moment is Redis's own clock (TIME), never a worker's: a worker whose clock runs a
+minute ahead would otherwise see every lease as expired and every reservation as old.
 """
 
 from __future__ import annotations
 
 import math
-import time
 import uuid
 
+from collections.abc import Callable
+from typing import Any
+
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
 
+def _seconds(reply: Any) -> float:
+    seconds, micros = reply
+    return int(seconds) + int(micros) / 1_000_000
+
+
 class Limits:
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, prefix: str, sync_client: Callable[[], SyncRedis] | None = None) -> None:
         self.redis = redis
         self.prefix = prefix
+        self._sync_factory = sync_client
+        self._sync: SyncRedis | None = None
+
+    async def now(self) -> float:
+        return _seconds(await self.redis.time())
 
     def _key(self, kind: str, key: str) -> str:
         return f"{self.prefix}:{kind}:{key}"
@@ -30,7 +45,7 @@ class Limits:
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(name)
-                    now = time.time()
+                    now = _seconds(await pipe.time())
                     live = {m.decode() for m in await pipe.zrangebyscore(name, now, math.inf)}
                     if holder not in live and len(live) >= limit:
                         await pipe.reset()
@@ -45,13 +60,26 @@ class Limits:
                     continue
 
     async def refresh_slot(self, key: str, holder: str, lease: float) -> None:
-        await self.redis.zadd(self._key("slots", key), {holder: time.time() + lease}, xx=True)
+        await self.redis.zadd(self._key("slots", key), {holder: await self.now() + lease}, xx=True)
+
+    def refresh_slot_now(self, key: str, holder: str, lease: float) -> None:
+        """The same from a thread without an event loop (the heartbeat's), on a client of its own."""
+        if self._sync_factory is None:
+            return
+        if self._sync is None:
+            self._sync = self._sync_factory()
+        self._sync.zadd(self._key("slots", key), {holder: _seconds(self._sync.time()) + lease}, xx=True)
+
+    def close(self) -> None:
+        if self._sync is not None:
+            self._sync.close()
+            self._sync = None
 
     async def release_slot(self, key: str, holder: str) -> None:
         await self.redis.zrem(self._key("slots", key), holder)
 
     async def holders(self, key: str) -> int:
-        return int(await self.redis.zcount(self._key("slots", key), time.time(), math.inf))
+        return int(await self.redis.zcount(self._key("slots", key), await self.now(), math.inf))
 
     async def reserve(self, key: str, limit: int, period: float, max_wait: float = math.inf) -> tuple[bool, float]:
         """Reserve the earliest moment at which one more call stays within `limit` per `period`.
@@ -65,7 +93,7 @@ class Limits:
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(name)
-                    now = time.time()
+                    now = _seconds(await pipe.time())
                     times = [score for _, score in await pipe.zrangebyscore(name, now - period, math.inf, withscores=True)]
                     at = now if len(times) < limit else max(now, times[-limit] + period)
                     delay = at - now

@@ -1,10 +1,13 @@
 """Progress events: published per channel with a rising sequence number, kept briefly for resumes.
 
-A channel is "run:{run_id}" or the run's subject, e.g. "book:{book_id}". Each event is a JSON
-dict whose "id" increases per channel, so a subscriber that reconnects (an SSE client sending
-Last-Event-ID) passes `after=` and first receives what it missed from the backlog, then live
-events. Redis pub/sub carries live events; a sorted set per channel holds the backlog. In
-embedded mode the same code runs on the in-process Redis stand-in.
+A channel is "run:{run_id}" or the run's subject, e.g. "order:{order_id}". Each event is a JSON
+dict whose "id" increases per channel for the channel's whole life, so a subscriber that
+reconnects (an SSE client sending Last-Event-ID) passes `after=` and first receives what it
+missed from the backlog, then live events. The ids come from a counter row in the database
+(engine_channels): Redis may be flushed, restarted or expire an idle channel, and a client's
+old id must still be older than every new event. Redis pub/sub carries live events; a
+sorted set per channel holds the backlog. In embedded mode the same code runs on the
+in-process Redis stand-in.
 """
 
 from __future__ import annotations
@@ -14,39 +17,53 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from bookbug.db.session import utcnow
+from bookbug.db.session import get_engine, utcnow
+from bookbug.engine.tables import Channel
+
+CHANNELS = Channel.__table__  # type: ignore[attr-defined]
 
 
 class ProgressHub:
-    def __init__(self, redis: Redis, prefix: str, backlog: int = 500, ttl: int = 86400) -> None:
+    def __init__(self, redis: Redis, prefix: str, db_url: str, backlog: int = 500, ttl: int = 86400) -> None:
         self.redis = redis
         self.prefix = prefix
+        self.db_url = db_url
         self.backlog = backlog
         self.ttl = ttl
+
+    def next_id(self, channel: str, subject: str | None = None) -> int:
+        """The channel's next event id, counted in the database (one statement, no races)."""
+        with get_engine(self.db_url).begin() as conn:
+            builder = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            statement = builder(CHANNELS).values(name=channel, seq=1, subject=subject)
+            statement = statement.on_conflict_do_update(index_elements=[CHANNELS.c.name],
+                                                        set_={"seq": CHANNELS.c.seq + 1})
+            return int(conn.execute(statement.returning(CHANNELS.c.seq)).scalar_one())
 
     def _names(self, channel: str) -> tuple[str, str, str]:
         base = f"{self.prefix}:progress:{channel}"
         return base, f"{base}:seq", f"{base}:backlog"
 
-    async def publish(self, channel: str, event: dict[str, Any]) -> dict[str, Any]:
-        live, seq_key, backlog = self._names(channel)
-        seq = int(await self.redis.incr(seq_key))
+    async def publish(self, channel: str, event: dict[str, Any], subject: str | None = None) -> dict[str, Any]:
+        live, _, backlog = self._names(channel)
+        seq = self.next_id(channel, subject)
         message = {**event, "id": seq, "channel": channel, "at": event.get("at") or utcnow().isoformat()}
         text = json.dumps(message)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.zadd(backlog, {text: seq})
             pipe.zremrangebyrank(backlog, 0, -(self.backlog + 1))
             pipe.expire(backlog, self.ttl)
-            pipe.expire(seq_key, self.ttl)
             pipe.publish(live, text)
             await pipe.execute()
         return message
 
     async def last_id(self, channel: str) -> int:
         """The id of the channel's latest event (0 before any): subscribe `after` it to miss nothing."""
-        _, seq_key, _ = self._names(channel)
-        return int(await self.redis.get(seq_key) or 0)
+        with get_engine(self.db_url).begin() as conn:
+            return int(conn.execute(select(CHANNELS.c.seq).where(CHANNELS.c.name == channel)).scalar() or 0)
 
     async def missed(self, channel: str, after: int = 0) -> list[dict[str, Any]]:
         """Kept events with an id above `after`, oldest first."""

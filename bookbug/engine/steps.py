@@ -1,38 +1,45 @@
 """What a workflow calls: `ctx.step.run / wait_for_event / sleep / parallel / send_event`, `ctx.progress`.
 
 Every call gets a step key: its id, a counter suffix when the id repeats (":1", ":2", as in
-Inngest), and, inside `parallel`, its branch ("pages[2]/page-3"). Keys are checked against the
-recorded (scope, position) of the previous executions: a replay that meets a different
-sequence of steps fails with WorkflowChanged instead of mixing results.
+Inngest), and, inside `parallel`, its branch's key ("parcels[item-3]/pack"). Branches are
+named by the workflow, never by their position, so a deploy that adds or removes a branch
+leaves every other branch with its own checkpoints. Keys are checked against what the run
+recorded (their order within a scope, what they called, the branches a parallel had): a
+replay that meets a different workflow fails with WorkflowChanged instead of mixing results.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bookbug.db.runs import JobStep, StepStatus
-from bookbug.db.session import session_scope, utcnow
+from sqlalchemy import Connection
+
 from bookbug.engine import checkpoints, waits
 from bookbug.engine.checkpoints import StepRecord
 from bookbug.engine.codec import NotStorable, decode, encode
 from bookbug.engine.durations import Duration, seconds
 from bookbug.engine.errors import Cancelled, StepFailed, Superseded, Suspend, WorkflowChanged
+from bookbug.engine.tables import StepStatus
 from bookbug.engine.workflow import Concurrency, resolve_key
 from bookbug.resilience import backoff_delay, classify
 
 if TYPE_CHECKING:
     from bookbug.engine.execution import Execution
 
+log = logging.getLogger("bookbug.engine")
+
 _scope: ContextVar[str] = ContextVar("bookbug_engine_step_scope", default="")
-_current_step: ContextVar[str] = ContextVar("bookbug_engine_current_step", default="")
+_current: ContextVar[StepInfo | None] = ContextVar("bookbug_engine_current_step", default=None)
+_FORBIDDEN_IN_KEYS = ("/", "[", "]")
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,46 @@ class EventInfo:
     id: str | None
     name: str
     data: dict[str, Any]
-    received_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """The step being executed, for code inside it: see `step_fence`."""
+
+    run_id: str
+    generation: int
+    key: str
+    attempt: int
+
+
+def current_step() -> StepInfo | None:
+    """The step the calling code runs in (threads started by the step included), or None."""
+    return _current.get()
+
+
+@contextmanager
+def step_fence(conn: Connection) -> Iterator[StepInfo]:
+    """Make a write of the running step's own, in `conn`'s transaction, conditional on its
+    execution still owning the run: if it was taken over (presumed dead while it was only
+    slow), Superseded is raised and the transaction must roll back. On PostgreSQL the check
+    also locks the run row until the transaction ends, so no new execution starts between the
+    check and the commit. With an idempotent write (look for the effect's unique key first),
+    this makes an effect happen once however executions race."""
+    info = _current.get()
+    if info is None:
+        raise RuntimeError("step_fence() is for code running inside a workflow step")
+    checkpoints.fence_write(conn, info.run_id, info.generation, f"effect of step {info.key!r}")
+    yield info
+
+
+def _callable_name(fn: Any) -> str:
+    return str(getattr(fn, "__name__", None) or type(fn).__name__)[:200]
+
+
+def _check_key(what: str, key: Any) -> str:
+    if not isinstance(key, str) or not key or any(c in key for c in _FORBIDDEN_IN_KEYS):
+        raise ValueError(f"a {what} must be non-empty text without '/', '[' or ']', got {key!r}")
+    return key
 
 
 class Steps:
@@ -58,28 +104,29 @@ class Steps:
         return self._replay_left > 0
 
     def _key(self, step_id: str) -> tuple[str, str]:
-        if not isinstance(step_id, str) or not step_id or "/" in step_id:
-            raise ValueError(f"a step id must be non-empty text without '/', got {step_id!r}")
+        _check_key("step id", step_id)
         scope = _scope.get()
         n = self._counters[(scope, step_id)]
         self._counters[(scope, step_id)] += 1
         return f"{scope}{step_id}" + (f":{n}" if n else ""), scope
 
-    def _next(self, step_id: str) -> tuple[str, str, int, StepRecord | None]:
+    def _next(self, step_id: str, kind: str, fn: str | None) -> tuple[str, str, int, StepRecord | None]:
         key, scope = self._key(step_id)
         position = self._positions[scope]
         self._positions[scope] += 1
         record = self._recorded.get(key)
+        changed = "the workflow changed while this run was in flight"
         if record is not None and (record.scope, record.position) != (scope, position):
-            raise WorkflowChanged(
-                f"the workflow changed while this run was in flight: step {key!r} ran as step "
-                f"{record.position + 1} before and is now step {position + 1}; start a new run"
-            )
+            raise WorkflowChanged(f"{changed}: step {key!r} ran as step {record.position + 1} of its scope "
+                                  f"before and is now step {position + 1}; start a new run")
         if record is None and (scope, position) in self._at:
-            raise WorkflowChanged(
-                f"the workflow changed while this run was in flight: step {position + 1} was "
-                f"{self._at[(scope, position)]!r} and is now {key!r}; start a new run"
-            )
+            raise WorkflowChanged(f"{changed}: step {position + 1} of its scope was "
+                                  f"{self._at[(scope, position)]!r} and is now {key!r}; start a new run")
+        if record is not None and (record.kind != kind or (record.fn is not None and fn is not None
+                                                           and record.fn != fn)):
+            before = f"{record.kind} {record.fn}" if record.fn else record.kind
+            raise WorkflowChanged(f"{changed}: step {key!r} was a {before} step and is now a "
+                                  f"{kind} {fn or ''} step; start a new run".replace("  ", " "))
         if record is not None and record.status == StepStatus.completed.value:
             self._replay_left -= 1
         return key, scope, position, record
@@ -91,7 +138,7 @@ class Steps:
         concurrency: Concurrency | None = None, rate_limit: str | None = None, **kwargs: Any,
     ) -> Any:
         """Run `fn(*args, **kwargs)` once for this run; replays return its stored result."""
-        key, scope, position, record = self._next(step_id)
+        key, scope, position, record = self._next(step_id, "run", _callable_name(fn))
         if record is not None and record.status == StepStatus.completed.value:
             return decode(record.output)
         x = self._x
@@ -101,20 +148,24 @@ class Steps:
             # process, say by running out of memory): stop instead of killing workers forever.
             message = (f"step {key!r} failed: its worker stopped in the middle of all {record.attempts} "
                        "attempts (killed, or out of memory?)")
+            failure = {"kind": "internal", "reason": message, "retryable": False}
             with x.db() as conn:
-                checkpoints.fail_step(conn, record, StepStatus.failed, message)
-            raise StepFailed(key, message)
+                checkpoints.fail_step(conn, x.run_id, x.generation, record, StepStatus.failed, message, failure)
+            raise StepFailed(key, message, failure)
+        if record is not None and record.due_at is not None and record.due_at > time.monotonic():
+            raise Suspend(due=record.due_at)  # its back-off (or Retry-After) has not passed: never early
         lease = await self._take_slot(key, concurrency)
         try:
             if rate_limit is not None:
                 await self._spend_rate(rate_limit)
             with x.db() as conn:
                 checkpoints.relaxed_commit(conn)
-                checkpoints.fence(conn, x.run_id, x.generation)
-                step = checkpoints.start_step(conn, x.run_id, record, step_id=key, scope=scope,
-                                              position=position, kind="run")
+                step = checkpoints.start_step(conn, x.run_id, x.generation, record, key=key, scope=scope,
+                                              position=position, kind="run", fn=_callable_name(fn))
             self._recorded[key] = step
-            token = _current_step.set(key)
+            if step.status == StepStatus.completed.value:
+                return decode(step.output)  # another execution finished it while we waited for a slot
+            token = _current.set(StepInfo(x.run_id, x.generation, key, step.attempts))
             try:
                 value = await _call(fn, args, kwargs)
                 stored = encode(value, where=f"the result of step {key!r}")
@@ -123,11 +174,11 @@ class Steps:
             except Exception as exc:  # every failure is classified: retry later or fail the run
                 self._fail(key, step, limit, exc)
             finally:
-                _current_step.reset(token)
+                _current.reset(token)
             with x.db() as conn:
                 if not x.config.durable_completions:
                     checkpoints.relaxed_commit(conn)
-                checkpoints.complete_step(conn, step, stored)
+                checkpoints.complete_step(conn, x.run_id, x.generation, step, stored)
             return decode(stored)
         finally:
             if lease is not None:
@@ -136,34 +187,40 @@ class Steps:
     def _fail(self, key: str, step: StepRecord, limit: int, exc: Exception) -> None:
         x = self._x
         if isinstance(exc, NotStorable):
-            retryable, retry_after, reason = False, None, str(exc)
+            failure: dict[str, Any] = {"kind": "internal", "reason": str(exc), "retryable": False}
+            retry_after = None
         else:
             verdict = classify(exc)
-            retryable, retry_after, reason = verdict.retryable, verdict.retry_after, verdict.reason
+            failure = {"reason": verdict.reason, "retryable": verdict.retryable, "status": verdict.status,
+                       "service": verdict.service, "retry_after": verdict.retry_after}
+            retry_after = verdict.retry_after
         attempt = step.attempts
-        if retryable and attempt < limit:
+        reason = str(failure["reason"])
+        if failure["retryable"] and attempt < limit:
             delay = backoff_delay(attempt, base=x.config.retry_base, cap=x.config.retry_cap, retry_after=retry_after)
             with x.db() as conn:
-                checkpoints.fail_step(conn, step, StepStatus.retrying, f"attempt {attempt} of {limit} failed: {reason}")
-            raise Suspend(resume_at=utcnow() + timedelta(seconds=delay)) from exc
+                checkpoints.fail_step(conn, x.run_id, x.generation, step, StepStatus.retrying,
+                                      f"attempt {attempt} of {limit} failed: {reason}", failure, retry_in=delay)
+            raise Suspend(due=time.monotonic() + delay) from exc
         tries = f" after {attempt} attempts" if attempt > 1 else ""
         message = f"step {key!r} failed{tries}: {reason}"
+        failure = {**failure, "attempts": attempt}
         with x.db() as conn:
-            checkpoints.fail_step(conn, step, StepStatus.failed, message)
-        raise StepFailed(key, message) from exc
+            checkpoints.fail_step(conn, x.run_id, x.generation, step, StepStatus.failed, message, failure)
+        raise StepFailed(key, message, failure) from exc
 
     async def _take_slot(self, key: str, concurrency: Concurrency | None) -> tuple[str, str] | None:
         if concurrency is None:
             return None
         x = self._x
         slot = f"{x.workflow.name}:step:{resolve_key(concurrency.key, x.event.name, x.event.data)}"
-        holder = f"{x.run_id}:{key}"
+        holder = f"{x.run_id}:{x.generation}:{key}"  # a stale execution's hold is never mistaken for ours
         # Wait in place a while: the slot is often held by a sibling branch of this same run,
         # which frees it soon; suspending would stall every branch until the run is replayed.
         deadline = time.monotonic() + x.config.max_inline_slot_wait
         while not await x.limits.acquire_slot(slot, concurrency.limit, holder, lease=x.config.stale_after):
             if time.monotonic() >= deadline:
-                raise Suspend(resume_at=utcnow() + timedelta(seconds=x.config.slot_poll))
+                raise Suspend(due=time.monotonic() + x.config.slot_poll)
             await asyncio.sleep(x.config.slot_poll)
         x.leases.add((slot, holder))
         return slot, holder
@@ -177,7 +234,7 @@ class Steps:
         reserved, delay = await x.limits.reserve(f"service:{service}", rule.limit, rule.period_seconds,
                                                  max_wait=x.config.max_inline_rate_wait)
         if not reserved:
-            raise Suspend(resume_at=utcnow() + timedelta(seconds=delay))
+            raise Suspend(due=time.monotonic() + delay)
         if delay > 0:
             await asyncio.sleep(delay)
 
@@ -189,9 +246,9 @@ class Steps:
     ) -> dict[str, Any] | None:
         """Suspend until `event` arrives with matching data (returns that data) or `timeout` passes (None).
 
-        `match="book_id"` means: the event's data.book_id equals this run's triggering data.book_id;
-        a mapping gives the exact values. Events received since the run began count, even if
-        they arrived before this wait was reached.
+        `match="order_id"` means: the event's data.order_id equals this run's triggering
+        data.order_id; a mapping gives the exact values. Events received since the run began
+        count, even if they arrived before this wait was reached.
         """
         return await self._wait(step_id, event_name=event, match=self._match(match), timeout=timeout)
 
@@ -211,46 +268,58 @@ class Steps:
 
     async def _wait(self, step_id: str, *, event_name: str | None, match: dict[str, Any] | None,
                     timeout: Duration | None) -> Any:
-        key, scope, position, record = self._next(step_id)
+        key, scope, position, record = self._next(step_id, "wait" if event_name else "sleep", None)
         if record is not None and record.status == StepStatus.completed.value:
             return record.output
         x = self._x
-        timeout_at = None if timeout is None else utcnow() + timedelta(seconds=seconds(timeout))
         # Commit the wait first, then look for its event in a new transaction: see waits.py.
-        with session_scope(x.db_url) as session:
-            checkpoints.fence(session.connection(), x.run_id, x.generation)
+        with x.db() as conn:
             if record is None:
-                record = checkpoints.start_step(session.connection(), x.run_id, None, step_id=key, scope=scope,
+                record = checkpoints.start_step(conn, x.run_id, x.generation, None, key=key, scope=scope,
                                                 position=position, kind="wait" if event_name else "sleep",
-                                                status=StepStatus.waiting)
-            wait = waits.register(session, run_id=x.run_id, step_id=key, since=x.lookback,
-                                  event_name=event_name, match=match, timeout_at=timeout_at)
+                                                fn=None, status=StepStatus.waiting)
+            else:
+                checkpoints.fence_start(conn, x.run_id, x.generation)
+            wait = waits.register(conn, run_id=x.run_id, step_key=key, since_seq=x.since_seq,
+                                  event_name=event_name, match=match,
+                                  timeout=None if timeout is None else seconds(timeout))
         self._recorded[key] = record
-        with session_scope(x.db_url) as session:
-            waits.try_resolve(session, wait)
-            settled = session.get(JobStep, record.id)
-            if settled is not None and settled.status == StepStatus.completed.value:
-                record.status, record.output = settled.status, settled.output
-                return settled.output
-        timers = [(wait.id, checkpoints.aware(wait.timeout_at))] if wait.timeout_at is not None else []
-        raise Suspend(waits=[key], timers=timers)  # type: ignore[arg-type]
+        with x.db() as conn:
+            if waits.try_resolve(conn, wait):
+                settled = checkpoints.load_step(conn, record.id)
+                if settled is not None and settled.status == StepStatus.completed.value:
+                    record.status, record.output = settled.status, settled.output
+                    return settled.output
+        timers = [] if wait.timeout_in is None else [(wait.id, time.monotonic() + max(0.0, wait.timeout_in))]
+        raise Suspend(waits=[key], timers=timers)
 
     # -- parallel ---------------------------------------------------------------------------
 
-    async def parallel(self, step_id: str, *branches: Awaitable[Any] | Callable[[], Awaitable[Any]]) -> list[Any]:
-        """Run branches concurrently within this run; each step inside is memoized on its own.
+    async def parallel(self, step_id: str,
+                       branches: Mapping[str, Awaitable[Any] | Callable[[], Awaitable[Any]]]) -> dict[str, Any]:
+        """Run named branches concurrently within this run; each step inside is memoized on its own.
 
-        Returns the branches' results in order once all finished. If some branch must wait
-        (an event, a retry), the others still run as far as they can, then the run suspends.
+        `branches` maps a key the workflow chooses (a page number, say) to a branch; steps in a
+        branch are recorded under that key, so adding or removing branches in a later deploy
+        never hands one branch another's results. Returns the results by key once all finished.
+        If some branch must wait (an event, a retry), the others still run as far as they can,
+        then the run suspends.
         """
+        if not isinstance(branches, Mapping):
+            raise TypeError("parallel() takes a mapping of branch keys to branches, so each branch keeps "
+                            "its identity when others are added or removed")
+        for name in branches:
+            _check_key("branch key", name)
         base, _ = self._key(step_id)
+        self._check_branches(base, set(branches))
 
-        async def branch(index: int, item: Awaitable[Any] | Callable[[], Awaitable[Any]]) -> Any:
-            _scope.set(f"{base}[{index}]/")  # this task's own copy of the context
+        async def branch(name: str, item: Awaitable[Any] | Callable[[], Awaitable[Any]]) -> Any:
+            _scope.set(f"{base}[{name}]/")  # this task's own copy of the context
             awaitable = item() if callable(item) else item
             return await awaitable
 
-        results = await asyncio.gather(*(branch(i, b) for i, b in enumerate(branches)), return_exceptions=True)
+        names = list(branches)
+        results = await asyncio.gather(*(branch(n, branches[n]) for n in names), return_exceptions=True)
         suspend: Suspend | None = None
         failure: BaseException | None = None
         for result in results:
@@ -264,7 +333,17 @@ class Steps:
             raise failure
         if suspend is not None:
             raise suspend
-        return list(results)
+        return dict(zip(names, results))
+
+    def _check_branches(self, base: str, current: set[str]) -> None:
+        prefix = f"{base}["
+        recorded = {s.scope[len(prefix):].split("]/", 1)[0] for s in self._recorded.values()
+                    if s.scope.startswith(prefix)}
+        gone = recorded - current
+        if gone:
+            raise WorkflowChanged(
+                f"the workflow changed while this run was in flight: {base!r} no longer has the branch"
+                f"{'es' if len(gone) > 1 else ''} {', '.join(sorted(gone))} that it ran before; start a new run")
 
     # -- events -----------------------------------------------------------------------------
 
@@ -272,11 +351,12 @@ class Steps:
         """Send an event exactly once for this run (a replay does not send it again)."""
         x = self._x
 
-        async def send() -> str:
-            receipt = await x.engine.send_event(name, dict(data or {}), id=f"{x.run_id}:{_current_step.get()}")
+        async def send_event() -> str:
+            step = _current.get()
+            receipt = await x.engine.send_event(name, dict(data or {}), id=f"{x.run_id}:{step.key if step else ''}")
             return receipt.event_id
 
-        result: str = await self.run(step_id, send)
+        result: str = await self.run(step_id, send_event)
         return result
 
 
@@ -306,7 +386,7 @@ class Context:
 async def _call(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if inspect.iscoroutinefunction(fn):
         return await fn(*args, **kwargs)
-    # Plain functions run on a thread so the event loop keeps heartbeats going meanwhile.
+    # Plain functions run on a thread so the event loop stays free for the other branches.
     value = await asyncio.to_thread(fn, *args, **kwargs)
     if inspect.isawaitable(value):
         value = await value

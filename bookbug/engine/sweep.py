@@ -1,97 +1,132 @@
 """The sweep: the database is the source of truth, Redis only carries work, so whatever Redis
 or a dead worker lost is rebuilt from the rows. Safe to run from many workers at once: every
 repair is a conditional update or an ARQ enqueue with a job id that de-duplicates.
+
+Each kind of repair pages through all its candidates in a stable order (by id), so no number
+of unrepairable rows can hide a repairable one behind them, and every time is the database's.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_
-from sqlmodel import select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.sql import Select
 
-from bookbug.db.runs import Event, Run, RunStatus, Wait
-from bookbug.db.session import session_scope, utcnow
-from bookbug.engine import checkpoints, waits
+from bookbug.engine import events as eventing
+from bookbug.engine import retention, waits
+from bookbug.engine.clock import db_now
+from bookbug.engine.tables import FINISHED, Event, Run, RunStatus, Wait
 
 if TYPE_CHECKING:
     from bookbug.engine.engine import Engine
 
+log = logging.getLogger("bookbug.engine")
+RUNS, WAITS, EVENTS = Run.__table__, Wait.__table__, Event.__table__  # type: ignore[attr-defined]
 BATCH = 500
 
 
 @dataclass
 class SweepReport:
     stale_requeued: int = 0  # runs whose worker died (stopped beating, or before claiming)
+    cancelled: int = 0  # runs asked to cancel whose execution stopped before ending them
     waits_expired: int = 0  # waits and sleeps whose time was up
     woken: int = 0  # waiting runs whose wait was settled but never resumed
     requeued: int = 0  # queued runs whose job Redis lost, queued again
     events_fanned_out: int = 0  # events whose fan-out was interrupted
+    pruned: int = 0  # runs and events past the retention period
+
+    def repaired(self) -> bool:
+        return any(value for name, value in vars(self).items() if name != "pruned")
+
+
+def _pages(engine: Engine, query: Select[Any], key: Any) -> Iterator[Any]:
+    """Every row of `query`, BATCH at a time in order of `key` (keyset paging)."""
+    after = None
+    while True:
+        page = query if after is None else query.where(key > after)
+        with engine.transaction() as conn:
+            rows = conn.execute(page.order_by(key).limit(BATCH)).all()
+        yield from rows
+        if len(rows) < BATCH:
+            return
+        after = getattr(rows[-1], key.name)
 
 
 async def sweep(engine: Engine) -> SweepReport:
     config = engine.config
     report = SweepReport()
-    now = utcnow()
-    stale = now - timedelta(seconds=config.stale_after)
-    grace = now - timedelta(seconds=config.requeue_grace)
-    db = config.db_url
 
-    with session_scope(db) as session:
-        dead = session.exec(select(Run.id, Run.generation).where(
-            Run.status == RunStatus.running.value,
-            func.coalesce(Run.heartbeat_at, Run.claimed_at, Run.updated_at) < stale,
-        ).limit(BATCH)).all()
-    for run_id, generation in dead:
-        if await engine.requeue(run_id, RunStatus.running, generation, delay=0) is not None:
-            report.stale_requeued += 1
+    # Runs whose execution stopped beating: handed to a new one (or ended, if cancelled).
+    dead = select(RUNS.c.id, RUNS.c.generation).where(
+        RUNS.c.status == RunStatus.running.value,
+        func.coalesce(RUNS.c.heartbeat_at, RUNS.c.claimed_at, RUNS.c.updated_at) < db_now(-config.stale_after))
+    for row in list(_pages(engine, dead, RUNS.c.id)):
+        handed = await engine.requeue(row.id, RunStatus.running, row.generation, delay=0)
+        if handed is not None:
+            report.stale_requeued += handed == RunStatus.queued.value
+            report.cancelled += handed == RunStatus.cancelled.value
+            log.warning("sweep: run %s stopped sending heartbeats; %s", row.id,
+                        "handed to another worker" if handed == RunStatus.queued.value else "ended as cancelled")
 
-    with session_scope(db) as session:
-        expired = session.exec(select(Wait).join(Run, Run.id == Wait.run_id).where(  # type: ignore[arg-type]
-            Wait.resolved_at.is_(None), Wait.timeout_at <= now,  # type: ignore[union-attr,operator]
-            Run.status.notin_(checkpoints.FINISHED),  # type: ignore[attr-defined]
-        ).limit(BATCH)).all()
-    for wait in expired:
-        with session_scope(db) as session:
-            settled = waits.try_resolve(session, wait)
+    # Runs asked to cancel while idle whose cancel was interrupted before it ended them.
+    idle_cancelled = select(RUNS.c.id).where(RUNS.c.cancel_requested == True,  # noqa: E712
+                                             RUNS.c.status.in_((RunStatus.queued.value, RunStatus.waiting.value)))
+    for row in list(_pages(engine, idle_cancelled, RUNS.c.id)):
+        if await engine.cancel_run(row.id, reason="cancelled"):
+            report.cancelled += 1
+
+    # Waits and sleeps whose time is up (their timer job may be gone with Redis).
+    expired = select(WAITS.c.id, WAITS.c.run_id, WAITS.c.step_key).join(RUNS, RUNS.c.id == WAITS.c.run_id).where(
+        WAITS.c.resolved_at.is_(None), WAITS.c.timeout_at <= db_now(), RUNS.c.status.notin_(FINISHED))
+    for row in list(_pages(engine, expired, WAITS.c.id)):
+        with engine.transaction() as conn:
+            wait = waits.load(conn, row.id)
+            settled = wait is not None and waits.try_resolve(conn, wait)
         if settled:
             report.waits_expired += 1
-            await engine.wake(wait.run_id)
+            await engine.wake(row.run_id)
 
-    with session_scope(db) as session:
-        stuck = session.exec(select(Run.id).join(Wait, Wait.run_id == Run.id).where(  # type: ignore[arg-type]
-            Run.status == RunStatus.waiting.value, Run.updated_at < grace,
-            Wait.suspended == True, Wait.resolved_at.is_not(None),  # type: ignore[union-attr]  # noqa: E712
-        ).distinct().limit(BATCH)).all()
-    for run_id in stuck:
-        if await engine.wake(run_id) is not None:
+    # Waiting runs whose wait was settled, but whose wake-up was lost.
+    stuck = select(RUNS.c.id).where(
+        RUNS.c.status == RunStatus.waiting.value, RUNS.c.updated_at < db_now(-config.requeue_grace),
+        select(WAITS.c.id).where(WAITS.c.run_id == RUNS.c.id, WAITS.c.suspended == True,  # noqa: E712
+                                 WAITS.c.resolved_at.is_not(None)).exists())
+    for row in list(_pages(engine, stuck, RUNS.c.id)):
+        if await engine.wake(row.id) is not None:
             report.woken += 1
 
-    with session_scope(db) as session:
-        queued = session.exec(select(Run.id, Run.generation, Run.not_before, Run.updated_at).where(
-            Run.status == RunStatus.queued.value,
-            or_(Run.not_before < grace, and_(Run.not_before.is_(None), Run.updated_at < grace)),  # type: ignore[union-attr,operator]
-        ).limit(BATCH)).all()
-    for run_id, generation, not_before, updated_at in queued:
-        job = await engine.job_state(run_id, generation)
-        if job == "missing":  # Redis lost it: queue it again under the same id
-            if await engine.enqueue_run(run_id, generation):
+    # Queued runs that should have started by now: their job is missing (Redis lost it), or
+    # a worker took the job and died before claiming the run.
+    overdue = select(RUNS.c.id, RUNS.c.generation, (func.coalesce(RUNS.c.not_before, RUNS.c.updated_at)
+                                                    < db_now(-config.stale_after)).label("long_ago")).where(
+        RUNS.c.status == RunStatus.queued.value,
+        or_(RUNS.c.not_before < db_now(-config.requeue_grace),
+            and_(RUNS.c.not_before.is_(None), RUNS.c.updated_at < db_now(-config.requeue_grace))))
+    for row in list(_pages(engine, overdue, RUNS.c.id)):
+        job = await engine.job_state(row.id, row.generation)
+        if job == "missing":  # queue it again under the same id
+            if await engine.enqueue_run(row.id, row.generation):
                 report.requeued += 1
-        elif job == "in-progress" and (checkpoints.aware(not_before or updated_at) or now) < stale:
-            # A worker took the job but died before claiming the run; ARQ would keep the job
-            # "in progress" for job_timeout. A new generation gets a new job id.
-            if await engine.requeue(run_id, RunStatus.queued, generation, delay=0) is not None:
+        elif job == "in-progress" and row.long_ago:
+            # ARQ would keep the job "in progress" for job_timeout; a new generation gets a new job id.
+            if await engine.requeue(row.id, RunStatus.queued, row.generation, delay=0) is not None:
                 report.stale_requeued += 1
 
-    with session_scope(db) as session:
-        unsent = session.exec(select(Event).where(
-            Event.fanned_out_at.is_(None), Event.received_at < grace,  # type: ignore[union-attr]
-        ).order_by(Event.received_at).limit(BATCH)).all()  # type: ignore[arg-type]
-    from bookbug.engine.events import fan_out
+    # Events whose fan-out was interrupted.
+    unsent = select(EVENTS.c.seq).where(EVENTS.c.fanned_out_at.is_(None),
+                                        EVENTS.c.received_at < db_now(-config.requeue_grace))
+    for row in list(_pages(engine, unsent, EVENTS.c.seq)):
+        with engine.transaction() as conn:
+            event = eventing.load(conn, row.seq)
+        if event is not None:
+            await eventing.fan_out(engine, event)
+            report.events_fanned_out += 1
 
-    for event in unsent:
-        await fan_out(engine, event)
-        report.events_fanned_out += 1
+    report.pruned = retention.prune_if_due(engine)
+    if report.repaired():
+        log.warning("sweep repaired: %s", report)
     return report

@@ -36,9 +36,7 @@ async def expire_wait(ctx: dict[str, Any], wait_id: str) -> None:
 
 
 async def sweep(ctx: dict[str, Any]) -> None:
-    report = await ctx["engine"].sweep()
-    if any(vars(report).values()):
-        log.info("sweep repaired: %s", report)
+    await ctx["engine"].sweep()  # it logs what it repaired, and nothing when all is well
 
 
 def job_functions(config: EngineConfig) -> list[Function]:
@@ -55,10 +53,9 @@ def _sweep_seconds(interval: float) -> set[int]:
     return set(range(0, 60, step))
 
 
-def worker_settings(config: EngineConfig | None = None,
-                    workflows: Iterable[Workflow] | Registry | None = None) -> type:
+def worker_settings(config: EngineConfig, workflows: Iterable[Workflow] | Registry | None = None) -> type:
     """A WorkerSettings class for `arq`: production workers, as many processes as you like."""
-    cfg = config or EngineConfig.from_settings()
+    cfg = config
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         if cfg.embedded:

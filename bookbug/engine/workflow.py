@@ -89,7 +89,7 @@ class Workflow:
     name: str
     fn: WorkflowFn
     trigger: str | None = None
-    subject: str | None = "book_id"  # triggering event field stored on the run and used as its channel
+    subject: str | None = None  # triggering event field stored on the run and used as its channel
     concurrency: Concurrency | None = None
     throttle: Throttle | None = None
     cancel_on: tuple[CancelOn, ...] = ()
@@ -101,7 +101,7 @@ class Workflow:
         return None if value is None else str(value)
 
     def subject_channel(self, subject: str | None) -> str | None:
-        """"book:{id}" for subject field "book_id": the channel every run about that subject shares."""
+        """"order:{id}" for subject field "order_id": the channel every run about that subject shares."""
         if subject is None or self.subject is None:
             return None
         prefix = self.subject.removesuffix("_id")
@@ -127,6 +127,14 @@ class Registry:
     def triggered_by(self, event_name: str) -> list[Workflow]:
         return [wf for wf in self.workflows.values() if wf.trigger == event_name]
 
+    def subject_of(self, data: Mapping[str, Any]) -> str | None:
+        """An event's subject: the first field that a registered workflow names as its subject."""
+        for name in sorted({wf.subject for wf in self.workflows.values() if wf.subject}):
+            value = data.get(name)
+            if value is not None and not isinstance(value, (dict, list)):
+                return str(value)
+        return None
+
     def cancelled_by(self, event_name: str) -> list[tuple[Workflow, CancelOn]]:
         return [(wf, c) for wf in self.workflows.values() for c in wf.cancel_on if c.event == event_name]
 
@@ -145,7 +153,7 @@ def workflow(
     name: str,
     *,
     trigger: str | None = None,
-    subject: str | None = "book_id",
+    subject: str | None = None,
     concurrency: Concurrency | None = None,
     throttle: Throttle | None = None,
     cancel_on: Iterable[CancelOn] = (),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bookbug.components.layout import page_layout
-from bookbug.db.runs import RunStatus
+from bookbug.engine import RunStatus
 from bookbug.pages.registry import page
 from bookbug.services import app_config
 from bookbug.state.operator_settings import OperatorSettingsState as S
@@ -21,6 +21,7 @@ GROUPS = [  # the labels are the fields' titles in app_config, so messages name 
     ("Providers", ["text_provider", "image_provider", "anthropic_model", "anthropic_fast_model",
                    "replicate_reference_model", "replicate_prompt_model"]),
     ("Limits", ["anthropic_rpm", "replicate_rpm", "page_concurrency", "books_per_minute"]),
+    ("Privacy", ["run_retention_days"]),
     ("New books", ["default_format", "default_page_count"]),
 ]
 
@@ -31,7 +32,7 @@ def setting_input(key: str, label: str) -> rx.Component:
                             id=f"setting-{key}")
     else:
         control = rx.input(value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),
-                           id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count"))
+                           id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count", "days"))
                            else "text", width="100%")
     return rx.vstack(rx.text(label, size="2", weight="bold", as_="label", html_for=f"setting-{key}"), control,
                      spacing="1", width="100%")

@@ -310,6 +310,18 @@ def _wrapped(exc: BaseException) -> Classification | None:
     return None
 
 
+def _database(exc: BaseException) -> Classification | None:
+    """A dropped or refused database connection is worth another try; a broken query is not."""
+    sa = _module("sqlalchemy.exc")
+    if sa is None:
+        return None
+    if isinstance(exc, sa.DisconnectionError) or (
+            isinstance(exc, sa.DBAPIError) and (exc.connection_invalidated
+                                                or isinstance(exc, (sa.OperationalError, sa.InterfaceError)))):
+        return _transient("database", _sentence("The database connection failed", _cause(exc), "trying again"))
+    return None
+
+
 def _builtin(exc: BaseException) -> Classification:
     if isinstance(exc, TimeoutError):  # asyncio.TimeoutError is TimeoutError since 3.11
         return _transient(None, _sentence("The operation timed out", str(exc), "trying again"))
@@ -368,5 +380,5 @@ def _short_body(response: Any) -> str | None:
 
 
 _READERS: tuple[Callable[[BaseException], Classification | None], ...] = (
-    _ours, _anthropic, _replicate, _botocore, _httpx, _validation, _wrapped,
+    _ours, _anthropic, _replicate, _botocore, _httpx, _database, _validation, _wrapped,
 )

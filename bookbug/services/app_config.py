@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
 from typing import Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -41,6 +40,7 @@ class AppConfig(BaseModel):
     books_per_minute: int = Field(ge=1, le=1000, title="New books a minute per user")
     default_format: str = Field(title="Default format")
     default_page_count: int = Field(ge=8, le=32, title="Default page count")
+    run_retention_days: int = Field(30, ge=1, le=3650, title="Days to keep finished runs and events")
 
     @field_validator("default_format")
     @classmethod
@@ -157,6 +157,19 @@ def provider_rate_limits() -> dict[str, RateLimit]:
             "replicate": RateLimit("replicate", limit=config.replicate_rpm, period="1m")}
 
 
+def run_retention_seconds() -> float:
+    """How long the engine keeps finished runs and old events (chat text among them)."""
+    return current().run_retention_days * 86400.0
+
+
 def engine_config() -> EngineConfig:
-    """The app's and the workers' engine: from settings, with operators' live rate limits."""
-    return replace(EngineConfig.from_settings(), rate_limits_source=provider_rate_limits)
+    """The app's and the workers' engine: database and Redis from settings, with the operators'
+    live rate limits and retention."""
+    settings = get_settings()
+    return EngineConfig(
+        db_url=settings.db_url, redis_url=settings.redis_url,
+        retry_base=settings.retry_base_delay, retry_cap=settings.retry_max_delay,
+        rate_limits={"anthropic": RateLimit("anthropic", limit=settings.anthropic_rpm, period="1m"),
+                     "replicate": RateLimit("replicate", limit=settings.replicate_rpm, period="1m")},
+        rate_limits_source=provider_rate_limits, retention_source=run_retention_seconds,
+    )

@@ -13,11 +13,12 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from bookbug.db import Book, BookStatus, ChatMessage, RenderedPage, Run, RunStatus, session_scope, utcnow
-from bookbug.db.runs import JobStep, Wait
+from bookbug.db import Book, BookStatus, ChatMessage, RenderedPage, session_scope, utcnow
+from bookbug.engine import RunStatus, RunView, get_run, latest_run as engine_latest_run, latest_runs, received
 from bookbug.services import app_config
 from bookbug.services.errors import InvalidInput, NotFound, Throttled, WrongPhase
 from bookbug.services.runtime import started_engine
+from bookbug.settings import get_settings
 from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView, RedoView, book_status
 from bookbug.story.formats import FORMATS
 from bookbug.workflows import names
@@ -35,11 +36,13 @@ def owned_book(session: Session, user_id: str, book_id: str) -> Book:
     return book
 
 
-def latest_run(session: Session, book_id: str) -> Run | None:
-    return session.exec(
-        select(Run).where(Run.book_id == book_id, Run.workflow == names.CREATE_BOOK)
-        .order_by(col(Run.created_at).desc()).limit(1)
-    ).first()
+def _db() -> str:
+    return get_settings().db_url
+
+
+def latest_run(book_id: str) -> RunView | None:
+    """The book's newest create-book run, as the engine reports it."""
+    return engine_latest_run(_db(), book_id, names.CREATE_BOOK)
 
 
 # -- books -------------------------------------------------------------------------------------
@@ -83,8 +86,8 @@ def list_books(user_id: str, *, page: int = 1, per_page: int = 12) -> BookPage:
             .order_by(col(Book.created_at).desc(), col(Book.id).desc())
             .offset((page - 1) * per_page).limit(per_page)
         ).all()
-        runs = {book.id: latest_run(session, book.id) for book in books}
-        items = [BookSummary.of(book, runs[book.id]) for book in books]
+        runs = latest_runs(_db(), [book.id for book in books], names.CREATE_BOOK)
+        items = [BookSummary.of(book, runs.get(book.id)) for book in books]
     return BookPage(items=items, page=page, per_page=per_page, total=total)
 
 
@@ -93,26 +96,19 @@ def get_book(user_id: str, book_id: str) -> BookDetail:
         book = owned_book(session, user_id, book_id)
         pages = session.exec(select(RenderedPage).where(RenderedPage.book_id == book.id)
                              .order_by(col(RenderedPage.page_number))).all()
-        return BookDetail.of_book(book, list(pages), latest_run(session, book.id), latest_redo(session, book.id))
+        return BookDetail.of_book(book, list(pages), latest_run(book.id), latest_redo(session, book.id))
 
 
 async def delete_book(user_id: str, book_id: str) -> None:
-    """Delete a book, its conversation, pages, runs and stored files."""
+    """Delete a book, its conversation, pages, runs, the events that carried its chat, and its files."""
     with session_scope() as session:
-        book = owned_book(session, user_id, book_id)
-        active = session.exec(select(Run.id).where(Run.book_id == book.id, col(Run.status).in_(ACTIVE_RUN))).all()
+        owned_book(session, user_id, book_id)
     engine = await started_engine()
-    for run_id in active:
-        await engine.cancel_run(run_id, "the book was deleted")
+    await engine.forget_subject(book_id)  # cancels what runs, then removes runs, steps, waits, events
     from bookbug.providers.storage import get_storage
 
     get_storage().delete_prefix(f"books/{book_id}/")
     with session_scope() as session:
-        run_ids = session.exec(select(Run.id).where(Run.book_id == book_id)).all()
-        if run_ids:
-            session.exec(delete(JobStep).where(col(JobStep.run_id).in_(run_ids)))
-            session.exec(delete(Wait).where(col(Wait.run_id).in_(run_ids)))
-            session.exec(delete(Run).where(col(Run.id).in_(run_ids)))
         session.exec(delete(ChatMessage).where(ChatMessage.book_id == book_id))
         session.exec(delete(RenderedPage).where(RenderedPage.book_id == book_id))
         session.exec(delete(Book).where(Book.id == book_id))
@@ -140,7 +136,7 @@ def clean_message(content: str | None) -> str:
 
 def _open_turn(session: Session, book: Book) -> tuple[int, str | None]:
     """The assistant's latest question (turn, phase) that the user has not answered yet."""
-    status, _ = book_status(book, latest_run(session, book.id))
+    status, _ = book_status(book, latest_run(book.id))
     if status not in TALKING:
         raise WrongPhase(f"This book is {status}; the conversation is over.")
     last = session.exec(select(ChatMessage).where(ChatMessage.book_id == book.id, ChatMessage.role == "assistant")
@@ -191,16 +187,16 @@ async def approve(user_id: str, book_id: str) -> MessageView:
 def current_job(user_id: str, book_id: str) -> JobView | None:
     with session_scope() as session:
         owned_book(session, user_id, book_id)
-        run = latest_run(session, book_id)
-        return JobView.of(run) if run else None
+    run = latest_run(book_id)
+    return JobView.of(run) if run else None
 
 
 async def cancel(user_id: str, book_id: str) -> JobView:
     with session_scope() as session:
-        book = owned_book(session, user_id, book_id)
-        run = latest_run(session, book.id)
-        if run is None or run.status not in ACTIVE_RUN:
-            raise WrongPhase("This book has nothing in progress to cancel.")
+        owned_book(session, user_id, book_id)
+    run = latest_run(book_id)
+    if run is None or run.status not in ACTIVE_RUN:
+        raise WrongPhase("This book has nothing in progress to cancel.")
     engine = await started_engine()
     # create-book declares cancel_on for this event: sending it cancels the run (and any
     # other workflow that listens for it), so there is nothing more to call here
@@ -210,16 +206,16 @@ async def cancel(user_id: str, book_id: str) -> JobView:
         if book is not None and book.status not in (BookStatus.complete.value,):
             book.status = BookStatus.cancelled.value
             book.updated_at = utcnow()
-        return JobView.of(session.get(Run, run.id) or run)
+    return JobView.of(get_run(_db(), run.id) or run)
 
 
 async def retry(user_id: str, book_id: str) -> JobView:
     """Run a failed book again from the step that failed; finished pages are kept."""
     with session_scope() as session:
-        book = owned_book(session, user_id, book_id)
-        run = latest_run(session, book.id)
-        if run is None or run.status != RunStatus.failed.value:
-            raise WrongPhase("Only a book that failed can be retried.")
+        owned_book(session, user_id, book_id)
+    run = latest_run(book_id)
+    if run is None or run.status != RunStatus.failed.value:
+        raise WrongPhase("Only a book that failed can be retried.")
     engine = await started_engine()
     await engine.rerun(run.id)
     with session_scope() as session:
@@ -230,7 +226,7 @@ async def retry(user_id: str, book_id: str) -> JobView:
             book.status = (BookStatus.generating.value if book.prose
                            else BookStatus.plot.value if book.plot else BookStatus.intake.value)
             book.updated_at = utcnow()
-        return JobView.of(session.get(Run, run.id) or run)
+    return JobView.of(get_run(_db(), run.id) or run)
 
 
 # -- one page again ------------------------------------------------------------------------------
@@ -246,9 +242,8 @@ def _page_row(session: Session, book_id: str, number: int) -> RenderedPage:
 REDO_IN_FLIGHT = ("drawing", "deciding", "finishing")
 
 
-def _latest_redo_run(session: Session, book_id: str) -> Run | None:
-    return session.exec(select(Run).where(Run.book_id == book_id, Run.workflow == names.REDO_PAGE)
-                        .order_by(col(Run.created_at).desc()).limit(1)).first()
+def _latest_redo_run(book_id: str) -> RunView | None:
+    return engine_latest_run(_db(), book_id, names.REDO_PAGE)
 
 
 def latest_redo(session: Session, book_id: str) -> RedoView | None:
@@ -257,9 +252,9 @@ def latest_redo(session: Session, book_id: str) -> RedoView | None:
     return _latest_redo(session, book_id)[1]
 
 
-def _latest_redo(session: Session, book_id: str) -> tuple[Run | None, RedoView | None]:
+def _latest_redo(session: Session, book_id: str) -> tuple[RunView | None, RedoView | None]:
     """The book's latest redo run, and where it stands (see latest_redo)."""
-    run = _latest_redo_run(session, book_id)
+    run = _latest_redo_run(book_id)
     if run is None or run.status in (RunStatus.completed.value, RunStatus.cancelled.value):
         return run, None
     number = int((run.event_data or {}).get("page") or 0)
@@ -269,9 +264,7 @@ def _latest_redo(session: Session, book_id: str) -> tuple[Run | None, RedoView |
         # the redo recorded why in plain words (the run keeps the technical reason)
         failure = row.redo_failure if row is not None else None
         return run, (RedoView(page=number, phase="failed", error=failure) if failure else None)
-    decided = session.exec(select(Wait.id).where(Wait.run_id == run.id, Wait.event_name == names.PAGE_DECIDED,
-                                                 col(Wait.resolved_at).is_not(None))).first()
-    if decided:
+    if received(_db(), run.id, names.PAGE_DECIDED):
         return run, RedoView(page=number, phase="finishing")
     return run, RedoView(page=number, phase="deciding" if row is not None and row.previous_key else "drawing")
 

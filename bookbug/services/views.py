@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from bookbug.db import Book, ChatMessage, RenderedPage, Run
+from bookbug.db import Book, ChatMessage, RenderedPage
+from bookbug.engine import RunView
 
 
 def page_image_url(book_id: str, page_number: int, version: int = 1) -> str:
@@ -29,10 +30,10 @@ def cover_url(book_id: str) -> str:
     return f"/api/books/{book_id}/cover"
 
 
-def book_status(book: Book, run: Run | None) -> tuple[str, str | None]:
+def book_status(book: Book, run: RunView | None) -> tuple[str, str | None]:
     """The status a person sees: the book's own, unless its run failed or was cancelled."""
     if run is not None and book.status != "complete" and run.status in ("failed", "cancelled"):
-        return run.status, run.error if run.status == "failed" else None
+        return run.status.value, run.error if run.status == "failed" else None
     return book.status, book.error
 
 
@@ -47,8 +48,8 @@ class JobView(BaseModel):
     updated_at: datetime | None = None
 
     @classmethod
-    def of(cls, run: Run) -> "JobView":
-        return cls(run_id=run.id, workflow=run.workflow, status=run.status, stage=run.stage,
+    def of(cls, run: RunView) -> "JobView":
+        return cls(run_id=run.id, workflow=run.workflow, status=run.status.value, stage=run.stage,
                    page=run.current_page, percent=run.percent, error=run.error,
                    updated_at=run.updated_at or run.created_at)
 
@@ -67,7 +68,7 @@ class BookSummary(BaseModel):
     error: str | None = None
 
     @classmethod
-    def of(cls, book: Book, run: Run | None = None) -> "BookSummary":
+    def of(cls, book: Book, run: RunView | None = None) -> "BookSummary":
         status, error = book_status(book, run)
         return cls(
             id=book.id, title=book.title or "Untitled book", status=status, format=book.format,
@@ -125,7 +126,7 @@ class BookDetail(BookSummary):
     redo: RedoView | None = None
 
     @classmethod
-    def of_book(cls, book: Book, pages: list[RenderedPage], run: Run | None,
+    def of_book(cls, book: Book, pages: list[RenderedPage], run: RunView | None,
                 redo: RedoView | None = None) -> "BookDetail":
         summary = BookSummary.of(book, run)
         sheets = [

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bookbug.db.runs import RunStatus
-from bookbug.engine import queries
+from bookbug.engine import RunStatus
+from bookbug.engine import count_runs_by_status, get_run, list_runs, run_steps
 from bookbug.services.runtime import started_engine
 from bookbug.settings import get_settings
 from bookbug.state.rows import RunRow, SettingRow, StepRow, when
@@ -12,9 +12,9 @@ ACTIVE = (RunStatus.queued, RunStatus.running, RunStatus.waiting)
 
 
 def run_rows(status: str = "", limit: int = 50) -> list[RunRow]:
-    runs = queries.list_runs(get_settings().db_url, status=status or None, limit=limit)
+    runs = list_runs(get_settings().db_url, status=status or None, limit=limit)
     return [
-        RunRow(id=r.id, workflow=r.workflow, status=r.status.value, book_id=r.book_id or "",
+        RunRow(id=r.id, workflow=r.workflow, status=r.status.value, book_id=r.subject or "",
                stage=r.stage or "", attempts=r.attempts, error=(r.error or "")[:300], created=when(r.created_at),
                can_rerun=r.status == RunStatus.failed, can_cancel=r.status in ACTIVE)
         for r in runs
@@ -22,7 +22,7 @@ def run_rows(status: str = "", limit: int = 50) -> list[RunRow]:
 
 
 def status_counts() -> list[SettingRow]:
-    counts = queries.count_runs_by_status(get_settings().db_url)
+    counts = count_runs_by_status(get_settings().db_url)
     return [SettingRow(label=status.value, value=str(counts.get(status, 0))) for status in RunStatus]
 
 
@@ -31,13 +31,13 @@ def step_rows(run_id: str) -> list[StepRow]:
         StepRow(step_id=s.step_id, kind=s.kind, status=s.status.value, attempts=s.attempts,
                 duration="" if s.duration_ms is None else f"{s.duration_ms / 1000:.2f} s",
                 error=(s.error or "")[:300])
-        for s in queries.run_steps(get_settings().db_url, run_id)
+        for s in run_steps(get_settings().db_url, run_id)
     ]
 
 
 async def rerun_run(run_id: str) -> str:
     """Run a failed run again from its failed step; returns what happened, for the operator."""
-    run = queries.get_run(get_settings().db_url, run_id)
+    run = get_run(get_settings().db_url, run_id)
     if run is None:
         return "That run was not found."
     if run.status != RunStatus.failed:
@@ -48,7 +48,7 @@ async def rerun_run(run_id: str) -> str:
 
 
 async def cancel_run(run_id: str) -> str:
-    run = queries.get_run(get_settings().db_url, run_id)
+    run = get_run(get_settings().db_url, run_id)
     if run is None:
         return "That run was not found."
     if run.status not in ACTIVE:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bookbug.db import BookStatus
 from bookbug.engine import CancelOn, Concurrency, Context, Throttle, workflow
 from bookbug.services import app_config
 from bookbug.story import Brief, Plot, page_plan
@@ -30,24 +31,27 @@ async def say(ctx: Context, chat: dict[str, Any], stage: str, percent: float) ->
     await ctx.progress(stage=stage, percent=percent, payload={"kind": "chat", "message": chat})
 
 
-async def wait_for_answer(ctx: Context, book_id: str, turn: int) -> dict[str, Any] | None:
-    """The user's answer to `turn`; if none comes in 24 h the book waits, abandoned, for 30 days."""
+async def wait_for_answer(ctx: Context, book_id: str, turn: int, phase: str) -> dict[str, Any] | None:
+    """The user's answer to `turn`; if none comes in 24 h the book waits, abandoned, for 30 days,
+    then goes back to `phase` (the intake or the plot review) when the user returns."""
     match = {"book_id": book_id, "turn": turn}
-    answer = await ctx.step.wait_for_event("wait-for-user", event=CHAT_MESSAGE, match=match, timeout=ANSWER_TIMEOUT)
+    answer = await ctx.step.wait_for_event(f"wait-for-user-{turn}", event=CHAT_MESSAGE, match=match,
+                                           timeout=ANSWER_TIMEOUT)
     if answer is not None:
         return answer
-    previous = await ctx.step.run("set-aside", records.set_status, book_id, "abandoned")
+    await ctx.step.run(f"set-aside-{turn}", records.set_status, book_id, BookStatus.abandoned.value)
     await ctx.progress(stage="abandoned", percent=0)
-    answer = await ctx.step.wait_for_event("wait-for-return", event=CHAT_MESSAGE, match=match, timeout=RETURN_TIMEOUT)
+    answer = await ctx.step.wait_for_event(f"wait-for-return-{turn}", event=CHAT_MESSAGE, match=match,
+                                           timeout=RETURN_TIMEOUT)
     if answer is not None:
-        # back to where the user left off: the intake or the plot review
-        await ctx.step.run("pick-up-again", records.set_status, book_id, previous if previous != "abandoned" else "intake")
+        await ctx.step.run(f"pick-up-again-{turn}", records.set_status, book_id, phase)
     return answer
 
 
 @workflow(
     CREATE_BOOK,
     trigger=BOOK_CREATED,
+    subject="book_id",
     throttle=Throttle(key="event.data.user_id", limit=3, period="1m"),
     cancel_on=[CancelOn(event=BOOK_CANCEL, match="book_id")],
 )
@@ -59,12 +63,13 @@ async def create_book(ctx: Context) -> dict[str, Any]:
     await ctx.progress(stage="intake", percent=0)
     turn = 0
     while True:
-        reply = await ctx.step.run("intake-turn", writing.intake, book_id, brief, turn, rate_limit="anthropic")
+        reply = await ctx.step.run(f"intake-turn-{turn}", writing.intake, book_id, brief, turn,
+                                   rate_limit="anthropic")
         brief, turn = reply["brief"], reply["turn"]
         if reply["done"]:
             break
         await say(ctx, reply["chat"], "intake", 0)
-        if await wait_for_answer(ctx, book_id, turn) is None:
+        if await wait_for_answer(ctx, book_id, turn, BookStatus.intake.value) is None:
             return {"status": "abandoned"}
 
     # 2. plot review: propose, then approve or revise until approved
@@ -73,12 +78,12 @@ async def create_book(ctx: Context) -> dict[str, Any]:
     plot, turn = proposal["plot"], proposal["turn"]
     await say(ctx, proposal["chat"], "plot", 5)
     while True:
-        answer = await wait_for_answer(ctx, book_id, turn)
+        answer = await wait_for_answer(ctx, book_id, turn, BookStatus.plot.value)
         if answer is None:
             return {"status": "abandoned"}
         if answer.get("approve"):
             break
-        review = await ctx.step.run("review-plot", writing.review_plot, book_id, brief, plot,
+        review = await ctx.step.run(f"review-plot-{turn}", writing.review_plot, book_id, brief, plot,
                                     str(answer.get("content", "")), turn, rate_limit="anthropic")
         brief, plot, turn = review["brief"], review["plot"], review["turn"]
         if review["approved"]:
@@ -116,7 +121,7 @@ async def create_book(ctx: Context) -> dict[str, Any]:
                                                        rate_limit="anthropic"))
             for plan in plans:
                 page = await written[plan["page_number"]].produce(ctx.step.run(
-                    "prose", writing.write_page, book_id, brief, plot, opening, plan, list(so_far),
+                    f"prose-{plan['page_number']}", writing.write_page, book_id, brief, plot, opening, plan, list(so_far),
                     rate_limit="anthropic"))
                 so_far.append(page)
         except BaseException as exc:  # the pages still to be written will not come in this execution
@@ -152,11 +157,13 @@ async def create_book(ctx: Context) -> dict[str, Any]:
             "image_url": f"/api/books/{book_id}/pages/{number}/image?v=1",
         })
 
-    await ctx.step.parallel(
-        "book", art_direction, write_pages,
-        *[(lambda i=i: character_sheet(i)) for i in range(len(cast))],
-        *[(lambda p=p: picture(p)) for p in plans],
-    )
+    # each branch is named, so a checkpoint always returns to its own page or character
+    await ctx.step.parallel("book", {
+        "art-direction": art_direction,
+        "prose": write_pages,
+        **{f"sheet-{i}": (lambda i=i: character_sheet(i)) for i in range(len(cast))},
+        **{f"page-{p['page_number']}": (lambda p=p: picture(p)) for p in plans},
+    })
 
     # 6. the book
     await ctx.progress(stage="assembling", percent=96)

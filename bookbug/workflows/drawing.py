@@ -8,6 +8,7 @@ create call and that row being committed.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -128,7 +129,7 @@ def _remember_prediction(book_id: str, purpose: str, attempt: int, provider: str
 
 async def _judge(png: bytes, format_name: str, scorer: Any, beat: str, sheets: list[bytes]) -> dict[str, Any]:
     """The offline image check, and the vision model's scores where one is configured."""
-    report = check_image(png, format_name)
+    report = await asyncio.to_thread(check_image, png, format_name)  # Pillow: off the event loop
     quality: dict[str, Any] = {"score": report.score, "problems": list(report.problems), "passed": report.passed}
     if scorer is not None and report.passed:
         vision = await scorer.score(png, beat, sheets)
@@ -154,7 +155,9 @@ async def draw(book_id: str, purpose: str, request: dict[str, Any], key_parts: t
     painter = providers.illustrator(files)
     wanted = IllustrationRequest.model_validate(request)
     scorer = providers.vision_scorer() if wanted.kind == "page" else None
-    sheets = [files.get(r.key) for r in wanted.references if r.key and r.label.startswith("character sheet")]
+    # storage calls block (boto3): off the event loop, which other steps and branches share
+    sheets = [await asyncio.to_thread(files.get, r.key) for r in wanted.references
+              if r.key and r.label.startswith("character sheet")]
     best: tuple[int, Any, dict[str, Any]] | None = None
     for attempt in range(first_attempt, first_attempt + QUALITY_TRIES):
         prediction_id = _known_prediction(book_id, purpose, attempt)
@@ -173,7 +176,7 @@ async def draw(book_id: str, purpose: str, request: dict[str, Any], key_parts: t
     assert best is not None
     _, result, quality = best
     key = book_key(book_id, *key_parts)
-    files.put(key, result.png, "image/png")
+    await asyncio.to_thread(files.put, key, result.png, "image/png")
     return {"key": key, "width": result.width, "height": result.height, "model": result.model,
             "prediction_id": result.prediction_id[:200], "quality": quality, "attempts": quality["attempt"]}
 

@@ -26,20 +26,19 @@ def load_book(book_id: str) -> Book:
         return book
 
 
-def set_status(book_id: str, status: str, error: str | None = None) -> str:
-    """Move the book to `status` (a finished or cancelled book stays so); returns the status before."""
+def set_status(book_id: str, status: str, error: str | None = None) -> None:
+    """Move the book to `status` (a finished or cancelled book stays so). The same call twice
+    leaves the same book: the caller says where to go, never "back to what it was"."""
     with session_scope() as session:
         book = session.get(Book, book_id)
         if book is None:
             raise LookupError(f"book {book_id} no longer exists")
-        previous = book.status
         if book.status not in FINAL or status == BookStatus.complete.value:
             book.status = status
             book.error = error
             book.updated_at = utcnow()
             if status == BookStatus.complete.value:
                 book.completed_at = book.updated_at
-        return previous
 
 
 def update_book(book_id: str, **values: Any) -> None:

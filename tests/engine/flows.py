@@ -58,3 +58,34 @@ async def crowded(ctx):
             await client.aclose()
 
     return await ctx.step.run("busy", busy)
+
+
+@workflow("long-step", trigger="long-step/start", registry=registry)
+async def long_step(ctx):
+    """One step longer than the stale limit, on a thread (the event loop stays free)."""
+    folder, seconds = ctx.event.data["folder"], float(ctx.event.data["seconds"])
+
+    def slow() -> str:
+        _note(folder, "start slow")
+        time.sleep(seconds)
+        _note(folder, "end slow")
+        return "done"
+
+    await ctx.step.run("slow", slow)
+    await ctx.step.run("after", _note, folder, "start after")
+    return "done"
+
+
+@workflow("loop-blocker", trigger="loop-blocker/start", registry=registry)
+async def loop_blocker(ctx):
+    """A step that holds the event loop itself (blocking work in an async function)."""
+    folder, seconds = ctx.event.data["folder"], float(ctx.event.data["seconds"])
+
+    async def hog() -> str:
+        _note(folder, "start hog")
+        time.sleep(seconds)  # noqa: ASYNC251 - the point: nothing else on this loop runs meanwhile
+        _note(folder, "end hog")
+        return "done"
+
+    await ctx.step.run("hog", hog)
+    return "done"

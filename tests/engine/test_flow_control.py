@@ -61,9 +61,10 @@ async def test_step_concurrency_limits_parallel_steps_within_a_run(embedded, mak
     @workflow("pages", trigger="pages/start", registry=registry)
     async def pages(ctx):
         limit = Concurrency(key="event.data.book_id", limit=2)
-        return await ctx.step.parallel("pages", *[
-            (lambda n=n: ctx.step.run(f"page-{n}", page, n, concurrency=limit)) for n in range(6)
-        ])
+        done = await ctx.step.parallel("pages", {
+            f"p{n}": (lambda n=n: ctx.step.run(f"page-{n}", page, n, concurrency=limit)) for n in range(6)
+        })
+        return list(done.values())
 
     engine = make_engine(db_url, redis_url, registry)
     async with engine, engine.worker():

@@ -33,7 +33,7 @@ async def test_parallel_branches_run_concurrently_and_replay_from_their_own_chec
 
     @workflow("fan-out", trigger="fan/start", registry=registry)
     async def fan_out(ctx):
-        pages = await ctx.step.parallel("pages", *[(lambda p=p: page_branch(ctx, p)) for p in range(4)])
+        pages = await ctx.step.parallel("pages", {str(p): (lambda p=p: page_branch(ctx, p)) for p in range(4)})
         await ctx.step.run("assemble", calls.update, ["assemble"])
         return pages
 
@@ -47,7 +47,7 @@ async def test_parallel_branches_run_concurrently_and_replay_from_their_own_chec
         run = await wait_for_run(db_url, run_id)
 
     assert run.status.value == "completed", run.error
-    assert run.output == [{"text": f"text {p}", "image": f"page-{p}.png"} for p in range(4)]
+    assert run.output == {str(p): {"text": f"text {p}", "image": f"page-{p}.png"} for p in range(4)}
     assert calls == Counter({"draw-0": 1, "draw-1": 1, "draw-2": 1, "draw-3": 1, "assemble": 1})
     assert peak >= 2  # branches really overlapped
     step_ids = {s.step_id for s in run_steps(db_url, run_id)}

@@ -13,7 +13,7 @@ async def test_progress_is_stored_on_the_run_and_published_to_run_and_subject_ch
     registry = Registry()
     go = asyncio.Event()
 
-    @workflow("painter", trigger="painter/start", registry=registry)
+    @workflow("painter", trigger="painter/start", subject="book_id", registry=registry)
     async def painter(ctx):
         await ctx.step.run("wait-for-test", go.wait)
         for page in (1, 2):

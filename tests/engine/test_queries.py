@@ -1,4 +1,4 @@
-"""Operator queries: runs by status, workflow and book; steps with attempts, durations, sizes; failures."""
+"""Operator queries: runs by status, workflow and subject; steps with attempts, durations, sizes; failures."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ async def test_operator_queries_show_runs_steps_and_recent_failures(embedded, ma
     db_url, redis_url = embedded
     registry = Registry()
 
-    @workflow("good", trigger="good/start", registry=registry)
+    @workflow("good", trigger="good/start", subject="book_id", registry=registry)
     async def good(ctx):
         await ctx.step.run("small", lambda: "x")
         await ctx.step.run("large", lambda: "y" * 5000)
@@ -21,7 +21,7 @@ async def test_operator_queries_show_runs_steps_and_recent_failures(embedded, ma
     def refuse() -> None:
         raise FatalError("The API key was refused: set ANTHROPIC_API_KEY.")
 
-    @workflow("bad", trigger="bad/start", registry=registry)
+    @workflow("bad", trigger="bad/start", subject="book_id", registry=registry)
     async def bad(ctx):
         await ctx.step.run("ok", lambda: 1)
         await ctx.step.run("call-claude", refuse)
@@ -35,7 +35,7 @@ async def test_operator_queries_show_runs_steps_and_recent_failures(embedded, ma
 
     assert [r.id for r in list_runs(db_url, status="completed")] == [good_id]
     assert [r.id for r in list_runs(db_url, workflow="bad")] == [bad_id]
-    assert [r.id for r in list_runs(db_url, book_id="b1")] == [good_id]
+    assert [r.id for r in list_runs(db_url, subject="b1")] == [good_id]
     assert [r.id for r in list_runs(db_url)] == [bad_id, good_id]  # newest first
     assert count_runs_by_status(db_url) == {"completed": 1, "failed": 1}
 

@@ -112,8 +112,8 @@ async def test_a_replay_meeting_different_steps_fails_with_a_changed_workflow_er
 
 
 async def test_a_step_whose_worker_dies_on_every_attempt_fails_instead_of_looping(embedded, make_engine):
-    from bookbug.db.runs import JobStep
     from bookbug.db.session import session_scope, utcnow
+    from bookbug.engine.tables import Step
 
     db_url, redis_url = embedded
     registry = Registry()
@@ -127,7 +127,7 @@ async def test_a_step_whose_worker_dies_on_every_attempt_fails_instead_of_loopin
         run_id = (await engine.send_event("poison/start", {})).started[0]
         # As the database looks after two workers died in the middle of the step:
         with session_scope(db_url) as session:
-            session.add(JobStep(run_id=run_id, step_id="explode", status="running", attempts=2, started_at=utcnow()))
+            session.add(Step(run_id=run_id, step_key="explode", status="running", attempts=2, started_at=utcnow()))
         async with engine.worker():
             run = await wait_for_run(db_url, run_id)
     assert run.status.value == "failed"

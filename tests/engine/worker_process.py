@@ -1,7 +1,8 @@
-"""A real ARQ worker process for the tests: `python -m tests.engine.worker_process CONFIG_JSON`.
+"""A real ARQ worker process for the tests: `python -m tests.engine.worker_process CONFIG_JSON [SKEW]`.
 
 It runs the production path (`worker_settings`, ARQ's own Worker.run with signal handling and
-the cron sweep) with the test workflows in tests/engine/flows.py.
+the cron sweep) with the test workflows in tests/engine/flows.py. With SKEW, its wall clock is
+that many seconds off (tests/engine/skew.py), as on a machine whose clock drifted.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ import json
 import logging
 import sys
 
-from arq.worker import run_worker
+from tests.engine import skew
 
-from bookbug.engine import EngineConfig, worker_settings
-from tests.engine.flows import registry
+if __name__ == "__main__":
+    skew.apply(float(sys.argv[2]) if len(sys.argv) > 2 else 0.0)
+
+from arq.worker import run_worker  # noqa: E402
+
+from bookbug.engine import EngineConfig, worker_settings  # noqa: E402
+from tests.engine.flows import registry  # noqa: E402
 
 
 def main() -> None:

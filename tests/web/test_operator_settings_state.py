@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import Callable
 
 import pytest
@@ -149,6 +151,14 @@ async def test_the_jobs_dashboard_lists_runs_and_cancels_a_running_one(
     assert state.steps_for == run.id
     await call(state, "cancel", run.id)
     assert state.saved == f"Run {run.id} was cancelled."
-    assert next(r for r in state.runs if r.id == run.id).status == "cancelled"
+
+    async def shown_cancelled() -> bool:  # a run in the middle of a step ends at its next one
+        await call(state, "load_settings")
+        return next(r for r in state.runs if r.id == run.id).status == "cancelled"
+
+    deadline = asyncio.get_running_loop().time() + 10
+    while not await shown_cancelled():
+        assert asyncio.get_running_loop().time() < deadline, "the cancelled run never ended"
+        await asyncio.sleep(0.05)
     await call(state, "rerun", run.id)
     assert state.saved == "Only a failed run can be rerun; this one is cancelled."

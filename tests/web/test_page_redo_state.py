@@ -9,7 +9,10 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import select
 
-from bookbug.db import Event, Run, session_scope
+from bookbug.db import session_scope
+from bookbug.engine import RunView, list_runs
+from bookbug.engine.tables import Event
+from bookbug.settings import get_settings
 from bookbug.engine import Engine
 from bookbug.providers.images import OfflineIllustrator
 from bookbug.resilience.errors import FatalError
@@ -30,9 +33,8 @@ def _no_idle_reloads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(book_state, "IDLE_SECONDS", 600.0)
 
 
-def redo_runs(book_id: str) -> list[Run]:
-    with session_scope() as session:
-        return list(session.exec(select(Run).where(Run.book_id == book_id, Run.workflow == names.REDO_PAGE)))
+def redo_runs(book_id: str) -> list[RunView]:
+    return list_runs(get_settings().db_url, subject=book_id, workflow=names.REDO_PAGE)
 
 
 def redo_events() -> int:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from bookbug.db import session_scope
-from bookbug.db.runs import Run, Wait
+from bookbug.engine.tables import Run, Wait
 from bookbug.db.session import utcnow
 from bookbug.services import books
 from bookbug.workflows import create_book
@@ -34,7 +34,7 @@ async def test_a_book_left_unanswered_is_abandoned_and_resumes_when_the_user_ret
 def _pending_answer_wait(book_id: str, turn: int) -> Wait | None:
     with session_scope() as session:
         waits = session.exec(select(Wait).join(Run, col(Run.id) == col(Wait.run_id)).where(
-            Run.book_id == book_id, col(Wait.resolved_at).is_(None))).all()
+            Run.subject == book_id, col(Wait.resolved_at).is_(None))).all()
         return next((w for w in waits if (w.match or {}).get("turn") == turn), None)
 
 

@@ -22,7 +22,8 @@ import pytest
 from sqlmodel import SQLModel, func, select
 
 import bookbug.workflows  # noqa: F401
-from bookbug.db import ImagePrediction, JobStep, RenderedPage, session_scope
+from bookbug.db import ImagePrediction, RenderedPage, session_scope
+from bookbug.engine.tables import Step
 from bookbug.db.session import get_engine
 from bookbug.engine import Engine, EngineConfig
 from bookbug.services import books
@@ -77,14 +78,14 @@ def workers(production: EngineConfig, tmp_path: Path) -> Iterator[Workers]:
     pool.stop_all()
 
 
-PROSE = r"book\[\d+\]/prose(:\d+)?"  # one step per page (the setup step is "prose-setup")
-PICTURES = r"book\[\d+\]/picture"
+PROSE = r"book\[prose\]/prose-\d+"  # one step per page (the setup step is "prose-setup")
+PICTURES = r"book\[page-\d+\]/picture"
 
 
 def completed_steps(db_url: str, pattern: str) -> dict[str, tuple[object, int]]:
     with session_scope(db_url) as session:
-        rows = session.exec(select(JobStep).where(JobStep.status == "completed")).all()
-        return {row.step_id: (row.finished_at, row.attempts) for row in rows if re.fullmatch(pattern, row.step_id)}
+        rows = session.exec(select(Step).where(Step.status == "completed")).all()
+        return {row.step_key: (row.finished_at, row.attempts) for row in rows if re.fullmatch(pattern, row.step_key)}
 
 
 async def kill_when(db_url: str, process: subprocess.Popen[bytes], like: str, count: int) -> tuple[dict, float]:

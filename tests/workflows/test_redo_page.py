@@ -7,7 +7,9 @@ import json
 import pytest
 
 from bookbug.agents import illustration_beat
-from bookbug.db import Book, ImagePrediction, RenderedPage, Run, session_scope
+from bookbug.db import Book, ImagePrediction, RenderedPage, session_scope
+from bookbug.engine import RunView, list_runs
+from bookbug.settings import get_settings
 from bookbug.providers.images import OfflineIllustrator
 from bookbug.providers.storage import get_storage
 from bookbug.resilience.errors import FatalError
@@ -83,9 +85,8 @@ def predictions(book_id: str, number: int) -> list[ImagePrediction]:
                                                                ImagePrediction.purpose == f"page-{number}")))
 
 
-def redo_runs(book_id: str) -> list[Run]:
-    with session_scope() as session:
-        return list(session.exec(select(Run).where(Run.book_id == book_id, Run.workflow == names.REDO_PAGE)))
+def redo_runs(book_id: str) -> list[RunView]:
+    return list_runs(get_settings().db_url, subject=book_id, workflow=names.REDO_PAGE)
 
 
 async def test_each_redo_of_a_page_draws_a_new_picture_whatever_was_kept_before(book_backend) -> None:
