@@ -12,7 +12,7 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
-from bookbug.engine import Concurrency, Registry, workflow
+from bookbug.engine import CancelOn, Concurrency, Registry, workflow
 
 registry = Registry()
 
@@ -89,3 +89,60 @@ async def loop_blocker(ctx):
 
     await ctx.step.run("hog", hog)
     return "done"
+
+
+# -- the chaos test's workflow (tests/engine/test_chaos.py) ---------------------------------------
+
+CHAOS_EFFECTS = "chaos_effects"
+
+
+def effect(db_url: str, hold: float = 0.0) -> str:
+    """A side effect recorded under the step's unique key, made once however executions race:
+    it looks for its own earlier effect first, and writes only while its execution owns the run."""
+    import uuid
+
+    from sqlalchemy import text
+
+    from bookbug.db.session import get_engine
+    from bookbug.engine import current_step, step_fence
+
+    if hold:
+        time.sleep(hold)  # long enough to be caught by a kill or a stall
+    step = current_step()
+    assert step is not None
+    with get_engine(db_url).begin() as conn, step_fence(conn):
+        done = conn.execute(text(f"SELECT value FROM {CHAOS_EFFECTS} WHERE run_id = :r AND step_key = :k"),
+                            {"r": step.run_id, "k": step.key}).scalar()
+        if done is not None:
+            return str(done)
+        value = uuid.uuid4().hex
+        conn.execute(text(f"INSERT INTO {CHAOS_EFFECTS} (run_id, step_key, value, generation) "
+                          "VALUES (:r, :k, :v, :g)"), {"r": step.run_id, "k": step.key, "v": value,
+                                                       "g": step.generation})
+        return value
+
+
+@workflow("chaos", trigger="chaos/start", subject="case", registry=registry,
+          cancel_on=[CancelOn(event="chaos/cancel", match="case")])
+async def chaos(ctx):
+    """A random plan of steps, slow steps, waits, sleeps and parallel branches (see test_chaos)."""
+    data = ctx.event.data
+    db_url, case = data["db"], data["case"]
+    slots = Concurrency(key="event.data.group", limit=2)
+    results = []
+    for i, op in enumerate(data["plan"]):
+        if op == "step":
+            results.append(await ctx.step.run(f"s{i}", effect, db_url))
+        elif op == "slow":
+            results.append(await ctx.step.run(f"slow{i}", effect, db_url, float(data["hold"])))
+        elif op == "wait":
+            reply = await ctx.step.wait_for_event(f"w{i}", event="chaos/reply", match={"case": case, "n": i},
+                                                  timeout="120s")
+            results.append(None if reply is None else reply["n"])
+        elif op == "sleep":
+            await ctx.step.sleep(f"z{i}", "300ms")
+        elif op == "parallel":
+            branches = {f"b{j}": (lambda j=j: ctx.step.run(f"p{i}", effect, db_url, 0.2 * j, concurrency=slots))
+                        for j in range(3)}
+            results.append(sorted((await ctx.step.parallel(f"par{i}", branches)).values()))
+    return results
