@@ -49,15 +49,15 @@ queue from the rows (see sweep.py). The engine owns its tables (tables.py, with 
 its own in engine/migrations/) and knows nothing of what its workflows are about.
 """
 
-from bookbug.engine.config import EngineConfig
-from bookbug.engine.engine import Engine
+from bookbug.engine.config import EngineConfig, RetryPolicy
+from bookbug.engine.engine import RUN_FAILED, Engine
 from bookbug.engine.errors import StepFailed, WorkflowChanged
 from bookbug.engine.events import EventReceipt
 from bookbug.engine.queries import (
     FailureView, RunView, StepView, count_runs_by_status, get_run, latest_run, latest_runs, list_runs, received,
     recent_failures, run_steps, unfinished_runs,
 )
-from bookbug.engine.steps import Context, EventInfo, StepInfo, current_step, step_fence
+from bookbug.engine.steps import Context, EventInfo, StepInfo, current_step, spend, step_fence
 from bookbug.engine.tables import RunStatus, StepStatus
 from bookbug.engine.workflow import (
     CancelOn, Concurrency, RateLimit, Registry, Throttle, Workflow, default_registry, workflow,
@@ -65,9 +65,9 @@ from bookbug.engine.workflow import (
 from bookbug.engine.worker import worker_settings
 
 __all__ = [
-    "CancelOn", "Concurrency", "Context", "Engine", "EngineConfig", "EventInfo", "EventReceipt",
-    "FailureView", "RateLimit", "Registry", "RunStatus", "RunView", "StepFailed", "StepInfo", "StepStatus",
+    "RUN_FAILED", "CancelOn", "Concurrency", "Context", "Engine", "EngineConfig", "EventInfo", "EventReceipt",
+    "FailureView", "RateLimit", "Registry", "RetryPolicy", "RunStatus", "RunView", "StepFailed", "StepInfo", "StepStatus",
     "StepView", "Throttle", "Workflow", "WorkflowChanged", "count_runs_by_status", "current_step",
     "default_registry", "get_run", "latest_run", "latest_runs", "list_runs", "received", "recent_failures",
-    "run_steps", "step_fence", "unfinished_runs", "worker_settings", "workflow",
+    "run_steps", "spend", "step_fence", "unfinished_runs", "worker_settings", "workflow",
 ]

@@ -233,6 +233,16 @@ def fail_step(conn: Connection, run_id: str, generation: int, step: StepRecord, 
     step.due_at = None if retry_in is None else time.monotonic() + retry_in
 
 
+def defer_step(conn: Connection, run_id: str, generation: int, step: StepRecord, reason: str,
+               retry_in: float) -> None:
+    """The attempt never reached its service (a rate limit or pause said "not yet"): it does not
+    count, and the step is due again in `retry_in` seconds."""
+    fence_write(conn, run_id, generation, f"deferral of step {step.key!r}")
+    conn.execute(_DEFER_STEP, {"sid": step.id, "err": reason, "gen": generation, "due": retry_in})
+    step.status, step.attempts = StepStatus.retrying.value, max(0, step.attempts - 1)
+    step.due_at = time.monotonic() + retry_in
+
+
 def _ms_since(step: StepRecord) -> float | None:
     return None if step.started_at is None else (time.monotonic() - step.started_at) * 1000
 
@@ -276,3 +286,7 @@ _FAIL_STEP = (update(STEPS).where(STEPS.c.id == bindparam("sid"), STEPS.c.status
               .values(status=bindparam("st"), error=bindparam("err"), failure=bindparam("fail"),
                       generation=bindparam("gen"), finished_at=db_now(), duration_ms=bindparam("ms"), not_before=None))
 _RETRY_STEP = _FAIL_STEP.values(not_before=db_now(bindparam("due", type_=Float())))
+_DEFER_STEP = (update(STEPS).where(STEPS.c.id == bindparam("sid"), STEPS.c.status != StepStatus.completed.value)
+               .values(status=StepStatus.retrying.value, error=bindparam("err"), generation=bindparam("gen"),
+                       attempts=STEPS.c.attempts - 1,  # counted when it started
+                       finished_at=db_now(), not_before=db_now(bindparam("due", type_=Float()))))

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bookbug.engine.workflow import RateLimit
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard a step is tried when a call to one service fails: attempts in all, and the
+    full-jitter back-off between `base` and `cap` seconds (a Retry-After overrides it)."""
+
+    attempts: int
+    base: float
+    cap: float
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or self.base <= 0 or self.cap < self.base:
+            raise ValueError(f"a retry policy needs attempts >= 1 and 0 < base <= cap, got {self}")
 
 
 @dataclass(frozen=True)
@@ -38,10 +52,13 @@ class EngineConfig:
     # server crash, steps completed in its last moments would run again.
     durable_completions: bool = True
 
-    # retries: full-jitter exponential backoff between `retry_base` and `retry_cap` seconds
+    # retries: full-jitter exponential backoff between `retry_base` and `retry_cap` seconds, for
+    # `default_attempts` in all; `retry_policies`, when set, is asked at each failure for the
+    # policy of the service that failed (an operator's settings, changed at run time)
     retry_base: float = 1.0
     retry_cap: float = 60.0
     default_attempts: int = 5
+    retry_policies: Callable[[], Mapping[str, RetryPolicy]] | None = None
 
     # flow control: how soon a run (or step) that found no free concurrency slot looks again,
     # and how long a step may wait in place for a rate-limit slot before it suspends instead
@@ -76,3 +93,8 @@ class EngineConfig:
     @property
     def embedded(self) -> bool:
         return not self.redis_url
+
+    def policy_for(self, service: str | None) -> RetryPolicy:
+        policies = self.retry_policies() if self.retry_policies else {}
+        found = policies.get(service) if service else None
+        return found or RetryPolicy(self.default_attempts, self.retry_base, max(self.retry_base, self.retry_cap))

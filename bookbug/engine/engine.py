@@ -28,6 +28,8 @@ log = logging.getLogger("bookbug.engine")
 _SLOW_CLOCK_ALLOWANCE = 600.0  # seconds a worker's clock may run slow and still see due jobs as due
 _JOB_EXPIRY = 86400.0  # a job ARQ has not started this long after it was due is dropped (the sweep redoes it)
 
+RUN_FAILED = "engine/run.failed"  # sent when a run fails: data run_id, workflow, subject, error, failure, trigger
+
 EXECUTE_RUN = "bookbug_engine_execute_run"
 EXPIRE_WAIT = "bookbug_engine_expire_wait"
 SWEEP = "bookbug_engine_sweep"
@@ -260,7 +262,7 @@ class Engine:
         with self.transaction() as conn:
             ended = checkpoints.finish(conn, run_id, generation, status, output=output, error=error, failure=failure)
             row = None if not ended else conn.execute(
-                select(checkpoints.RUNS.c.workflow, checkpoints.RUNS.c.subject)
+                select(checkpoints.RUNS.c.workflow, checkpoints.RUNS.c.subject, checkpoints.RUNS.c.event_data)
                 .where(checkpoints.RUNS.c.id == run_id)).first()
         if row is not None:
             message: dict[str, Any] = {"type": "status", "status": status.value}
@@ -269,6 +271,14 @@ class Engine:
             if failure:
                 message["failure"] = failure
             await self.publish(self.registry.get(row.workflow), run_id, row.subject, message)
+            if status == RunStatus.failed and not any(wf.name == row.workflow
+                                                      for wf in self.registry.triggered_by(RUN_FAILED)):
+                # Workflows that handle failures (recording them where people look) start from
+                # this event; being an event, it survives a crash right here (the sweep fans it out).
+                await self.send_event(RUN_FAILED, {
+                    "run_id": run_id, "workflow": row.workflow, "subject": row.subject, "error": error,
+                    "failure": failure, "trigger": row.event_data,
+                }, id=f"{RUN_FAILED}:{run_id}:{generation}", subject=row.subject)
         return ended
 
     async def publish(self, workflow: Workflow | None, run_id: str, subject: str | None,

@@ -142,7 +142,7 @@ async def execute(engine: Engine, run_id: str, generation: int) -> None:
     if workflow is None:
         await engine.end_run(run_id, generation, RunStatus.failed, error=(
             f"no workflow named {run.workflow!r} is registered in this worker; deploy it, then rerun the run"),
-            failure={"kind": "internal", "retryable": False})
+            failure={"kind": "internal", "service": None, "detail": "workflow not registered", "retryable": False})
         return
     info = EventInfo(id=run.event_id, name=run.event_name or workflow.trigger or "", data=dict(run.event_data or {}))
 
@@ -219,7 +219,7 @@ async def _run_claimed(engine: Engine, x: Execution) -> None:
     except (WorkflowChanged, NotStorable) as exc:
         x.ending = True
         await engine.end_run(x.run_id, x.generation, RunStatus.failed, error=str(exc),
-                             failure={"kind": "internal", "reason": str(exc), "retryable": False})
+                             failure={"kind": "internal", "service": None, "detail": str(exc), "retryable": False})
     except DBAPIError as exc:
         if not dropped(exc):
             raise
@@ -243,7 +243,7 @@ async def _run_claimed(engine: Engine, x: Execution) -> None:
         message = f"the workflow {x.workflow.name!r} raised {type(exc).__name__}: {exc}"
         x.ending = True
         await engine.end_run(x.run_id, x.generation, RunStatus.failed, error=message,
-                             failure={"kind": "internal", "reason": message, "retryable": False})
+                             failure={"kind": "internal", "service": None, "detail": message, "retryable": False})
     finally:
         engine.pulse.untrack(x)
         ticking.cancel()

@@ -1,17 +1,22 @@
-"""Flow control shared by every worker: concurrency slots and rate-limit reservations in Redis.
+"""Flow control shared by every worker: concurrency slots, rate-limit reservations, and the
+pause and pace of each outside service, in Redis.
 
-Both use optimistic WATCH/MULTI transactions rather than Lua, so the in-process Redis stand-in
+All use optimistic WATCH/MULTI transactions rather than Lua, so the in-process Redis stand-in
 of embedded mode (fakeredis, which has no Lua) runs exactly the same code as production.
 Slots are leases: a worker that dies stops refreshing its lease and the slot frees itself.
 Every moment is Redis's own clock (TIME), never a worker's: a worker whose clock runs a
 minute ahead would otherwise see every lease as expired and every reservation as old.
+
+A service's pause (a 429 with Retry-After) holds every reservation for that service, on every
+worker, until it passes. Its pace (after overload: 529, 503) scales the allowed rate down by
+half at each overload and lets it grow back by a steady amount per second (additive increase,
+multiplicative decrease), so a struggling provider is given room and then used fully again.
 """
 
 from __future__ import annotations
 
 import math
 import uuid
-
 from collections.abc import Callable
 from typing import Any
 
@@ -25,12 +30,68 @@ def _seconds(reply: Any) -> float:
     return int(seconds) + int(micros) / 1_000_000
 
 
+MIN_PACE = 1 / 16  # an overloaded service is never slowed below this share of its rate
+PACE_RECOVERY = 0.02  # share of the full rate regained per second without overload (50 s to full)
+
+
 class Limits:
     def __init__(self, redis: Redis, prefix: str, sync_client: Callable[[], SyncRedis] | None = None) -> None:
         self.redis = redis
         self.prefix = prefix
         self._sync_factory = sync_client
         self._sync: SyncRedis | None = None
+
+    # -- a service's pause and pace ---------------------------------------------------------
+
+    async def pause(self, service: str, seconds: float) -> float:
+        """Hold `service` for `seconds` from now (a pause only ever grows); returns its end."""
+        name = self._key("pause", service)
+        while True:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                try:
+                    await pipe.watch(name)
+                    now = _seconds(await pipe.time())
+                    current = float(await pipe.get(name) or 0)
+                    until = max(current, now + seconds)
+                    pipe.multi()
+                    pipe.set(name, repr(until), px=max(1, int((until - now) * 1000)) + 1000)
+                    await pipe.execute()
+                    return until
+                except WatchError:
+                    continue
+
+    async def paused_for(self, service: str) -> float:
+        """Seconds until `service` may be called again (0 when it is not paused)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.time()
+            pipe.get(self._key("pause", service))
+            now, until = await pipe.execute()
+        return max(0.0, float(until or 0) - _seconds(now))
+
+    async def slow_down(self, service: str) -> float:
+        """An overload: halve `service`'s pace (as it stands now); returns the new pace."""
+        name = self._key("pace", service)
+        while True:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                try:
+                    await pipe.watch(name)
+                    now = _seconds(await pipe.time())
+                    pace = max(MIN_PACE, _pace(await pipe.hgetall(name), now) / 2)
+                    pipe.multi()
+                    pipe.hset(name, mapping={"pace": repr(pace), "at": repr(now)})
+                    pipe.expire(name, int((1 - pace) / PACE_RECOVERY) + 60)
+                    await pipe.execute()
+                    return pace
+                except WatchError:
+                    continue
+
+    async def pace(self, service: str) -> float:
+        """The share (0-1] of its configured rate `service` may use now."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.time()
+            pipe.hgetall(self._key("pace", service))
+            now, stored = await pipe.execute()
+        return _pace(stored, _seconds(now))
 
     async def now(self) -> float:
         return _seconds(await self.redis.time())
@@ -81,21 +142,31 @@ class Limits:
     async def holders(self, key: str) -> int:
         return int(await self.redis.zcount(self._key("slots", key), await self.now(), math.inf))
 
-    async def reserve(self, key: str, limit: int, period: float, max_wait: float = math.inf) -> tuple[bool, float]:
-        """Reserve the earliest moment at which one more call stays within `limit` per `period`.
+    async def reserve(self, key: str, limit: int | None, period: float, max_wait: float = math.inf, *,
+                      service: str | None = None) -> tuple[bool, float]:
+        """Reserve the earliest moment at which one more call stays within `limit` per `period`
+        (None: no limit), and, for a `service`, after its pause and within its pace.
 
         Returns (reserved, delay): wait `delay` seconds, then go. When the delay would exceed
         `max_wait`, nothing is reserved and `delay` says how long to stay away. Reservations
         are handed out in request order, so throttled work starts first-come, first-served.
         """
         name = self._key("rate", key)
+        pause, pace = (self._key("pause", service), self._key("pace", service)) if service else (None, None)
         while True:
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
-                    await pipe.watch(name)
+                    await pipe.watch(*[k for k in (name, pause, pace) if k])
                     now = _seconds(await pipe.time())
                     times = [score for _, score in await pipe.zrangebyscore(name, now - period, math.inf, withscores=True)]
-                    at = now if len(times) < limit else max(now, times[-limit] + period)
+                    resume = float(await pipe.get(pause) or 0) if pause else 0.0
+                    if limit is None:  # only the pause to wait for: nothing to record
+                        delay = max(now, resume) - now
+                        await pipe.reset()
+                        return delay <= max_wait, delay
+                    else:
+                        allowed = max(1, math.floor(limit * (_pace(await pipe.hgetall(pace), now) if pace else 1.0)))
+                        at = max(now, resume, times[-allowed] + period if len(times) >= allowed else now)
                     delay = at - now
                     if delay > max_wait:
                         await pipe.reset()
@@ -108,3 +179,10 @@ class Limits:
                     return True, delay
                 except WatchError:
                     continue
+
+
+def _pace(stored: dict[Any, Any], now: float) -> float:
+    if not stored:
+        return 1.0
+    values = {(k.decode() if isinstance(k, bytes) else k): float(v) for k, v in stored.items()}
+    return min(1.0, values.get("pace", 1.0) + PACE_RECOVERY * max(0.0, now - values.get("at", now)))

@@ -62,6 +62,7 @@ class StepView:
     attempts: int
     duration_ms: float | None
     error: str | None
+    failure: dict[str, Any] | None
     output_size: int  # characters of stored JSON; large outputs slow every replay
     started_at: datetime | None
     finished_at: datetime | None
@@ -112,7 +113,7 @@ def run_steps(db_url: str, run_id: str) -> list[StepView]:
         rows = session.exec(query).all()
     return [
         StepView(step_id=s.step_key, kind=s.kind, status=StepStatus(s.status), attempts=s.attempts,
-                 duration_ms=s.duration_ms, error=s.error, output_size=0 if s.output is None else int(n),
+                 duration_ms=s.duration_ms, error=s.error, failure=s.failure, output_size=0 if s.output is None else int(n),
                  started_at=aware(s.started_at), finished_at=aware(s.finished_at))
         for s, n in rows
     ]

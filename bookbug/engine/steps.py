@@ -39,6 +39,7 @@ log = logging.getLogger("bookbug.engine")
 
 _scope: ContextVar[str] = ContextVar("bookbug_engine_step_scope", default="")
 _current: ContextVar[StepInfo | None] = ContextVar("bookbug_engine_current_step", default=None)
+_running: ContextVar[_Running | None] = ContextVar("bookbug_engine_running_step", default=None)
 _FORBIDDEN_IN_KEYS = ("/", "[", "]")
 
 
@@ -57,6 +58,44 @@ class StepInfo:
     generation: int
     key: str
     attempt: int
+
+
+@dataclass
+class _Running:
+    execution: Execution
+    spent: bool = False  # a call of this attempt went out already
+
+
+class _Deferred(BaseException):
+    """A service's limit said "not yet" before the step's first call: come back later."""
+
+    def __init__(self, service: str, delay: float) -> None:
+        super().__init__(service, delay)
+        self.service, self.delay = service, delay
+
+
+async def spend(service: str | None) -> None:
+    """Call inside a step just before each request to `service` (None: a local provider, nothing
+    to wait for). Waits for the service's shared rate limit, its pause (after a 429 with
+    Retry-After, for every step, run and worker) and its pace (slowed after overloads). If the
+    wait is long and no request of this attempt has gone out yet, the step is deferred without
+    spending an attempt; once one has, it waits in place rather than pay for that one again."""
+    running = _running.get()
+    if running is None:
+        raise RuntimeError("spend() is for code running inside a workflow step")
+    if service is None:
+        return
+    x = running.execution
+    rules = x.config.rate_limits_source() if x.config.rate_limits_source else x.config.rate_limits
+    rule = rules.get(service)
+    max_wait = float("inf") if running.spent else x.config.max_inline_rate_wait
+    reserved, delay = await x.limits.reserve(f"service:{service}", rule.limit if rule else None,
+                                             rule.period_seconds if rule else 60.0, max_wait=max_wait, service=service)
+    if not reserved:
+        raise _Deferred(service, delay)
+    running.spent = True
+    if delay > 0:
+        await asyncio.sleep(delay)
 
 
 def current_step() -> StepInfo | None:
@@ -148,7 +187,8 @@ class Steps:
             # process, say by running out of memory): stop instead of killing workers forever.
             message = (f"step {key!r} failed: its worker stopped in the middle of all {record.attempts} "
                        "attempts (killed, or out of memory?)")
-            failure = {"kind": "internal", "reason": message, "retryable": False}
+            failure = {"kind": "internal", "service": None, "status": None, "detail": message, "retryable": False,
+                       "attempts": record.attempts, "step": key}
             with x.db() as conn:
                 checkpoints.fail_step(conn, x.run_id, x.generation, record, StepStatus.failed, message, failure)
             raise StepFailed(key, message, failure)
@@ -166,14 +206,22 @@ class Steps:
             if step.status == StepStatus.completed.value:
                 return decode(step.output)  # another execution finished it while we waited for a slot
             token = _current.set(StepInfo(x.run_id, x.generation, key, step.attempts))
+            running = _running.set(_Running(x))
             try:
                 value = await _call(fn, args, kwargs)
                 stored = encode(value, where=f"the result of step {key!r}")
             except (asyncio.CancelledError, Suspend, Cancelled, Superseded):
                 raise
+            except _Deferred as deferred:
+                with x.db() as conn:
+                    checkpoints.defer_step(conn, x.run_id, x.generation, step,
+                                           f"waiting {deferred.delay:.1f} s for {deferred.service}'s limit",
+                                           deferred.delay)
+                raise Suspend(due=time.monotonic() + deferred.delay) from None
             except Exception as exc:  # every failure is classified: retry later or fail the run
-                self._fail(key, step, limit, exc)
+                await self._fail(key, step, attempts, exc)
             finally:
+                _running.reset(running)
                 _current.reset(token)
             with x.db() as conn:
                 if not x.config.durable_completions:
@@ -184,27 +232,40 @@ class Steps:
             if lease is not None:
                 await x.release(lease)
 
-    def _fail(self, key: str, step: StepRecord, limit: int, exc: Exception) -> None:
+    async def _fail(self, key: str, step: StepRecord, attempts: int | None, exc: Exception) -> None:
+        """Classify the failure once, here, and keep its structure on the step: retry it later
+        (a 429 also pauses its service for everyone, an overload slows its pace) or fail."""
         x = self._x
         if isinstance(exc, NotStorable):
-            failure: dict[str, Any] = {"kind": "internal", "reason": str(exc), "retryable": False}
-            retry_after = None
+            failure: dict[str, Any] = {"kind": "internal", "service": None, "status": None, "detail": str(exc),
+                                       "retryable": False, "retry_after": None}
         else:
-            verdict = classify(exc)
-            failure = {"reason": verdict.reason, "retryable": verdict.retryable, "status": verdict.status,
-                       "service": verdict.service, "retry_after": verdict.retry_after}
-            retry_after = verdict.retry_after
+            failure = classify(exc).as_failure()
+        service, kind, retry_after = failure["service"], failure["kind"], failure["retry_after"]
+        policy = x.config.policy_for(service)
+        limit = attempts or policy.attempts
         attempt = step.attempts
-        reason = str(failure["reason"])
+        detail = str(failure["detail"])
         if failure["retryable"] and attempt < limit:
-            delay = backoff_delay(attempt, base=x.config.retry_base, cap=x.config.retry_cap, retry_after=retry_after)
+            delay = backoff_delay(attempt, base=policy.base, cap=policy.cap, retry_after=retry_after)
+            if kind == "rate_limited" and service:
+                await x.limits.pause(service, delay)
+                log.warning("pause: service=%s for=%.1fs (429) run=%s step=%s", service, delay, x.run_id, key)
+            elif kind == "overloaded" and service:
+                pace = await x.limits.slow_down(service)
+                log.warning("slow down: service=%s pace=%.0f%% (overloaded) run=%s step=%s", service, pace * 100,
+                            x.run_id, key)
+            log.warning("retry: run=%s step=%s service=%s kind=%s attempt=%d/%d wait=%.1fs detail=%s",
+                        x.run_id, key, service, kind, attempt, limit, delay, detail)
             with x.db() as conn:
                 checkpoints.fail_step(conn, x.run_id, x.generation, step, StepStatus.retrying,
-                                      f"attempt {attempt} of {limit} failed: {reason}", failure, retry_in=delay)
+                                      f"attempt {attempt} of {limit} failed: {detail}", failure, retry_in=delay)
             raise Suspend(due=time.monotonic() + delay) from exc
         tries = f" after {attempt} attempts" if attempt > 1 else ""
-        message = f"step {key!r} failed{tries}: {reason}"
-        failure = {**failure, "attempts": attempt}
+        message = f"step {key!r} failed{tries}: {detail}"
+        failure = {**failure, "attempts": attempt, "step": key}
+        log.warning("step failed: run=%s step=%s service=%s kind=%s attempts=%d detail=%s",
+                    x.run_id, key, service, kind, attempt, detail)
         with x.db() as conn:
             checkpoints.fail_step(conn, x.run_id, x.generation, step, StepStatus.failed, message, failure)
         raise StepFailed(key, message, failure) from exc
@@ -232,7 +293,7 @@ class Steps:
         if rule is None:
             return  # no limit configured for this service: nothing to wait for
         reserved, delay = await x.limits.reserve(f"service:{service}", rule.limit, rule.period_seconds,
-                                                 max_wait=x.config.max_inline_rate_wait)
+                                                 max_wait=x.config.max_inline_rate_wait, service=service)
         if not reserved:
             raise Suspend(due=time.monotonic() + delay)
         if delay > 0:

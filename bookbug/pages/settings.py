@@ -21,6 +21,8 @@ GROUPS = [  # the labels are the fields' titles in app_config, so messages name 
     ("Providers", ["text_provider", "image_provider", "anthropic_model", "anthropic_fast_model",
                    "replicate_reference_model", "replicate_prompt_model"]),
     ("Limits", ["anthropic_rpm", "replicate_rpm", "page_concurrency", "books_per_minute"]),
+    ("Retries", ["anthropic_max_attempts", "replicate_max_attempts", "retry_base_delay", "retry_max_delay",
+                 "picture_redraws"]),
     ("Privacy", ["run_retention_days"]),
     ("New books", ["default_format", "default_page_count"]),
 ]
@@ -32,7 +34,7 @@ def setting_input(key: str, label: str) -> rx.Component:
                             id=f"setting-{key}")
     else:
         control = rx.input(value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),
-                           id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count", "days"))
+                           id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count", "days", "attempts", "delay", "redraws"))
                            else "text", width="100%")
     return rx.vstack(rx.text(label, size="2", weight="bold", as_="label", html_for=f"setting-{key}"), control,
                      spacing="1", width="100%")

@@ -19,17 +19,23 @@ from typing import Any
 
 import pydantic
 
-from bookbug.resilience.errors import FatalError, RetryableError
+from bookbug.resilience.errors import FailureKind, FatalError, RetryableError, kind_of_status
 from bookbug.resilience.retry_after import parse_retry_after
 
 
 @dataclass(frozen=True, kw_only=True)
 class Classification:
     retryable: bool
-    reason: str  # one sentence a person can act on
+    reason: str  # one sentence an operator can act on
+    kind: FailureKind = "internal"
     retry_after: float | None = None  # seconds the server asked us to wait
     status: int | None = None
     service: str | None = None
+
+    def as_failure(self) -> dict[str, object]:
+        """The structure stored with a failed step and run (and shown to operators)."""
+        return {"kind": self.kind, "service": self.service, "status": self.status, "detail": self.reason,
+                "retryable": self.retryable, "retry_after": self.retry_after}
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,7 @@ def from_status(
     return Classification(
         retryable=retryable,
         reason=_sentence(head, detail, action),
+        kind=kind_of_status(status, "internal"),
         retry_after=retry_after if retryable else None,
         status=status,
         service=service,
@@ -175,13 +182,15 @@ def _module(name: str) -> ModuleType | None:
 
 def _ours(exc: BaseException) -> Classification | None:
     if isinstance(exc, RetryableError):
+        kind = exc.kind or kind_of_status(exc.status, "rate_limited" if exc.retry_after is not None else "timeout")
         return Classification(
-            retryable=True, reason=_sentence(exc.message), retry_after=exc.retry_after,
+            retryable=True, reason=_sentence(exc.message), kind=kind, retry_after=exc.retry_after,
             status=exc.status, service=exc.service,
         )
     if isinstance(exc, FatalError):
         return Classification(
-            retryable=False, reason=_sentence(exc.message), status=exc.status, service=exc.service
+            retryable=False, reason=_sentence(exc.message), kind=exc.kind or kind_of_status(exc.status, "internal"),
+            status=exc.status, service=exc.service,
         )
     return None
 
@@ -207,7 +216,8 @@ def _anthropic(exc: BaseException) -> Classification | None:
     if isinstance(exc, sdk.APIResponseValidationError):
         head = f"Anthropic answered ({exc.status_code}) in a shape the SDK does not understand"
         reason = _sentence(head, exc.message)
-        return Classification(retryable=False, reason=reason, status=exc.status_code, service="anthropic")
+        return Classification(retryable=False, reason=reason, kind="invalid_reply", status=exc.status_code,
+                              service="anthropic")
     return _fatal("anthropic", _sentence("The Anthropic client could not make the request", str(exc)))
 
 
@@ -218,7 +228,8 @@ def _replicate(exc: BaseException) -> Classification | None:
     if isinstance(exc, sdk.ModelError):
         prediction = exc.prediction
         head = f"Replicate prediction {prediction.id} ({prediction.model or prediction.version}) {prediction.status}"
-        return _fatal("replicate", _sentence(head, prediction.error or "with no error message"))
+        kind: FailureKind = "content_refused" if refused_for_safety(prediction.error) else "internal"
+        return _fatal("replicate", _sentence(head, prediction.error or "with no error message"), kind)
     if isinstance(exc, sdk.ReplicateError):
         detail = exc.detail or exc.title
         if exc.status is None:
@@ -247,12 +258,12 @@ def _botocore(exc: BaseException) -> Classification | None:
         if code in _BOTO_THROTTLING_CODES:
             status = status if status >= 400 else 429
             return Classification(
-                retryable=True, status=status, service="s3", retry_after=retry_after,
+                retryable=True, status=status, service="s3", retry_after=retry_after, kind="rate_limited",
                 reason=_sentence(f"S3 storage is throttling our requests ({code})", None, _BACK_OFF),
             )
         if code in _BOTO_TRANSIENT_CODES:
             return Classification(
-                retryable=True, status=status or None, service="s3", retry_after=retry_after,
+                retryable=True, status=status or None, service="s3", retry_after=retry_after, kind="overloaded",
                 reason=_sentence(f"S3 storage had a temporary problem ({code})", message, "trying again"),
             )
         if status:
@@ -264,7 +275,7 @@ def _botocore(exc: BaseException) -> Classification | None:
     if isinstance(exc, (sdk.ConnectionError, sdk.HTTPClientError)):
         return _transient("s3", _sentence("Could not connect to S3 storage", str(exc), "trying again"))
     if isinstance(exc, sdk.NoCredentialsError):
-        return _fatal("s3", "S3 storage has no credentials: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.")
+        return _fatal("s3", "S3 storage has no credentials: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.", "auth")
     return _fatal("s3", _sentence("The S3 client could not make the request", str(exc)))
 
 
@@ -297,7 +308,7 @@ def _validation(exc: BaseException) -> Classification | None:
     count = exc.error_count()
     problems = f"{count} problem{'s' if count != 1 else ''}"
     head = f"The answer still does not fit the {exc.title} schema after a repair attempt ({problems})"
-    return _fatal(None, _sentence(head, f"{location}: {first['msg']}"))
+    return _fatal(None, _sentence(head, f"{location}: {first['msg']}"), "invalid_reply")
 
 
 def _wrapped(exc: BaseException) -> Classification | None:
@@ -339,12 +350,22 @@ def _builtin(exc: BaseException) -> Classification:
     return _fatal(None, _sentence(f"Unexpected error ({type(exc).__name__})", str(exc)))
 
 
-def _transient(service: str | None, reason: str) -> Classification:
-    return Classification(retryable=True, reason=reason, service=service)
+def _transient(service: str | None, reason: str, kind: FailureKind = "timeout") -> Classification:
+    return Classification(retryable=True, reason=reason, service=service, kind=kind)
 
 
-def _fatal(service: str | None, reason: str) -> Classification:
-    return Classification(retryable=False, reason=reason, service=service)
+def _fatal(service: str | None, reason: str, kind: FailureKind = "internal") -> Classification:
+    return Classification(retryable=False, reason=reason, service=service, kind=kind)
+
+
+# The words image models use when their safety filter refuses a picture (Replicate passes the
+# model's own message through; there is no code for it).
+_SAFETY = re.compile(r"\b(nsfw|safety|sensitive|flagged|inappropriate|blocked|content polic)", re.IGNORECASE)
+
+
+def refused_for_safety(message: str | None) -> bool:
+    """A prediction's error message says its safety filter refused the picture."""
+    return bool(message and _SAFETY.search(message))
 
 
 def _cause(exc: BaseException) -> str | None:

@@ -10,11 +10,11 @@ import logging
 import time
 from typing import Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlmodel import select
 
 from bookbug.db import AppSetting, session_scope, utcnow
-from bookbug.engine import EngineConfig, RateLimit
+from bookbug.engine import EngineConfig, RateLimit, RetryPolicy
 from bookbug.services.errors import InvalidInput
 from bookbug.settings import get_settings
 from bookbug.story.formats import FORMATS
@@ -41,6 +41,17 @@ class AppConfig(BaseModel):
     default_format: str = Field(title="Default format")
     default_page_count: int = Field(ge=8, le=32, title="Default page count")
     run_retention_days: int = Field(30, ge=1, le=3650, title="Days to keep finished runs and events")
+    anthropic_max_attempts: int = Field(ge=1, le=20, title="Anthropic attempts per step")
+    replicate_max_attempts: int = Field(ge=1, le=20, title="Replicate attempts per step")
+    retry_base_delay: float = Field(ge=0.1, le=60, title="First retry after (seconds)")
+    retry_max_delay: float = Field(ge=1, le=3600, title="Longest wait between retries (seconds)")
+    picture_redraws: int = Field(3, ge=0, le=10, title="New drawings when a picture fails")
+
+    @model_validator(mode="after")
+    def _waits_in_order(self) -> "AppConfig":
+        if self.retry_max_delay < self.retry_base_delay:
+            raise ValueError("the longest wait between retries cannot be shorter than the first")
+        return self
 
     @field_validator("default_format")
     @classmethod
@@ -70,6 +81,8 @@ def allowed(key: str) -> str:
         return _either([str(choice) for choice in get_args(field.annotation)])
     if field.annotation is int:
         return f"a whole number from {bounds['ge']} to {bounds['le']}"
+    if field.annotation is float:
+        return f"a number from {bounds['ge']:g} to {bounds['le']:g}"
     return f"a name of {bounds.get('min_length', 0)} to {bounds.get('max_length', 100)} characters"
 
 
@@ -86,7 +99,9 @@ def defaults() -> AppConfig:
         replicate_reference_model=s.replicate_reference_model, replicate_prompt_model=s.replicate_prompt_model,
         anthropic_rpm=s.anthropic_rpm, replicate_rpm=s.replicate_rpm, page_concurrency=s.page_concurrency,
         books_per_minute=s.books_per_minute, default_format=s.default_format,
-        default_page_count=s.default_page_count,
+        default_page_count=s.default_page_count, anthropic_max_attempts=s.anthropic_max_attempts,
+        replicate_max_attempts=s.replicate_max_attempts, retry_base_delay=s.retry_base_delay,
+        retry_max_delay=max(s.retry_max_delay, s.retry_base_delay),
     )
 
 
@@ -138,6 +153,9 @@ def update(changes: dict[str, object], *, updated_by: str | None = None, db_url:
         # the first bad field the operator changed (or, failing that, any), named by its label
         bad = [str(e["loc"][0]) for e in exc.errors() if e["loc"] and str(e["loc"][0]) in AppConfig.model_fields]
         field = next((key for key in changes if key in bad), bad[0] if bad else None)
+        if field is None and "retry_max_delay" in merged:  # the one rule across two fields
+            raise InvalidInput(f"{label('retry_max_delay')} cannot be shorter than {label('retry_base_delay')}.",
+                               field="retry_max_delay") from None
         raise InvalidInput(rule(field) if field else "Those settings are not valid.", field=field) from None
     with session_scope(db_url) as session:
         for key in changes:
@@ -157,6 +175,14 @@ def provider_rate_limits() -> dict[str, RateLimit]:
             "replicate": RateLimit("replicate", limit=config.replicate_rpm, period="1m")}
 
 
+def retry_policies() -> dict[str, RetryPolicy]:
+    """How hard each provider's calls are tried, as operators set it (the engine asks at each failure)."""
+    config = current()
+    base, cap = config.retry_base_delay, max(config.retry_max_delay, config.retry_base_delay)
+    return {"anthropic": RetryPolicy(config.anthropic_max_attempts, base, cap),
+            "replicate": RetryPolicy(config.replicate_max_attempts, base, cap)}
+
+
 def run_retention_seconds() -> float:
     """How long the engine keeps finished runs and old events (chat text among them)."""
     return current().run_retention_days * 86400.0
@@ -172,4 +198,5 @@ def engine_config() -> EngineConfig:
         rate_limits={"anthropic": RateLimit("anthropic", limit=settings.anthropic_rpm, period="1m"),
                      "replicate": RateLimit("replicate", limit=settings.replicate_rpm, period="1m")},
         rate_limits_source=provider_rate_limits, retention_source=run_retention_seconds,
+        retry_policies=retry_policies,
     )

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from bookbug.db import Book, ChatMessage, RenderedPage
 from bookbug.engine import RunView
+from bookbug.resilience import plain_words as failures
 
 
 def page_image_url(book_id: str, page_number: int, version: int = 1) -> str:
@@ -31,9 +32,12 @@ def cover_url(book_id: str) -> str:
 
 
 def book_status(book: Book, run: RunView | None) -> tuple[str, str | None]:
-    """The status a person sees: the book's own, unless its run failed or was cancelled."""
+    """The status a person sees, and for a failed book one plain sentence chosen by the kind of
+    failure (the technical detail stays on the run, for operators)."""
     if run is not None and book.status != "complete" and run.status in ("failed", "cancelled"):
-        return run.status.value, run.error if run.status == "failed" else None
+        return run.status.value, failures.book_failure(run.failure) if run.status == "failed" else None
+    if book.status == "failed":
+        return book.status, failures.book_failure(run.failure if run is not None else None)
     return book.status, book.error
 
 

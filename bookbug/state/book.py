@@ -10,7 +10,6 @@ import reflex as rx
 
 from bookbug.services import books, progress
 from bookbug.services.errors import NotFound, ServiceError
-from bookbug.services.failures import KEY_REFUSED, failure_cause
 from bookbug.services.views import BookDetail
 from bookbug.state import page_redo
 from bookbug.state.live import book_updates
@@ -35,23 +34,6 @@ def stage_words(stage: str) -> str:
         if key.startswith(name):
             return words
     return stage.replace("-", " ").replace("_", " ").capitalize() if stage else "Getting started"
-
-
-def explain_failure(error: str | None) -> str:
-    """The failure in words a parent understands; the technical detail follows in brackets."""
-    text = (error or "").strip()
-    cause = failure_cause(text)
-    if not text:
-        reason = "Something went wrong while making this book."
-    elif "cancel" in text.lower():
-        reason = "This book was cancelled."
-    elif cause is None:
-        reason = "Something went wrong while making this book."
-    elif cause == KEY_REFUSED:
-        reason = f"{cause.capitalize()}, so the book could not be finished."
-    else:
-        reason = f"{cause.capitalize()}."
-    return f"{reason} You can try again: finished pages are kept. ({text})" if text else reason
 
 
 async def fetch_book(user_id: str, book_id: str) -> BookDetail | None:
@@ -116,7 +98,8 @@ class BookState(SessionState):
 
     @rx.var
     def failure(self) -> str:
-        return explain_failure(self.error) if self.status == "failed" else ""
+        # the services give a failed book one plain sentence, chosen by the kind of failure
+        return (self.error or "Something went wrong while making this book.") if self.status == "failed" else ""
 
     @rx.var
     def reader_page(self) -> PageRow:

@@ -25,6 +25,8 @@ SECRETS = {
 }
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 INTEGER_FIELDS = {name for name, field in app_config.AppConfig.model_fields.items() if field.annotation is int}
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+DECIMAL_FIELDS = {name for name, field in app_config.AppConfig.model_fields.items() if field.annotation is float}
 
 
 def secret_rows(settings: Settings) -> list[SettingRow]:
@@ -46,6 +48,10 @@ def parse_changes(form: dict[str, Any]) -> dict[str, object]:
             if not WHOLE_NUMBER.fullmatch(text):  # a negative is a number, and out of range: update says so
                 raise InvalidInput(app_config.rule(key), field=key)
             changes[key] = int(text)
+        elif key in DECIMAL_FIELDS:
+            if not NUMBER.fullmatch(text):
+                raise InvalidInput(app_config.rule(key), field=key)
+            changes[key] = float(text)
         else:
             changes[key] = text
     return changes

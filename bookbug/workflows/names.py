@@ -7,6 +7,7 @@ PAGE_REDO = "book/page.redo"  # data: book_id, page, rewrite_text, note
 
 CREATE_BOOK = "create-book"  # workflow names
 REDO_PAGE = "redo-page"
+RECORD_FAILURE = "record-failure"
 
 # chat phases, as stored on chat messages
 PHASE_INTAKE = "story_intake"

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from bookbug.agents import ProsePageInput, prose_page
 from bookbug.db import RenderedPage, session_scope, utcnow
-from bookbug.services import failures
+from bookbug.resilience import plain_words as failures
 from bookbug.story import Brief, PagePlan, Plot, ProsePage, ProseSetup, page_plan
 from bookbug.workflows import drawing, records, writing
 from bookbug.workflows.providers import storage
@@ -89,7 +89,7 @@ def settle(book_id: str, number: int, keep: str) -> dict[str, Any]:
     return {"version": version, "discard": unused}
 
 
-def give_up(book_id: str, number: int, redo: int, error: str) -> dict[str, Any]:
+def give_up(book_id: str, number: int, redo: int, failure: dict[str, Any] | None) -> dict[str, Any]:
     """A redo that failed: its new version, if one waits, is dropped so the page is as it was, and
     why is recorded in plain words for the reader. Returns the files no longer needed."""
     with session_scope() as session:
@@ -98,7 +98,7 @@ def give_up(book_id: str, number: int, redo: int, error: str) -> dict[str, Any]:
         unused = _go_back(row) if ours and row.previous_key is not None else []
         if row.redo_count == redo:  # a newer redo of this page speaks for itself
             kept = ours and not unused  # the new version was kept before the failure (the PDF step)
-            row.redo_failure = failures.redo_failure(number, error, kept=kept)
+            row.redo_failure = failures.redo_failure(number, failure, kept=kept)
         version, text = row.version, row.text
     _sync_prose(book_id, number, text)
     return {"version": version, "discard": unused}

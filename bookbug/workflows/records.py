@@ -13,6 +13,8 @@ from sqlmodel import col, select
 
 from bookbug.agents import ChatTurn
 from bookbug.db import Book, BookStatus, ChatMessage, RenderedPage, session_scope, utcnow
+from bookbug.engine import RunStatus, get_run
+from bookbug.settings import get_settings
 from bookbug.services.views import MessageView
 
 FINAL = {BookStatus.complete.value, BookStatus.cancelled.value}
@@ -39,6 +41,20 @@ def set_status(book_id: str, status: str, error: str | None = None) -> None:
             book.updated_at = utcnow()
             if status == BookStatus.complete.value:
                 book.completed_at = book.updated_at
+
+
+def mark_failed(book_id: str, run_id: str) -> bool:
+    """The book failed with run `run_id`, unless that run is no longer failed (retried since),
+    or the book is gone, finished or cancelled. Returns whether it was marked."""
+    run = get_run(get_settings().db_url, run_id)
+    if run is None or run.status != RunStatus.failed:
+        return False
+    with session_scope() as session:
+        book = session.get(Book, book_id)
+        if book is None or book.status in FINAL:
+            return False
+        book.status, book.updated_at = BookStatus.failed.value, utcnow()
+        return True
 
 
 def update_book(book_id: str, **values: Any) -> None:

@@ -28,7 +28,7 @@ async def redo_page(ctx: Context) -> dict[str, Any]:
     try:
         return await _redo(ctx, book_id, number, redo, bool(data.get("rewrite_text")), str(data.get("note") or ""))
     except StepFailed as failure:
-        back = await ctx.step.run("give-up", pages.give_up, book_id, number, redo, failure.message)
+        back = await ctx.step.run("give-up", pages.give_up, book_id, number, redo, failure.failure)
         await ctx.step.run("discard-new", pages.discard, back["discard"])
         raise  # the run fails with the technical reason; the page row has it in plain words
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bookbug.engine import Engine
 from bookbug.services import books
-from bookbug.state.book import BookState, explain_failure, stage_words
+from bookbug.state.book import BookState, stage_words
 from bookbug.state.live import book_updates
 from tests.web.conftest import Viewer, build_state, call, make_book, redirect_target
 
@@ -74,9 +74,5 @@ async def test_a_signed_out_visitor_is_sent_to_sign_in(engine: Engine) -> None:
     assert redirect_target(await call(state, "load_book")) == "/login?next=%2Fbooks%2Fanything"
 
 
-def test_failures_are_explained_in_plain_words() -> None:
-    assert explain_failure("HTTP 429 Too Many Requests").startswith("The illustration or writing service was too busy")
-    assert explain_failure("401 Unauthorized").startswith("The illustration or writing service refused our key")
-    assert "(boom)" in explain_failure("boom") and "try again" in explain_failure("boom")
-    assert explain_failure(None) == "Something went wrong while making this book."
+def test_stages_are_named_in_plain_words() -> None:
     assert stage_words("prose") == "Writing the pages" and stage_words("") == "Getting started"
