@@ -3,13 +3,20 @@
 Agents hold no provider code: the same agent runs on Claude or on the offline writer. Every
 reply, from either provider, is validated by `Agent.parse`, with a validation context built
 from the input, so rules that depend on the book (word limits, the chosen art style, which
-characters exist) are enforced by the schema itself.
+characters exist) are enforced by the schema itself. Where a fix is harmless (stray
+whitespace, repeated or surplus chips, a page a little over its band) the output models'
+validators repair the reply rather than refuse it.
+
+`Agent.tool` is the tool a model is made to call: the output model's JSON schema, completed by
+the model's `tool_schema(schema, context)` when it has one, with the rules pydantic cannot
+place there (those that depend on the book, or on another field). A tool's schema is all a model
+sees of our rules, so it states every rule JSON Schema can; the rest are `WordedRule`s, told
+in the prompt or a field description (tests/agents/test_schema_contract.py holds us to it).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
@@ -43,8 +50,18 @@ class Agent(Generic[I, O]):
             raise TypeError(f"agent {self.name} takes {self.input_type.__name__}, not {type(input).__name__}")
         return self.render(input)
 
+    def tool(self, input: I) -> dict[str, Any]:
+        """The tool a model is made to call for `input`: name, description and input schema."""
+        schema = self.output_type.model_json_schema()
+        complete: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = getattr(
+            self.output_type, "tool_schema", None)
+        if complete is not None:
+            schema = complete(schema, self.context(input))
+        return {"name": self.name, "description": self.description, "input_schema": schema}
+
     def parse(self, data: Any, input: I) -> O:
-        """The reply as the output schema, checked against the book; raises pydantic.ValidationError."""
+        """The reply as the output schema, repaired where harmless and checked against the book;
+        raises pydantic.ValidationError."""
         if isinstance(data, BaseModel):
             data = data.model_dump(mode="json")
         return self.output_type.model_validate(data, context=self.context(input))
@@ -54,25 +71,6 @@ class ChatTurn(BaseModel):
     role: Literal["user", "assistant"]
     content: str = Field(max_length=20000)
     chips: list[str] = Field(default_factory=list)
-
-
-# Chips are quick replies; the free-text box is always there, so a catch-all chip is noise.
-_CATCH_ALL = {"other", "none", "something else", "none of these", "none of the above"}
-MIN_CHIPS, MAX_CHIPS = 3, 5
-
-
-def check_chips(chips: list[str], *, low: int = MIN_CHIPS, high: int = MAX_CHIPS) -> list[str]:
-    cleaned = [" ".join(chip.split()) for chip in chips]
-    if any(not chip for chip in cleaned):
-        raise ValueError("a chip cannot be empty")
-    if not low <= len(cleaned) <= high:
-        raise ValueError(f"offer {low}-{high} chips, not {len(cleaned)}")
-    catch_all = [c for c in cleaned if re.sub(r"[^a-z ]", "", c.lower()).strip() in _CATCH_ALL]
-    if catch_all:
-        raise ValueError(f"no catch-all chips like {catch_all}: the user can always type their own answer")
-    if len({c.lower() for c in cleaned}) != len(cleaned):
-        raise ValueError("chips must all differ")
-    return cleaned
 
 
 def as_json(model: BaseModel | list[BaseModel]) -> str:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field, model_validator
 
-from bookbug.agents.base import Agent, ChatTurn, as_json, check_chips
+from bookbug.agents.base import Agent, ChatTurn, as_json
+from bookbug.agents.chips import MAX_CHIPS, MIN_CHIPS, NO_CATCH_ALL, check_chips, chips_description, chips_schema
+from bookbug.agents.complete_brief import add_complete_brief
 from bookbug.story.art_styles import PRESETS
 from bookbug.story.brief import FIELD_NEEDS, Brief, Need
+from bookbug.story.text_fields import Text
 
 SURPRISE_ME = "Surprise me!"
 
@@ -25,8 +30,9 @@ class IntakeInput(BaseModel):
 
 class IntakeTurn(BaseModel):
     brief: Brief = Field(description="the whole brief with the answer folded in")
-    message: str = Field(min_length=1, max_length=1200, description="what the assistant says: the next question, or a summary when done")
-    chips: list[str] = Field(default_factory=list, description="3-5 quick replies for the question; empty when done")
+    message: Text = Field(min_length=1, max_length=1200, description="what the assistant says: the next question, or a summary when done")
+    chips: list[str] = Field(default_factory=list, description=chips_description(
+        f"{MIN_CHIPS}-{MAX_CHIPS} quick replies for the question; empty when done"))
     done: bool = Field(description="true only when every required field of the brief is filled")
 
     @model_validator(mode="after")
@@ -35,8 +41,18 @@ class IntakeTurn(BaseModel):
             if not self.brief.is_complete:
                 raise ValueError("done is true but the brief still misses: " + ", ".join(self.brief.missing(Need.required)))
         else:
-            self.chips = check_chips(self.chips)
+            self.chips = check_chips(self.chips, low=MIN_CHIPS, high=MAX_CHIPS)
         return self
+
+    @classmethod
+    def tool_schema(cls, schema: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+        """`schema` (this model's JSON schema) with the rules that depend on `done`."""
+        # JSON Schema's if/then/else says it, and is allowed at the top level of a tool's
+        # input_schema, where anyOf/oneOf/allOf are not.
+        schema["if"] = {"properties": {"done": {"const": True}}}
+        schema["then"] = {"properties": {"brief": {"$ref": add_complete_brief(schema)}}}
+        schema["else"] = {"properties": {"chips": chips_schema(MIN_CHIPS, MAX_CHIPS)}, "required": ["chips"]}
+        return schema
 
 
 def _fields_table() -> str:
@@ -54,8 +70,7 @@ Do two things every turn:
    "a dragon who is afraid of the dark" (a character and the story arc), "12 pages".
    Add the fields you asked about to asked_about.
 2. Ask the next question: ONE question, friendly and short, about the first field still
-   missing, with 3-5 chips (short quick replies). Never offer "Other" or "None" chips: the
-   user can always type their own answer.
+   missing, with 3-5 chips (short quick replies). {NO_CATCH_ALL.statement}
 
 Field kinds (in asking order): required fields must be filled before you finish; "asked"
 fields are asked once (leave them empty if the user skips; defaults apply); optional fields

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from typing import Annotated, Any
 
-from bookbug.agents.base import Agent, ChatTurn, as_json, check_chips
+from pydantic import BaseModel, Field, model_validator
+
+from bookbug.agents.base import Agent, ChatTurn, as_json
+from bookbug.agents.chips import DISTINCT, NO_CATCH_ALL, Chips, chip_key, chips_description, is_catch_all
+from bookbug.agents.complete_brief import add_complete_brief
 from bookbug.story.brief import Brief
-from bookbug.story.plot import MAX_BEATS, MIN_BEATS, BeatPurpose, Plot
+from bookbug.story.plot import MAX_BEATS, MIN_BEATS, ONE_SENTENCE, BeatPurpose, Plot
+from bookbug.story.text_fields import Line, Text
+
+MIN_CHANGE_CHIPS, MAX_CHANGE_CHIPS = 2, 4
 
 
 class PlotProposalInput(BaseModel):
@@ -15,19 +22,29 @@ class PlotProposalInput(BaseModel):
 
 class PlotProposal(BaseModel):
     plot: Plot
-    message: str = Field(min_length=1, max_length=1500, description="presents the plot and asks for approval or changes")
-    change_chips: list[str] = Field(description="2-4 short change suggestions, e.g. 'Make it funnier'")
-    approval_chip: str = Field(min_length=2, max_length=60, description="the approval quick reply, e.g. 'Love it - write the book!'")
+    message: Text = Field(min_length=1, max_length=1500, description="presents the plot and asks for approval or changes")
+    change_chips: Annotated[list[str], Chips(MIN_CHANGE_CHIPS, MAX_CHANGE_CHIPS)] = Field(description=chips_description(
+        f"{MIN_CHANGE_CHIPS}-{MAX_CHANGE_CHIPS} short change suggestions, e.g. 'Make it funnier'"))
+    approval_chip: Line = Field(min_length=2, max_length=60, description=(
+        "the approval quick reply, e.g. 'Love it - write the book!'; it is shown after the change chips and "
+        "differs from them"))
 
-    @field_validator("change_chips")
-    @classmethod
-    def _change_chips(cls, chips: list[str]) -> list[str]:
-        return check_chips(chips, low=2, high=4)
+    @model_validator(mode="after")
+    def _approval_chip_stands_apart(self) -> "PlotProposal":
+        if is_catch_all(self.approval_chip):
+            raise NO_CATCH_ALL.broken(f"the approval chip {self.approval_chip!r} is a catch-all")
+        # A change chip that repeats the approval chip is dropped: the approval chip is shown anyway.
+        changes = [chip for chip in self.change_chips if chip_key(chip) != chip_key(self.approval_chip)]
+        if len(changes) < MIN_CHANGE_CHIPS:
+            raise DISTINCT.broken(f"the approval chip {self.approval_chip!r} repeats a change chip, leaving "
+                                  f"{len(changes)} change chips of the {MIN_CHANGE_CHIPS}-{MAX_CHANGE_CHIPS} needed")
+        self.change_chips = changes
+        return self
 
     @property
     def chips(self) -> list[str]:
         """Quick replies as shown: the change suggestions, and the approval chip always last."""
-        return check_chips([*self.change_chips, self.approval_chip])
+        return [*self.change_chips, self.approval_chip]
 
 
 class PlotReviewInput(BaseModel):
@@ -46,11 +63,17 @@ class PlotReview(PlotProposal):
         self.brief.require_complete()
         return self
 
+    @classmethod
+    def tool_schema(cls, schema: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+        """`schema` (this model's JSON schema) asking for a complete brief."""
+        schema["properties"]["brief"]["$ref"] = add_complete_brief(schema)
+        return schema
+
 
 _PURPOSES = ", ".join(p.value for p in BeatPurpose)
 
-_PLOT_RULES = f"""A plot has {MIN_BEATS}-{MAX_BEATS} beats. Each beat has a purpose ({_PURPOSES}) and exactly one
-sentence. Start with setup, end with payoff or button. The child hero solves the problem
+_PLOT_RULES = f"""A plot has {MIN_BEATS}-{MAX_BEATS} beats. Each beat has a purpose ({_PURPOSES}).
+{ONE_SENTENCE.statement} Start with setup, end with payoff or button. The child hero solves the problem
 through their own actions and choices: no adult, magic or luck fixes it for them. Show the
 moral through what happens; never state it as a lesson. Keep everything gentle and suitable
 for the readers' ages: no peril that would frighten them, no violence. Use the brief's
@@ -60,7 +83,7 @@ PROPOSAL_SYSTEM = f"""You are Bookbug, a children's picture-book author. Propose
 {_PLOT_RULES}
 Write the message as a short, warm note to the parent that lists the beats and asks whether
 to write it or change something. Offer 2-4 change_chips (specific ideas such as
-"Add a funny moment") and an approval_chip; never "Other" or "None"."""
+"Add a funny moment") and an approval_chip. {NO_CATCH_ALL.statement}"""
 
 REVIEW_SYSTEM = f"""You are Bookbug, a children's picture-book author. The parent has replied to the plot
 you proposed. Decide whether the reply approves it ("yes", "looks great", "write it", the
@@ -69,7 +92,7 @@ picnic").
 - Approval: approved is true; return the plot and brief unchanged with a short happy message.
 - Changes: approved is false; revise the plot (and the brief when a character or the
   premise changes, e.g. add the trait "friendly" to the dragon), then present the revised
-  beats and ask again, with 2-4 change_chips and an approval_chip.
+  beats and ask again, with 2-4 change_chips and an approval_chip. {NO_CATCH_ALL.statement}
 {_PLOT_RULES}"""
 
 

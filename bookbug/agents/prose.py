@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from bookbug.agents.base import Agent, as_json
 from bookbug.story.brief import Brief
 from bookbug.story.plot import PagePlan, Plot
-from bookbug.story.prose import ProsePage, ProseSetup, prose_context
+from bookbug.story.prose import MORAL_STATED, TEXT_BAND, ProsePage, ProseSetup, prose_context
 
 
 class ProseSetupInput(BaseModel):
@@ -38,9 +38,9 @@ You see the brief, the plot, the setup and every page written so far: continue t
 from exactly where the last page left off, keep names, facts and refrains consistent, and
 tell this page's part of its beat.
 Rules:
-- The page text must respect the age band's limits given below (sentences and words).
+- {TEXT_BAND.statement} given below (sentences and words).
 - The child hero solves the problem through their own actions and choices.
-- Never state the moral outright; show it through what the characters do.
+- {MORAL_STATED.statement}; show it through what the characters do.
 - summary says what happens; image_concept describes one illustration for the page.
 {_VOICE}"""
 

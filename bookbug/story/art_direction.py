@@ -6,7 +6,8 @@ These are the inputs of the illustrator. An image request for page N is built fr
 - the `Character.visual` of every character named in the beat (body, colours, clothing,
   props), so each character looks the same on every page;
 - `IllustrationBeat` for page N: who is in the frame with expression and pose, shot size,
-  camera angle, composition and setting details.
+  camera angle, composition and setting details. Its `tool_schema` states, for one page, the
+  page number and the only names a character in the frame may have.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from bookbug.story.art_styles import ArtStyle, enforce_preset
+from bookbug.story.text_fields import Line, Text
 
 # Always avoided in a children's book, whatever the model proposes.
 BASE_AVOID = ("scary or menacing imagery", "violence or weapons", "blood or injury", "text or lettering in the image",
@@ -27,10 +29,10 @@ CameraAngle = Literal["eye level", "low angle", "high angle", "bird's-eye", "ove
 
 class StyleGuide(BaseModel):
     art_style: ArtStyle
-    setting: str = Field(min_length=3, max_length=600, description="the world every page shares")
-    lighting: str = Field(min_length=3, max_length=300)
-    colour_script: str = Field(min_length=3, max_length=600, description="how the palette moves through the book")
-    mood: str = Field(min_length=3, max_length=200)
+    setting: Text = Field(min_length=3, max_length=600, description="the world every page shares")
+    lighting: Text = Field(min_length=3, max_length=300)
+    colour_script: Text = Field(min_length=3, max_length=600, description="how the palette moves through the book")
+    mood: Text = Field(min_length=3, max_length=200)
     avoid: list[str] = Field(default_factory=list, description="never shown; nothing scary or unsuitable for the age")
 
     @model_validator(mode="after")
@@ -45,9 +47,9 @@ class StyleGuide(BaseModel):
 
 
 class CharacterInFrame(BaseModel):
-    name: str = Field(min_length=1, max_length=40, description="a character of the brief")
-    expression: str = Field(min_length=2, max_length=120)
-    pose: str = Field(min_length=2, max_length=200)
+    name: Line = Field(min_length=1, max_length=40, description="a character of the brief")
+    expression: Text = Field(min_length=2, max_length=120)
+    pose: Text = Field(min_length=2, max_length=200)
 
 
 class IllustrationBeat(BaseModel):
@@ -55,8 +57,8 @@ class IllustrationBeat(BaseModel):
     characters: list[CharacterInFrame] = Field(default_factory=list)
     shot_size: ShotSize
     camera_angle: CameraAngle
-    composition: str = Field(min_length=3, max_length=400, description="where things sit in the frame; room for text")
-    setting_details: str = Field(min_length=3, max_length=400)
+    composition: Text = Field(min_length=3, max_length=400, description="where things sit in the frame; room for text")
+    setting_details: Text = Field(min_length=3, max_length=400)
 
     @model_validator(mode="after")
     def _known_characters(self, info: ValidationInfo) -> "IllustrationBeat":
@@ -71,3 +73,15 @@ class IllustrationBeat(BaseModel):
         if expected is not None and self.page_number != expected:
             raise ValueError(f"this is page {expected}, not page {self.page_number}")
         return self
+
+    @classmethod
+    def tool_schema(cls, schema: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+        """`schema` (this model's JSON schema) stating the page number and the characters a context allows."""
+        if context.get("page_number") is not None:
+            schema["properties"]["page_number"]["const"] = context["page_number"]
+        known: list[str] | None = context.get("character_names")
+        if known:
+            schema["$defs"]["CharacterInFrame"]["properties"]["name"]["enum"] = list(dict.fromkeys(known))
+        elif known is not None:
+            schema["properties"]["characters"]["maxItems"] = 0
+        return schema

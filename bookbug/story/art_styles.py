@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from bookbug.story.text_fields import Line
+
 PresetId = Literal[
     "watercolor", "gouache", "cut-paper", "claymation", "chibi", "crayon", "miniature-diorama", "3d-animated"
 ]
@@ -20,7 +22,7 @@ class ArtStyle(BaseModel):
     """One visual style. `preset` is the preset id, or None for a style a model or user made up."""
 
     preset: PresetId | None = None
-    label: str = Field(min_length=1, max_length=80)
+    label: Line = Field(min_length=1, max_length=80)
     genre: str = Field(description="e.g. 'classic picture-book illustration'")
     medium: str = Field(description="e.g. 'transparent watercolor on cold-press paper'")
     technique: str = Field(description="e.g. 'soft wet-on-wet washes, visible paper grain'")

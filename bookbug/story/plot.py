@@ -7,9 +7,13 @@ import enum
 from pydantic import BaseModel, Field, field_validator
 
 from bookbug.story.reading_level import count_sentences
+from bookbug.story.rules import WordedRule
+from bookbug.story.text_fields import Line
 
 MIN_BEATS = 3
 MAX_BEATS = 8  # the shortest book has 8 pages and every beat needs a page of its own
+
+ONE_SENTENCE = WordedRule("beat_one_sentence", "Each beat is exactly one sentence.")
 
 
 class BeatPurpose(str, enum.Enum):
@@ -24,19 +28,18 @@ class BeatPurpose(str, enum.Enum):
 
 class PlotBeat(BaseModel):
     purpose: BeatPurpose
-    sentence: str = Field(min_length=3, max_length=400, description="what happens, in one sentence")
+    sentence: Line = Field(min_length=3, max_length=400, description=f"what happens. {ONE_SENTENCE.statement}")
 
     @field_validator("sentence")
     @classmethod
     def _one_sentence(cls, value: str) -> str:
-        value = " ".join(value.split())
         if count_sentences(value) > 1:
-            raise ValueError(f"a beat is one sentence, this has {count_sentences(value)}: {value!r}")
+            raise ONE_SENTENCE.broken(f"a beat is one sentence, this has {count_sentences(value)}: {value!r}")
         return value
 
 
 class Plot(BaseModel):
-    title: str = Field(min_length=1, max_length=120)
+    title: Line = Field(min_length=1, max_length=120)
     beats: list[PlotBeat] = Field(min_length=MIN_BEATS, max_length=MAX_BEATS)
 
     def outline(self) -> str:

@@ -3,7 +3,9 @@
 `ProsePage` checks itself against the book when validated with a context
 (`prose_context`): its page number, the age band's text limits and the moral, which must be
 shown through the story and never stated word for word. Providers validate every reply with
-that context, so a page breaking the rules is repaired or refused, never stored.
+that context, so a page breaking the rules is repaired or refused, never stored. A page a
+little over its band is trimmed at a sentence end; `tool_schema` states the page number, and
+in words the band and the moral, in the schema a model is shown for that page.
 """
 
 from __future__ import annotations
@@ -11,30 +13,60 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 from bookbug.story.brief import Brief
-from bookbug.story.reading_level import states_moral, text_problems
+from bookbug.story.reading_level import states_moral, text_problems, trimmed_to_limits
+from bookbug.story.rules import WordedRule
+from bookbug.story.text_fields import Text
+
+# Counting words and sentences, and spotting a moral said outright, are beyond JSON Schema.
+TEXT_BAND = WordedRule("page_text_band", "The page text must respect the age band's limits")
+MORAL_STATED = WordedRule("page_states_moral", "Never state the moral outright")
 
 
 class ProseSetup(BaseModel):
-    logline: str = Field(min_length=5, max_length=400, description="the story in one sentence")
-    theme: str = Field(min_length=2, max_length=200, description="what the story is about underneath")
-    style_notes: str = Field(min_length=5, max_length=1000, description="voice, rhythm, refrains, vocabulary")
+    logline: Text = Field(min_length=5, max_length=400, description="the story in one sentence")
+    theme: Text = Field(min_length=2, max_length=200, description="what the story is about underneath")
+    style_notes: Text = Field(min_length=5, max_length=1000, description="voice, rhythm, refrains, vocabulary")
 
 
 class ProsePage(BaseModel):
     page_number: int = Field(ge=1)
-    summary: str = Field(min_length=3, max_length=400, description="what happens on this page")
-    text: str = Field(min_length=3, max_length=600, description="the words printed on the page")
-    image_concept: str = Field(min_length=3, max_length=600, description="what the illustration shows")
+    summary: Text = Field(min_length=3, max_length=400, description="what happens on this page")
+    text: Text = Field(min_length=3, max_length=600, description="the words printed on the page")
+    image_concept: Text = Field(min_length=3, max_length=600, description="what the illustration shows")
 
     @model_validator(mode="after")
     def _fits_the_book(self, info: ValidationInfo) -> "ProsePage":
         context: dict[str, Any] = info.context or {}
-        problems = page_problems(self, context.get("brief"), context.get("page_number"))
-        if problems:
-            raise ValueError("; ".join(problems))
+        brief: Brief | None = context.get("brief")
+        if brief is not None and brief.age_range is not None:
+            self.text = trimmed_to_limits(self.text, brief.text_limits)
+        faults = _page_faults(self, brief, context.get("page_number"))
+        if faults:
+            detail = "; ".join(problem for _, problem in faults)
+            worded = [rule for rule, _ in faults if rule is not None]
+            if len(worded) < len(faults):  # the schema states the page number: not a worded rule
+                raise PydanticCustomError("page_number", "{detail}", {"detail": detail})
+            raise worded[0].broken(detail)
         return self
+
+    @classmethod
+    def tool_schema(cls, schema: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+        """`schema` (this model's JSON schema) stating the rules of the page a context asks for."""
+        properties = schema["properties"]
+        if context.get("page_number") is not None:
+            properties["page_number"]["const"] = context["page_number"]
+        brief: Brief | None = context.get("brief")
+        if brief is not None and brief.age_range is not None:
+            limits = brief.text_limits
+            properties["text"]["description"] += (
+                f". {TEXT_BAND.statement}: {limits.describe()} for ages {brief.age_range}")
+        if brief is not None and brief.moral:
+            properties["text"]["description"] += (
+                f". {MORAL_STATED.statement}: the words {brief.moral!r} never appear in it")
+        return schema
 
 
 def prose_context(brief: Brief, page_number: int | None = None) -> dict[str, Any]:
@@ -43,16 +75,23 @@ def prose_context(brief: Brief, page_number: int | None = None) -> dict[str, Any
 
 def page_problems(page: ProsePage, brief: Brief | None, page_number: int | None = None) -> list[str]:
     """Why `page` breaks the book's rules (empty when it does not)."""
-    problems: list[str] = []
+    return [problem for _, problem in _page_faults(page, brief, page_number)]
+
+
+def _page_faults(page: ProsePage, brief: Brief | None,
+                 page_number: int | None) -> list[tuple[WordedRule | None, str]]:
+    """Each broken rule with why: the worded rule, or None for the page number (the schema says it)."""
+    faults: list[tuple[WordedRule | None, str]] = []
     if page_number is not None and page.page_number != page_number:
-        problems.append(f"this is page {page_number}, not page {page.page_number}")
+        faults.append((None, f"this is page {page_number}, not page {page.page_number}"))
     if brief is None:
-        return problems
+        return faults
     if brief.age_range is not None:
-        problems += [f"page {page.page_number} text {p}" for p in text_problems(page.text, brief.text_limits)]
+        faults += [(TEXT_BAND, f"page {page.page_number} text {p}") for p in text_problems(page.text, brief.text_limits)]
     if brief.moral and states_moral(page.text, brief.moral):
-        problems.append(f"page {page.page_number} states the moral {brief.moral!r} outright; show it through the story")
-    return problems
+        faults.append((MORAL_STATED, f"page {page.page_number} states the moral {brief.moral!r} outright; "
+                                     "show it through the story"))
+    return faults
 
 
 class Manuscript(BaseModel):

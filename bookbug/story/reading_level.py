@@ -12,12 +12,16 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field, model_validator
 
+from bookbug.story.rules import WordedRule
+
 MIN_AGE = 2
 MAX_AGE = 12
 
+AGES_IN_ORDER = WordedRule("ages_in_order", "min is the youngest age and is never more than max.")
+
 
 class AgeRange(BaseModel):
-    """The readers' ages, inclusive, e.g. 4 to 6."""
+    __doc__ = f"The readers' ages, inclusive, e.g. 4 to 6: {AGES_IN_ORDER.statement}"
 
     min: int = Field(ge=MIN_AGE, le=MAX_AGE)
     max: int = Field(ge=MIN_AGE, le=MAX_AGE)
@@ -25,7 +29,7 @@ class AgeRange(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> "AgeRange":
         if self.min > self.max:
-            raise ValueError(f"age range {self.min}-{self.max} is backwards: the youngest age comes first")
+            raise AGES_IN_ORDER.broken(f"age range {self.min}-{self.max} is backwards: the youngest age comes first")
         return self
 
     def __str__(self) -> str:
@@ -93,3 +97,29 @@ def states_moral(text: str, moral: str) -> bool:
     """True when `text` states the moral outright, word for word (case and punctuation ignored)."""
     needle = _normalise(moral)
     return bool(needle) and f" {needle} " in f" {_normalise(text)} "
+
+
+def trimmed_to_limits(text: str, limits: TextLimits) -> str:
+    """`text` cut back at a sentence end when it runs a little over its band, else `text` as it is.
+
+    A page a few words (or one sentence) too long is a slip, not a wrong page: dropping the
+    last sentence(s) keeps every word printed as the author wrote it. The cut is made only
+    when what is left fits the band; a text far over, or one no sentence end can save, is
+    returned unchanged for the band check to refuse.
+    """
+    words, sentences = count_words(text), count_sentences(text)
+    if words <= limits.max_words and sentences <= limits.max_sentences:
+        return text
+    if words - limits.max_words > few_words_over(limits) or sentences - limits.max_sentences > 1:
+        return text
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    for end in reversed(ends):
+        kept = text[:end].rstrip()
+        if not text_problems(kept, limits):
+            return kept
+    return text
+
+
+def few_words_over(limits: TextLimits) -> int:
+    """How far over its band a page may run and still be trimmed: a fifth of the band's top, at least 3."""
+    return max(3, limits.max_words // 5)

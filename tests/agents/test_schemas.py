@@ -5,7 +5,7 @@ from bookbug.agents import (
     ALL_AGENTS, IntakeInput, IntakeTurn, PlotProposal, PlotProposalInput, ProsePageInput, intake_turn, plot_proposal,
     prose_page,
 )
-from bookbug.agents.base import check_chips
+from bookbug.agents.chips import check_chips
 from bookbug.story import (
     AgeRange, Brief, Character, PagePlan, Plot, PlotBeat, ProsePage, ProseSetup, VisualDescription, get_preset,
 )
@@ -24,10 +24,19 @@ def test_chips_never_offer_a_catch_all(catch_all: str):
         check_chips(["Dragons", "Dinosaurs", catch_all])
 
 
-@pytest.mark.parametrize("chips", [["One", "Two"], ["1", "2", "3", "4", "5", "6"], ["A", "a", "B"], ["A", " ", "B"]])
-def test_chips_are_three_to_five_distinct_quick_replies(chips: list[str]):
+@pytest.mark.parametrize("chips", [["One", "Two"], ["A", "a", "B"], ["A", " ", "B"], ["A", "B", "Other"]])
+def test_chips_are_refused_when_fewer_than_three_real_distinct_ones_are_left(chips: list[str]):
     with pytest.raises(ValueError):
         check_chips(chips)
+
+
+@pytest.mark.parametrize(("chips", "tidied"), [
+    (["1", "2", "3", "4", "5", "6"], ["1", "2", "3", "4", "5"]),
+    (["Dragons", " dragons ", "Dinosaurs", "Other", "Space  rockets"], ["Dragons", "Dinosaurs", "Space rockets"]),
+    (["A", "", "B", "C"], ["A", "B", "C"]),
+])
+def test_surplus_repeated_blank_and_catch_all_chips_are_dropped_not_refused(chips: list[str], tidied: list[str]):
+    assert check_chips(chips) == tidied
 
 
 def test_the_intake_cannot_finish_before_every_required_field_is_filled():

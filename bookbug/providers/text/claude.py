@@ -1,7 +1,9 @@
 """The Claude writer: every agent through the Messages API, with a forced tool call as the schema.
 
-- Structured output: the agent's output schema is offered as the only tool and Claude must
-  call it; the tool input is validated by `Agent.parse` (schema plus the book's rules).
+- Structured output: the agent's tool (`Agent.tool`: its output schema, stating the book's
+  rules for this input) is offered as the only tool and Claude must call it; the tool input
+  goes through `Agent.parse`, the one parse the offline writer's replies go through too: the
+  same harmless repairs, the same book rules.
 - A reply that fails validation gets ONE repair attempt (the errors are sent back as the
   tool result); if that fails too, `InvalidReplyError` (a `FatalError`) carries the message.
 - The SDK never retries (`max_retries=0`): the engine's retry policy and rate limits own every
@@ -65,15 +67,16 @@ class ClaudeWriter:
 
     async def generate(self, agent: Agent[I, O], input: I) -> AgentResult[O]:
         model = self.model_for(agent)
+        tool = agent.tool(input)
         messages: list[dict[str, Any]] = [{"role": "user", "content": agent.prompt(input)}]
-        reply = await self._send(agent, model, messages)
+        reply = await self._send(agent, model, tool, messages)
         usage = _usage(model, reply)
         try:
             return AgentResult(_read(agent, input, reply), usage)
         except (ValidationError, _Unreadable) as error:
             messages += [{"role": "assistant", "content": _replayable(reply)},
                          {"role": "user", "content": _repair_request(agent, reply, _explain(error))}]
-        reply = await self._send(agent, model, messages)
+        reply = await self._send(agent, model, tool, messages)
         usage = usage + _usage(model, reply)
         try:
             return AgentResult(_read(agent, input, reply), usage)
@@ -82,14 +85,14 @@ class ClaudeWriter:
                 f"Claude's {agent.name} reply failed validation after one repair attempt: {_explain(error)}", usage
             ) from error
 
-    async def _send(self, agent: Agent[Any, Any], model: str, messages: list[dict[str, Any]]) -> Message:
+    async def _send(self, agent: Agent[Any, Any], model: str, tool: dict[str, Any],
+                    messages: list[dict[str, Any]]) -> Message:
         return await self.client.messages.create(
             model=model,
             max_tokens=agent.max_tokens,
             system=agent.system,
             messages=messages,  # type: ignore[arg-type]
-            tools=[{"name": agent.name, "description": agent.description,
-                    "input_schema": agent.output_type.model_json_schema()}],  # type: ignore[list-item]
+            tools=[tool],  # type: ignore[list-item]
             tool_choice={"type": "tool", "name": agent.name},
         )
 
