@@ -77,12 +77,16 @@ async def run_book(pages: int, concurrency: int, text_delay: float, image_delay:
     SQLModel.metadata.create_all(get_engine(url))
     app_config._cache = None
 
+    from bookbug.providers.images.models import PredictionOutcome
+
     painted = await OfflineIllustrator().finish(await OfflineIllustrator().start(
         IllustrationRequest(book_id="bench", page=1, format_name="square-large")))
     offline_text = _ORIGINAL.setdefault("text_provider", providers.text_provider)  # unwrapped, every run
     calls = {"text": 0, "image": 0}
 
     class SlowWriter:
+        service = None
+
         def __init__(self, inner):  # type: ignore[no-untyped-def]
             self.inner, self.name = inner, "bench-writer"
 
@@ -93,13 +97,17 @@ async def run_book(pages: int, concurrency: int, text_delay: float, image_delay:
 
     class SlowIllustrator:
         name = "bench-illustrator"
+        service = None
 
         async def start(self, request):  # type: ignore[no-untyped-def]
             return f"bench-{uuid.uuid4().hex}"
 
-        async def finish(self, prediction_id):  # type: ignore[no-untyped-def]
+        async def wait(self, prediction_id):  # type: ignore[no-untyped-def]
             calls["image"] += 1
             await asyncio.sleep(image_delay)
+            return PredictionOutcome(status="succeeded", output=[prediction_id])
+
+        async def fetch(self, prediction_id, outcome):  # type: ignore[no-untyped-def]
             return painted
 
     providers.text_provider = lambda book_id: SlowWriter(offline_text(book_id))  # type: ignore[assignment]

@@ -203,13 +203,14 @@ def start_step(conn: Connection, run_id: str, generation: int, existing: StepRec
                                     "attempts": attempt, "generation": generation})
         return record
     restarted = conn.execute(_RESTART_STEP, {"sid": existing.id, "st": status.value, "att": attempt,
-                                             "gen": generation}).rowcount == 1
+                                             "gen": generation, "pos": position}).rowcount == 1
     if not restarted:  # completed (never reset): hand back what was stored
         stored = load_step(conn, existing.id)
         if stored is not None:
             return stored
     existing.attempts += attempt
     existing.status, existing.started_at, existing.due_at = status.value, time.monotonic(), None
+    existing.position = position  # where it runs now (a loop may have moved it): replays look for it here
     return existing
 
 
@@ -277,7 +278,8 @@ _RELAXED = text("SET LOCAL synchronous_commit TO OFF")
 _RESTART_STEP = (update(STEPS).where(STEPS.c.id == bindparam("sid"),
                                      STEPS.c.status.notin_((StepStatus.completed.value, StepStatus.failed.value)))
                  .values(status=bindparam("st"), attempts=STEPS.c.attempts + bindparam("att"),
-                         generation=bindparam("gen"), started_at=db_now(), finished_at=None, not_before=None))
+                         generation=bindparam("gen"), position=bindparam("pos"), started_at=db_now(),
+                         finished_at=None, not_before=None))
 _COMPLETE_STEP = (update(STEPS).where(STEPS.c.id == bindparam("sid"), STEPS.c.status != StepStatus.completed.value)
                   .values(status=StepStatus.completed.value, output=bindparam("out"), error=None, failure=None,
                           generation=bindparam("gen"), not_before=None, finished_at=db_now(),

@@ -49,7 +49,8 @@ async def rerun(engine: Engine, run_id: str) -> int:
             raise ValueError(f"only a failed run can be rerun; run {run_id} is {status}")
         generation = conn.execute(update(RUNS).where(and_(
             RUNS.c.id == run_id, RUNS.c.status == RunStatus.failed.value,
-        )).values(status=RunStatus.queued.value, generation=RUNS.c.generation + 1, error=None, failure=None,
+        )).values(status=RunStatus.queued.value, generation=RUNS.c.generation + 1, reruns=RUNS.c.reruns + 1,
+                  error=None, failure=None,
                   finished_at=None, cancel_requested=False, not_before=db_now(), updated_at=db_now(),
                   heartbeat_at=None).returning(RUNS.c.generation)).scalar()
         if generation is None:

@@ -45,6 +45,7 @@ class _Loaded:
     event_seq: int | None
     event_name: str | None
     event_data: dict[str, Any] | None
+    reruns: int
 
 
 def dropped(exc: DBAPIError) -> bool:
@@ -64,6 +65,7 @@ class Execution:
         self.generation = run.generation
         self.subject = run.subject
         self.since_seq = run.event_seq or 0  # waits count the events numbered after the trigger
+        self.reruns = run.reruns
         self.workflow = workflow
         self.event = event
         self.recorded: dict[str, checkpoints.StepRecord] = {}
@@ -127,7 +129,8 @@ class Execution:
 def _load(engine: Engine, run_id: str) -> _Loaded | None:
     with engine.transaction() as conn:
         row = conn.execute(select(RUNS.c.id, RUNS.c.workflow, RUNS.c.status, RUNS.c.generation, RUNS.c.subject,
-                                  RUNS.c.event_id, RUNS.c.event_seq, RUNS.c.event_name, RUNS.c.event_data)
+                                  RUNS.c.event_id, RUNS.c.event_seq, RUNS.c.event_name, RUNS.c.event_data,
+                                  RUNS.c.reruns)
                            .where(RUNS.c.id == run_id)).first()
     return None if row is None else _Loaded(*row)
 

@@ -15,8 +15,8 @@ import inspect
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -132,7 +132,11 @@ class Steps:
     def __init__(self, execution: Execution) -> None:
         self._x = execution
         self._recorded: dict[str, StepRecord] = execution.recorded
-        self._at: dict[tuple[str, int], str] = {(s.scope, s.position): key for key, s in self._recorded.items()}
+        # where each completed step sat: a replay that would reuse a result at another place, or
+        # put another step where a result sits, meets a different workflow (a step that only
+        # started or failed holds no result, and data-dependent loops may skip past it)
+        self._at: dict[tuple[str, int], str] = {(s.scope, s.position): key for key, s in self._recorded.items()
+                                                if s.status == StepStatus.completed.value}
         self._counters: defaultdict[tuple[str, str], int] = defaultdict(int)
         self._positions: defaultdict[str, int] = defaultdict(int)
         self._replay_left = sum(1 for s in self._recorded.values() if s.status == StepStatus.completed.value)
@@ -155,10 +159,11 @@ class Steps:
         self._positions[scope] += 1
         record = self._recorded.get(key)
         changed = "the workflow changed while this run was in flight"
-        if record is not None and (record.scope, record.position) != (scope, position):
+        completed = record is not None and record.status == StepStatus.completed.value
+        if completed and record is not None and (record.scope, record.position) != (scope, position):
             raise WorkflowChanged(f"{changed}: step {key!r} ran as step {record.position + 1} of its scope "
                                   f"before and is now step {position + 1}; start a new run")
-        if record is None and (scope, position) in self._at:
+        if not completed and (scope, position) in self._at and self._at[(scope, position)] != key:
             raise WorkflowChanged(f"{changed}: step {position + 1} of its scope was "
                                   f"{self._at[(scope, position)]!r} and is now {key!r}; start a new run")
         if record is not None and (record.kind != kind or (record.fn is not None and fn is not None
@@ -269,6 +274,19 @@ class Steps:
         with x.db() as conn:
             checkpoints.fail_step(conn, x.run_id, x.generation, step, StepStatus.failed, message, failure)
         raise StepFailed(key, message, failure) from exc
+
+    @asynccontextmanager
+    async def hold(self, name: str, concurrency: Concurrency) -> AsyncIterator[None]:
+        """Hold one of `concurrency`'s slots across several steps (the steps of one picture, say),
+        so the limit counts what is in flight between them too. Waits in place a while for a
+        free slot, then suspends the branch; released on leaving, suspending or failing."""
+        key, _ = self._key(name)
+        lease = await self._take_slot(key, concurrency)
+        try:
+            yield
+        finally:
+            if lease is not None:
+                await self._x.release(lease)
 
     async def _take_slot(self, key: str, concurrency: Concurrency | None) -> tuple[str, str] | None:
         if concurrency is None:
@@ -428,6 +446,8 @@ class Context:
         self._x = execution
         self.run_id = execution.run_id
         self.event: EventInfo = execution.event
+        # how many times this failed run was run again: a workflow may allow more tries each time
+        self.reruns: int = execution.reruns
         self.step = Steps(execution)
 
     async def progress(self, *, stage: str | None = None, page: int | None = None,

@@ -83,6 +83,7 @@ class Run(SQLModel, table=True):
     percent: Optional[float] = Field(default=None)
     progress: Optional[dict[str, Any]] = _json()
     attempts: int = Field(default=0)  # executions of this run (each replay counts)
+    reruns: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # times a failed run was run again (a workflow may try harder each time)
     generation: int = Field(default=0)  # bumped each time the run is handed to a new execution
     error: Optional[str] = Field(default=None)  # the operator's one-line reason
     failure: Optional[dict[str, Any]] = _json()  # the same, as structure (kind, service, status, detail)

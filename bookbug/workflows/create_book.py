@@ -17,9 +17,8 @@ from typing import Any
 
 from bookbug.db import BookStatus
 from bookbug.engine import CancelOn, Concurrency, Context, Throttle, workflow
-from bookbug.services import app_config
 from bookbug.story import Brief, Plot, page_plan
-from bookbug.workflows import assembly, drawing, records, writing
+from bookbug.workflows import assembly, drawing, illustrating, records, writing
 from bookbug.workflows.handoff import Handoff
 from bookbug.workflows.names import BOOK_CANCEL, BOOK_CREATED, CHAT_MESSAGE, CREATE_BOOK
 
@@ -63,8 +62,7 @@ async def create_book(ctx: Context) -> dict[str, Any]:
     await ctx.progress(stage="intake", percent=0)
     turn = 0
     while True:
-        reply = await ctx.step.run(f"intake-turn-{turn}", writing.intake, book_id, brief, turn,
-                                   rate_limit="anthropic")
+        reply = await ctx.step.run(f"intake-turn-{turn}", writing.intake, book_id, brief, turn)
         brief, turn = reply["brief"], reply["turn"]
         if reply["done"]:
             break
@@ -73,8 +71,7 @@ async def create_book(ctx: Context) -> dict[str, Any]:
             return {"status": "abandoned"}
 
     # 2. plot review: propose, then approve or revise until approved
-    proposal = await ctx.step.run("propose-plot", writing.propose_plot, book_id, brief, reply["message"], turn,
-                                  rate_limit="anthropic")
+    proposal = await ctx.step.run("propose-plot", writing.propose_plot, book_id, brief, reply["message"], turn)
     plot, turn = proposal["plot"], proposal["turn"]
     await say(ctx, proposal["chat"], "plot", 5)
     while True:
@@ -84,7 +81,7 @@ async def create_book(ctx: Context) -> dict[str, Any]:
         if answer.get("approve"):
             break
         review = await ctx.step.run(f"review-plot-{turn}", writing.review_plot, book_id, brief, plot,
-                                    str(answer.get("content", "")), turn, rate_limit="anthropic")
+                                    str(answer.get("content", "")), turn)
         brief, plot, turn = review["brief"], review["plot"], review["turn"]
         if review["approved"]:
             break
@@ -100,29 +97,33 @@ async def create_book(ctx: Context) -> dict[str, Any]:
     sheets: list[Handoff[dict[str, Any]]] = [Handoff() for _ in cast]
     written: dict[int, Handoff[dict[str, Any]]] = {p["page_number"]: Handoff() for p in plans}
     hero: Handoff[dict[str, str]] = Handoff()
-    slots = Concurrency(key=f"book:{book_id}:pictures", limit=app_config.current().page_concurrency)
+    limits = await ctx.step.run("book-limits", drawing.book_limits)
+    slots = Concurrency(key=f"book:{book_id}:pictures", limit=limits["page_concurrency"])
     done: list[int] = []
 
     async def art_direction() -> None:
         await guide.produce(ctx.step.run("style-guide", writing.direct_art, book_id, brief, plot,
-                                         await setup.get(), rate_limit="anthropic"))
+                                         await setup.get()))
 
     async def character_sheet(index: int) -> None:
         # 4. a sheet per character (front, three-quarter, side, back), reused on every page
-        sheet = await sheets[index].produce(ctx.step.run("sheet", drawing.draw_sheet, book_id, brief, index,
-                                                         rate_limit="replicate"))
+        async def draw_sheet() -> dict[str, Any]:
+            drawn = await illustrating.draw_picture(ctx, "sheet", book_id, f"sheet-{index}",
+                                                    drawing.sheet_request(book_id, brief, index),
+                                                    ["characters", f"{index:02d}.png"])
+            return await ctx.step.run("record-sheet", drawing.record_sheet, book_id, brief, index, drawn)
+
+        sheet = await sheets[index].produce(draw_sheet())
         await ctx.progress(stage="characters", percent=10, payload={"kind": "sheet", "name": sheet["name"]})
 
     async def write_pages() -> None:
         # 5. prose in order: each page is written with every page before it in view
         so_far: list[dict[str, Any]] = []
         try:
-            opening = await setup.produce(ctx.step.run("prose-setup", writing.write_setup, book_id, brief, plot,
-                                                       rate_limit="anthropic"))
+            opening = await setup.produce(ctx.step.run("prose-setup", writing.write_setup, book_id, brief, plot))
             for plan in plans:
                 page = await written[plan["page_number"]].produce(ctx.step.run(
-                    f"prose-{plan['page_number']}", writing.write_page, book_id, brief, plot, opening, plan, list(so_far),
-                    rate_limit="anthropic"))
+                    f"prose-{plan['page_number']}", writing.write_page, book_id, brief, plot, opening, plan, list(so_far)))
                 so_far.append(page)
         except BaseException as exc:  # the pages still to be written will not come in this execution
             for handoff in written.values():
@@ -136,14 +137,15 @@ async def create_book(ctx: Context) -> dict[str, Any]:
         try:
             page = await written[number].get()
             beat = await ctx.step.run("beat", writing.direct_page, book_id, brief, await guide.get(), plan, page,
-                                      None, rate_limit="anthropic")
+                                      None)
             references = [{"label": f"character sheet: {s['name']}", "key": s["key"]}
                           for s in [await sheet.get() for sheet in sheets]]
             if number != 1:
                 references.append(await hero.get())
             request = drawing.page_request(book_id, brief, await guide.get(), beat, page, references)
-            drawn = await ctx.step.run("picture", drawing.draw_page, book_id, request, page["text"],
-                                       concurrency=slots, rate_limit="replicate")
+            drawn = await illustrating.draw_picture(ctx, "picture", book_id, f"page-{number}", request,
+                                                    ["pages", f"{number:03d}.png"], concurrency=slots)
+            await ctx.step.run("record-page", drawing.record_page, book_id, request, page["text"], drawn)
         except BaseException as exc:
             if number == 1:
                 hero.fail(exc)

@@ -1,9 +1,13 @@
-"""The drawing steps: art direction mapped onto illustration requests, drawn, checked and stored.
+"""The drawing steps: art direction mapped onto illustration requests, then one step per bill.
 
-A picture is paid for once: the provider's prediction id is written to image_predictions the
-moment it exists, so a step re-run after a crash resumes that prediction (`finish`) instead
-of starting a new one. The window left is the instant between the provider answering the
-create call and that row being committed.
+`start_prediction` pays for one picture (its rate limit is the illustrator's own, none offline)
+and records the prediction id the moment it exists; `wait_prediction` waits for it to end;
+`fetch_prediction` downloads and checks it; `score_picture` is one vision scoring (Claude's
+rate limit); `keep_picture` stores the best try. Each is its own memoized step (see
+illustrating.py), so a retry never redraws or re-scores what was checkpointed, and a step
+re-run after a crash finds its prediction in image_predictions instead of paying again. The
+window left is the instant between the provider answering the create call and that row being
+committed.
 """
 
 from __future__ import annotations
@@ -15,13 +19,16 @@ from typing import Any
 from sqlmodel import select
 
 from bookbug.db import ImagePrediction, session_scope
+from bookbug.engine import spend
 from bookbug.providers.images import CharacterLook, IllustrationRequest, ReferenceImage, Scene, check_image
+from bookbug.providers.images.models import PredictionOutcome
 from bookbug.providers.images.models import MAX_REFERENCES, STYLE_IDS
 from bookbug.providers.storage import book_key
 from bookbug.publishing.images import prepare_page_image
 from bookbug.story import Brief, Character, IllustrationBeat, StyleGuide
-from bookbug.workflows import records
-from bookbug.workflows import providers
+from bookbug.resilience.errors import FatalError
+from bookbug.services import app_config
+from bookbug.workflows import providers, records
 from bookbug.workflows.providers import book_seed
 
 QUALITY_TRIES = 3  # the first picture and up to two regenerations, keeping the best
@@ -127,16 +134,109 @@ def _remember_prediction(book_id: str, purpose: str, attempt: int, provider: str
                                     prediction_id=prediction_id))
 
 
-async def _judge(png: bytes, format_name: str, scorer: Any, beat: str, sheets: list[bytes]) -> dict[str, Any]:
-    """The offline image check, and the vision model's scores where one is configured."""
-    report = await asyncio.to_thread(check_image, png, format_name)  # Pillow: off the event loop
-    quality: dict[str, Any] = {"score": report.score, "problems": list(report.problems), "passed": report.passed}
-    if scorer is not None and report.passed:
-        vision = await scorer.score(png, beat, sheets)
-        quality.update(score=vision.overall, passed=vision.passed, vision=vision.model_dump(mode="json"))
-        if vision.notes and not vision.passed:
-            quality["problems"].append(vision.notes)
+# A picture refused by the image model's safety filter is asked for again in gentler words.
+GENTLE = ("A gentle, cheerful picture for young children: everyone is safe, calm and friendly; nothing scary, "
+          "sad, violent or dangerous is shown.")
+
+
+def softened(request: IllustrationRequest) -> IllustrationRequest:
+    return request.model_copy(update={"prompt": f"{GENTLE} {request.prompt}".strip()})
+
+
+def book_limits() -> dict[str, Any]:
+    """The limits a book is made under, read once per book (operators change them at run time)."""
+    return {"page_concurrency": app_config.current().page_concurrency}
+
+
+def drawing_budget() -> dict[str, Any]:
+    """How hard a picture is tried, read once per picture (operators change it at run time)."""
+    return {"quality_tries": QUALITY_TRIES, "redraws": app_config.current().picture_redraws,
+            "vision": providers.vision_scorer_name() is not None}
+
+
+async def start_prediction(book_id: str, purpose: str, request: dict[str, Any], attempt: int,
+                           gentle: bool = False) -> dict[str, Any]:
+    """Pay for one picture: attempt `attempt` of `purpose`, with its own seed; returns its id."""
+    known = _known_prediction(book_id, purpose, attempt)
+    files = providers.storage()
+    painter = providers.illustrator(files)
+    if known is not None:  # started before a crash: the same prediction, not a second bill
+        return {"prediction_id": known, "provider": painter.name}
+    wanted = IllustrationRequest.model_validate(request)
+    wanted = wanted.model_copy(update={"seed": wanted.seed + attempt - 1})
+    if gentle:
+        wanted = softened(wanted)
+    await spend(painter.service)
+    prediction_id = await painter.start(wanted)
+    _remember_prediction(book_id, purpose, attempt, painter.name, prediction_id)
+    records.add_usage(book_id, {"provider": painter.name, "images": 1})
+    return {"prediction_id": prediction_id, "provider": painter.name}
+
+
+async def wait_prediction(book_id: str, prediction_id: str) -> dict[str, Any]:
+    """How the prediction ended (a failure is an answer here, not an error)."""
+    painter = providers.illustrator(providers.storage())
+    return (await painter.wait(prediction_id)).model_dump(mode="json")
+
+
+async def fetch_prediction(book_id: str, prediction_id: str, outcome: dict[str, Any], format_name: str,
+                           key: str) -> dict[str, Any]:
+    """Download a finished picture, store it as a candidate at `key`, and check it offline."""
+    files = providers.storage()
+    painter = providers.illustrator(files)
+    result = await painter.fetch(prediction_id, PredictionOutcome.model_validate(outcome))
+    await asyncio.to_thread(files.put, key, result.png, "image/png")
+    report = await asyncio.to_thread(check_image, result.png, format_name)  # Pillow: off the event loop
+    return {"key": key, "width": result.width, "height": result.height, "model": result.model,
+            "prediction_id": result.prediction_id[:200],
+            "quality": {"score": report.score, "problems": list(report.problems), "passed": report.passed}}
+
+
+async def score_picture(book_id: str, key: str, beat: str, sheet_keys: list[str]) -> dict[str, Any]:
+    """One vision scoring of a candidate (Claude's eye): a bill of its own, on Claude's rate limit."""
+    scorer = providers.vision_scorer()
+    if scorer is None:
+        return {}
+    files = providers.storage()
+    png = await asyncio.to_thread(files.get, key)
+    sheets = [await asyncio.to_thread(files.get, sheet) for sheet in sheet_keys]
+    await spend(scorer.service)
+    vision = await scorer.score(png, beat, sheets)
+    quality: dict[str, Any] = {"score": vision.overall, "passed": vision.passed, "vision": vision.model_dump(mode="json"),
+                               "problems": [vision.notes] if vision.notes and not vision.passed else []}
     return quality
+
+
+def give_up(purpose: str, outcome: dict[str, Any], tries: int) -> None:
+    """No prediction of this picture succeeded: the page fails, saying why in structure."""
+    ended = PredictionOutcome.model_validate(outcome)
+    raise FatalError(f"{purpose}: {tries} drawings in a row {ended.status} ({ended.error or 'no reason given'})",
+                     service=None, kind="content_refused" if ended.refused else "internal")
+
+
+def keep_picture(book_id: str, candidates: list[dict[str, Any]], key_parts: list[str]) -> dict[str, Any]:
+    """Keep the best candidate as the picture (stored under its final name); drop the others."""
+    best = max(candidates, key=lambda c: (c["quality"]["passed"], c["quality"]["score"]))
+    files = providers.storage()
+    key = book_key(book_id, *key_parts)
+    if files.exists(best["key"]):  # a re-run after a crash finds the copy made already
+        files.put(key, files.get(best["key"]), "image/png")
+    for candidate in candidates:
+        if candidate["key"] != key:
+            files.delete(candidate["key"])
+    return {"key": key, "width": best["width"], "height": best["height"], "model": best["model"],
+            "prediction_id": best["prediction_id"], "quality": {**best["quality"], "attempt": best["attempt"]},
+            "attempts": len(candidates)}
+
+
+def candidate_key(book_id: str, key_parts: list[str], attempt: int) -> str:
+    *folders, name = key_parts
+    stem = name.rsplit(".", 1)[0]
+    return book_key(book_id, *folders, f"{stem}.try-{attempt}.png")
+
+
+def beat_words(request: dict[str, Any]) -> str:
+    return _beat_words(IllustrationRequest.model_validate(request))
 
 
 def _beat_words(request: IllustrationRequest) -> str:
@@ -144,47 +244,13 @@ def _beat_words(request: IllustrationRequest) -> str:
     return f"{request.prompt} Characters: {cast or 'none'}. Setting: {request.scene.setting}."
 
 
-async def draw(book_id: str, purpose: str, request: dict[str, Any], key_parts: tuple[str, ...],
-               first_attempt: int = 1) -> dict[str, Any]:
-    """Draw (or resume drawing) one picture, check it, store the best try; returns its record.
-
-    Up to QUALITY_TRIES pictures are drawn while the check fails (Claude's vision scores
-    where configured, 0-100, passing at 70; offline, the image check); the best is kept.
-    """
-    files = providers.storage()
-    painter = providers.illustrator(files)
+def sheet_keys(request: dict[str, Any]) -> list[str]:
     wanted = IllustrationRequest.model_validate(request)
-    scorer = providers.vision_scorer() if wanted.kind == "page" else None
-    # storage calls block (boto3): off the event loop, which other steps and branches share
-    sheets = [await asyncio.to_thread(files.get, r.key) for r in wanted.references
-              if r.key and r.label.startswith("character sheet")]
-    best: tuple[int, Any, dict[str, Any]] | None = None
-    for attempt in range(first_attempt, first_attempt + QUALITY_TRIES):
-        prediction_id = _known_prediction(book_id, purpose, attempt)
-        if prediction_id is None:
-            prediction_id = await painter.start(wanted.model_copy(update={"seed": wanted.seed + attempt - 1}))
-            _remember_prediction(book_id, purpose, attempt, painter.name, prediction_id)
-        result = await painter.finish(prediction_id)
-        records.add_usage(book_id, {"provider": painter.name, "images": 1,
-                                    "cost_usd": float(result.metadata.get("cost_usd", 0.0) or 0.0)})
-        quality = {**await _judge(result.png, wanted.format_name, scorer, _beat_words(wanted), sheets),
-                   "attempt": attempt}
-        if best is None or quality["score"] > best[0]:
-            best = (quality["score"], result, quality)
-        if quality["passed"]:
-            break
-    assert best is not None
-    _, result, quality = best
-    key = book_key(book_id, *key_parts)
-    await asyncio.to_thread(files.put, key, result.png, "image/png")
-    return {"key": key, "width": result.width, "height": result.height, "model": result.model,
-            "prediction_id": result.prediction_id[:200], "quality": quality, "attempts": quality["attempt"]}
+    return [r.key for r in wanted.references if r.key and r.label.startswith("character sheet")]
 
 
-async def draw_sheet(book_id: str, brief: dict[str, Any], index: int) -> dict[str, Any]:
+def record_sheet(book_id: str, brief: dict[str, Any], index: int, drawn: dict[str, Any]) -> dict[str, Any]:
     character = main_characters(Brief.model_validate(brief))[index]
-    drawn = await draw(book_id, f"sheet-{index}", sheet_request(book_id, brief, index),
-                       ("characters", f"{index:02d}.png"))
     book = records.load_book(book_id)
     sheets = list(book.characters or [])
     while len(sheets) <= index:
@@ -194,17 +260,9 @@ async def draw_sheet(book_id: str, brief: dict[str, Any], index: int) -> dict[st
     return {"name": character.name, **drawn}
 
 
-async def draw_page(book_id: str, request: dict[str, Any], text: str, redo: int = 0) -> dict[str, Any]:
-    """Draw a page: the first time (`redo` 0, recorded as the page) or for redo number `redo`, whose
-    attempts and file are its own (redo numbers never repeat for a page), so a redo never reuses
-    an earlier redo's prediction or picture; the caller records a redone version."""
-    number = int(request["page"])
-    suffix = f"-v{redo + 1}" if redo else ""
-    drawn = await draw(book_id, f"page-{number}", request, ("pages", f"{number:03d}{suffix}.png"),
-                       first_attempt=1 + redo * QUALITY_TRIES)
-    if not redo:
-        records.save_page(book_id, number, key=drawn["key"], text=text, prompt=str(request.get("prompt", "")),
-                          meta=drawn)
+def record_page(book_id: str, request: dict[str, Any], text: str, drawn: dict[str, Any]) -> dict[str, Any]:
+    records.save_page(book_id, int(request["page"]), key=drawn["key"], text=text,
+                      prompt=str(request.get("prompt", "")), meta=drawn)
     return drawn
 
 

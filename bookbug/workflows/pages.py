@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from sqlmodel import Session, select
@@ -48,10 +47,16 @@ async def redo_beat(book_id: str, number: int, page: dict[str, Any], note: str =
     return await writing.direct_page(book_id, brief, guide, _plan(brief, plot, number), page, None, note)
 
 
-async def redraw(book_id: str, number: int, beat: dict[str, Any], page: dict[str, Any], redo: int,
-                 note: str = "") -> dict[str, Any]:
-    """Draw the page again for redo number `redo` (its picture is version redo + 1) and keep it as
-    the pending version; the old one stays until settled."""
+REDO_ATTEMPTS = 1000  # the attempts of redo n of a page are numbered from n * 1000 + 1: never reused
+
+
+def first_attempt(redo: int) -> int:
+    return redo * REDO_ATTEMPTS + 1
+
+
+def redo_request(book_id: str, number: int, beat: dict[str, Any], page: dict[str, Any], note: str = "") -> dict[str, Any]:
+    """What the illustrator is asked to draw for redo of page `number`, with the book's sheets
+    and (for later pages) the hero page as references."""
     brief, _, _, _, guide = _story(book_id)
     book = records.load_book(book_id)
     references = [{"label": f"character sheet: {s.get('name', '')}", "key": s["sheet_key"]}
@@ -61,10 +66,14 @@ async def redraw(book_id: str, number: int, beat: dict[str, Any], page: dict[str
                                                        RenderedPage.page_number == 1)).first()
         if hero is not None and number != 1:
             references.append({"label": "hero page", "key": hero.previous_key or hero.storage_key})
-    request = drawing.page_request(book_id, brief, guide, beat, page, references, note)
-    drawn = await drawing.draw_page(book_id, request, page["text"], redo=redo)
-    drawn = {**drawn, **await asyncio.to_thread(drawing.print_copy, book_id, number, drawn,
-                                                request["format_name"], redo)}
+    return drawing.page_request(book_id, brief, guide, beat, page, references, note)
+
+
+def record_redo(book_id: str, number: int, request: dict[str, Any], page: dict[str, Any], redo: int,
+                drawn: dict[str, Any]) -> dict[str, Any]:
+    """Keep the new picture as the pending version (version redo + 1), print-ready; the old one
+    stays until settled."""
+    drawn = {**drawn, **drawing.print_copy(book_id, number, drawn, request["format_name"], redo)}
     with session_scope() as session:
         row = _row(session, book_id, number)
         if row.storage_key != drawn["key"]:  # a re-run of this step finds it done already

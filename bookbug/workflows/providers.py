@@ -6,6 +6,7 @@ applies to the next step of every book without a restart.
 
 from __future__ import annotations
 
+from bookbug.engine import spend
 from bookbug.providers.images import Illustrator, OfflineIllustrator, get_illustrator
 from bookbug.providers.storage import Storage, get_storage
 from bookbug.providers.text.offline import OfflineWriter
@@ -31,7 +32,8 @@ def text_provider(book_id: str) -> TextProvider:
 
     tuned = settings.model_copy(update={"anthropic_model": config.anthropic_model,
                                         "anthropic_fast_model": config.anthropic_fast_model})
-    return ClaudeWriter(tuned)
+    # every request, a repair included, waits for Claude's shared rate limit, pause and pace
+    return ClaudeWriter(tuned, before_request=lambda: spend(ClaudeWriter.service))
 
 
 def illustrator(storage: Storage) -> Illustrator:
@@ -46,6 +48,12 @@ def illustrator(storage: Storage) -> Illustrator:
 
 def storage() -> Storage:
     return get_storage()
+
+
+def vision_scorer_name() -> str | None:
+    """Which vision scorer a new picture gets (None: only the offline check)."""
+    scorer = vision_scorer()
+    return None if scorer is None else str(scorer.name)
 
 
 def vision_scorer():  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from typing import Any
 
 from bookbug.engine import Concurrency, Context, StepFailed, workflow
 from bookbug.services.views import page_image_url
-from bookbug.workflows import assembly, pages
+from bookbug.workflows import assembly, illustrating, pages
 from bookbug.workflows.names import PAGE_DECIDED, PAGE_REDO, REDO_PAGE
 
 DECISION_TIMEOUT = "14d"  # no answer by then: the new version stays (the user asked for it)
@@ -34,10 +34,13 @@ async def redo_page(ctx: Context) -> dict[str, Any]:
 
 
 async def _redo(ctx: Context, book_id: str, number: int, redo: int, rewrite: bool, note: str) -> dict[str, Any]:
-    text = await ctx.step.run("text", pages.redo_text, book_id, number, rewrite, note, rate_limit="anthropic")
-    beat = await ctx.step.run("beat", pages.redo_beat, book_id, number, text, note, rate_limit="anthropic")
-    drawn = await ctx.step.run("picture", pages.redraw, book_id, number, beat, text, redo, note,
-                               rate_limit="replicate")
+    text = await ctx.step.run("text", pages.redo_text, book_id, number, rewrite, note)
+    beat = await ctx.step.run("beat", pages.redo_beat, book_id, number, text, note)
+    request = await ctx.step.run("request", pages.redo_request, book_id, number, beat, text, note)
+    picture = await illustrating.draw_picture(ctx, "picture", book_id, f"page-{number}", request,
+                                              ["pages", f"{number:03d}-v{redo + 1}.png"],
+                                              first_attempt=pages.first_attempt(redo))
+    drawn = await ctx.step.run("record", pages.record_redo, book_id, number, request, text, redo, picture)
     await ctx.progress(stage="redo", page=number, percent=80, payload={
         "kind": "page", "number": number, "text": text["text"], "pending": True,
         "image_url": page_image_url(book_id, number, drawn["version"]),

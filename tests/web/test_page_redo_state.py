@@ -167,8 +167,8 @@ async def test_a_failed_redo_says_why_until_the_viewer_dismisses_it_or_redoes_th
             watcher = asyncio.create_task(BookState.watch_book.fn(state))
             await wait_until(lambda: state.reader_mode == "failed", 60, f"failure {attempt}, live")
             await asyncio.wait_for(watcher, 60)
-            assert state.redo_failure == ("Redrawing page 4 did not work: the illustration or writing service "
-                                          "refused our key. The page stays as it was; you can try again.")
+            assert state.redo_failure == ("Redrawing page 4 did not work: a service we rely on refused our key, and the people "
+                   "who run Bookbug need to fix that. The page stays as it was; you can try again.")
             assert state.reader_page == before and state.can_redo and state.redo_elsewhere == ""
             if attempt == 1:
                 await call(state, "dismiss_redo_failure")

@@ -27,6 +27,7 @@ class Slow:
     def __init__(self, inner):  # type: ignore[no-untyped-def]
         self._inner = inner
         self.name = inner.name
+        self.service = inner.service
 
     async def generate(self, agent, input):  # type: ignore[no-untyped-def]
         await asyncio.sleep(DELAY)
@@ -35,9 +36,12 @@ class Slow:
     async def start(self, request):  # type: ignore[no-untyped-def]
         return await self._inner.start(request)
 
-    async def finish(self, prediction_id):  # type: ignore[no-untyped-def]
+    async def wait(self, prediction_id):  # type: ignore[no-untyped-def]
         await asyncio.sleep(DELAY)
-        return await self._inner.finish(prediction_id)
+        return await self._inner.wait(prediction_id)
+
+    async def fetch(self, prediction_id, outcome):  # type: ignore[no-untyped-def]
+        return await self._inner.fetch(prediction_id, outcome)
 
 
 def main() -> None:

@@ -79,7 +79,7 @@ def workers(production: EngineConfig, tmp_path: Path) -> Iterator[Workers]:
 
 
 PROSE = r"book\[prose\]/prose-\d+"  # one step per page (the setup step is "prose-setup")
-PICTURES = r"book\[page-\d+\]/picture"
+PICTURES = r"book\[page-\d+\]/picture-keep"  # a page's picture, kept
 
 
 def completed_steps(db_url: str, pattern: str) -> dict[str, tuple[object, int]]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from bookbug.agents import IntakeInput, intake_turn
 from bookbug.providers.text.offline import OfflineWriter
+from bookbug.engine import get_run
 from bookbug.services import books
+from bookbug.settings import get_settings
 from bookbug.story import Brief
 from tests.conftest import make_user
 from tests.workflows.claude import claude_writes
@@ -45,7 +47,14 @@ async def test_a_rejected_api_key_fails_the_book_at_once_with_a_clear_message(bo
         book = await wait_until(lambda: (b := books.get_book(user.id, summary.id)).status == "failed" and b,
                                 timeout=60, what="the book to fail")
         assert len(claude.messages_requests()) == 1
-        assert "ANTHROPIC_API_KEY" in (book.error or "")
+        # the family reads a plain sentence chosen by the kind of failure; operators get the detail
+        assert "refused our key" in (book.error or "") and "ANTHROPIC_API_KEY" not in (book.error or "")
+        run = get_run(get_settings().db_url, books.current_job(user.id, summary.id).run_id)
+        assert run is not None and run.failure is not None
+        assert (run.failure["kind"], run.failure["service"]) == ("auth", "anthropic")
+        assert "ANTHROPIC_API_KEY" in run.failure["detail"]
+        await wait_until(lambda: books.get_book(user.id, summary.id).status == "failed", timeout=10,
+                         what="the book's own status to agree with its run")
 
 
 async def test_a_failed_book_retried_after_the_cause_is_fixed_carries_on(book_backend, monkeypatch) -> None:

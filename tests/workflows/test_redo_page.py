@@ -185,8 +185,8 @@ async def test_a_redo_whose_picture_cannot_be_drawn_leaves_the_page_as_it_was_an
         failed = await wait_until(lambda: (b := books.get_book(user.id, book_id)).redo
                                   and b.redo.phase == "failed" and b, what="the redo to fail")
     assert failed.redo.page == 4
-    assert failed.redo.error == ("Redrawing page 4 did not work: the illustration or writing service refused our "
-                                 "key. The page stays as it was; you can try again.")
+    assert failed.redo.error == ("Redrawing page 4 did not work: a service we rely on refused our key, and the people "
+           "who run Bookbug need to fix that. The page stays as it was; you can try again.")
     after = page_rows(book_id)[4]
     assert (after.storage_key, after.version, after.previous_key) == (before.storage_key, before.version, None)
 

@@ -45,7 +45,7 @@ async def test_a_book_whose_every_step_runs_twice_is_the_same_book(book_backend,
     await books.approve(user.id, summary.id)
     book = await wait_for_status(user.id, summary.id)
     assert book.status == "complete", book.error
-    assert "set_status" in every_step_twice and "draw_page" in every_step_twice  # really twice, all along
+    assert "set_status" in every_step_twice and "start_prediction" in every_step_twice  # really twice, all along
     with session_scope() as session:
         messages = session.exec(select(ChatMessage).where(ChatMessage.book_id == summary.id)).all()
         pages = session.exec(select(RenderedPage).where(RenderedPage.book_id == summary.id)).all()

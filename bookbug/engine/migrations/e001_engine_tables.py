@@ -68,6 +68,7 @@ def upgrade() -> None:
     sa.Column('percent', sa.Float(), nullable=True),
     sa.Column('progress', sa.JSON(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('reruns', sa.Integer(), nullable=False, server_default='0'),
     sa.Column('generation', sa.Integer(), nullable=False),
     sa.Column('error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('failure', sa.JSON(), nullable=True),

@@ -116,3 +116,20 @@ class IllustrationResult(BaseModel):
     model: str  # "offline" or the Replicate model name
     prediction_id: str
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class PredictionOutcome(BaseModel):
+    """How a prediction ended, small enough to checkpoint: the picture itself is fetched after.
+
+    `refused` says the model's safety filter declined the picture (a softer prompt may pass)."""
+
+    status: Literal["succeeded", "failed", "canceled"]
+    output: list[str] = Field(default_factory=list)  # where the picture is (URLs, or the offline id)
+    error: str | None = None
+    refused: bool = False
+    model: str = ""
+    metrics: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "succeeded"

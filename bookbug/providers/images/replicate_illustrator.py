@@ -1,10 +1,11 @@
-"""Illustrations from Replicate, through the replicate SDK, in two checkpointable halves.
+"""Illustrations from Replicate, through the replicate SDK, in three checkpointable calls.
 
 `start` makes the one POST that creates (and pays for) a prediction. The SDK never retries
 a POST, and neither do we: every failure propagates as a `RetryableError` or `FatalError`
 so the durable engine decides, and the id is checkpointed the moment `start` returns.
-`finish` only reads: it polls the prediction and downloads the output at once, because
-Replicate deletes outputs after about an hour.
+`wait` only reads: it polls the prediction until it ends and reports how (a failed or
+refused prediction is an outcome; the workflow starts a new one). `fetch` downloads the
+output, at once, because Replicate deletes outputs after about an hour.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from PIL import Image
 from replicate.exceptions import ReplicateError
 from replicate.helpers import FileOutput
 
-from bookbug.providers.images.models import IllustrationRequest, IllustrationResult
+from bookbug.providers.images.models import IllustrationRequest, IllustrationResult, PredictionOutcome
 from bookbug.providers.images.prompts import build_prompt
+from bookbug.resilience.classify import refused_for_safety
 from bookbug.resilience.errors import FatalError, RetryableError
 from bookbug.resilience.retry_after import parse_retry_after
 from bookbug.settings import Settings, get_settings
@@ -92,6 +94,7 @@ class ReplicateIllustrator:
     """One instance per event loop: the SDK's async HTTP client belongs to the loop that first used it."""
 
     name = "replicate"
+    service = "replicate"
 
     def __init__(
         self,
@@ -172,17 +175,17 @@ class ReplicateIllustrator:
         return prediction.id
 
     # -- finish ------------------------------------------------------------------------
-    async def finish(self, prediction_id: str) -> IllustrationResult:
+    async def wait(self, prediction_id: str) -> PredictionOutcome:
         try:
             prediction = await self._client.predictions.async_get(prediction_id)
             deadline = time.monotonic() + self.max_wait_seconds
             while prediction.status not in TERMINAL:
                 if time.monotonic() > deadline:
-                    # Same id next time: the engine retries `finish`, never `start`.
+                    # Same id next time: the engine retries `wait`, never `start`.
                     raise RetryableError(
                         f"Replicate prediction {prediction_id} is still {prediction.status} "
                         f"after {self.max_wait_seconds:.0f} s",
-                        service=SERVICE,
+                        service=SERVICE, kind="timeout",
                     )
                 await asyncio.sleep(self.poll_interval)
                 await prediction.async_reload()
@@ -194,26 +197,32 @@ class ReplicateIllustrator:
             ) from exc
         except httpx.TransportError as exc:
             raise RetryableError(f"could not reach Replicate for {prediction_id}: {exc!r}", service=SERVICE) from exc
+        return PredictionOutcome(
+            status=prediction.status, output=_locations(prediction.output), error=prediction.error,  # type: ignore[arg-type]
+            refused=prediction.status == "failed" and refused_for_safety(prediction.error),
+            model=prediction.model or "", metrics=dict(prediction.metrics or {}),
+        )
 
-        if prediction.status != "succeeded":
-            reason = prediction.error or "no reason given"
-            raise FatalError(
-                f"Replicate prediction {prediction_id} {prediction.status}: {reason}", service=SERVICE
-            )
-        raw = await self.download_output(prediction_id, prediction.output)
-        png, width, height = _as_png(raw, prediction_id)
+    async def fetch(self, prediction_id: str, outcome: PredictionOutcome) -> IllustrationResult:
+        raw = await self.download_output(prediction_id, outcome.output)
+        png, width, height = await asyncio.to_thread(_as_png, raw, prediction_id)
         return IllustrationResult(
             png=png,
             width=width,
             height=height,
-            model=prediction.model or "",
+            model=outcome.model,
             prediction_id=prediction_id,
-            metadata={
-                "provider": self.name,
-                "predict_time": (prediction.metrics or {}).get("predict_time"),
-                "created_at": prediction.created_at,
-            },
+            metadata={"provider": self.name, "predict_time": outcome.metrics.get("predict_time")},
         )
+
+    async def finish(self, prediction_id: str) -> IllustrationResult:
+        """`wait` then `fetch`, for callers that do not checkpoint in between."""
+        outcome = await self.wait(prediction_id)
+        if not outcome.succeeded:
+            raise FatalError(f"Replicate prediction {prediction_id} {outcome.status}: "
+                             f"{outcome.error or 'no reason given'}", service=SERVICE,
+                             kind="content_refused" if outcome.refused else "internal")
+        return await self.fetch(prediction_id, outcome)
 
     async def download_output(self, prediction_id: str, output: Any) -> bytes:
         """The image bytes of `output`: a URL string, a FileOutput (what `replicate.run`
@@ -241,6 +250,12 @@ class ReplicateIllustrator:
             ) from exc
         except httpx.TransportError as exc:
             raise RetryableError(f"could not download prediction {prediction_id}: {exc!r}", service=SERVICE) from exc
+
+
+def _locations(output: Any) -> list[str]:
+    """Where a prediction's pictures are: its output as URL strings (a FileOutput, a URL, or a list)."""
+    items = output if isinstance(output, (list, tuple)) else [output] if output else []
+    return [str(item.url) if isinstance(item, FileOutput) else str(item) for item in items if item]
 
 
 def _as_png(raw: bytes, prediction_id: str) -> tuple[bytes, int, int]:

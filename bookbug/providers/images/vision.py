@@ -8,6 +8,7 @@ and the engine decides.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 from typing import Any
@@ -57,6 +58,7 @@ def scoring_prompt(beat: str, sheet_count: int) -> str:
 
 class ClaudeVisionScorer:
     name = "claude-vision"
+    service = "anthropic"  # its calls count against Claude's rate limit
 
     def __init__(self, settings: Settings | None = None, *, timeout: float = 60.0) -> None:
         settings = settings or get_settings()
@@ -72,8 +74,10 @@ class ClaudeVisionScorer:
         )
 
     async def score(self, page_png: bytes, beat: str, character_sheets: list[bytes]) -> VisionScore:
-        content: list[dict[str, Any]] = [_image_block(sheet, SHEET_MAX_SIDE) for sheet in character_sheets]
-        content.append(_image_block(page_png, PAGE_MAX_SIDE))
+        # resizing and re-encoding is Pillow work: off the event loop
+        content: list[dict[str, Any]] = [await asyncio.to_thread(_image_block, sheet, SHEET_MAX_SIDE)
+                                         for sheet in character_sheets]
+        content.append(await asyncio.to_thread(_image_block, page_png, PAGE_MAX_SIDE))
         content.append({"type": "text", "text": scoring_prompt(beat, len(character_sheets))})
         reply = await self.client.messages.create(
             model=self.model,

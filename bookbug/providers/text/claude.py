@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from anthropic import AsyncAnthropic
@@ -25,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from bookbug.agents.base import Agent
 from bookbug.providers.text.pricing import estimate_cost
 from bookbug.providers.text.protocol import AgentResult, TokenUsage
-from bookbug.resilience import FatalError
+from bookbug.resilience import FatalError, RetryableError
 from bookbug.settings import Settings, get_settings
 
 I = TypeVar("I", bound=BaseModel)
@@ -34,11 +35,13 @@ O = TypeVar("O", bound=BaseModel)
 DEFAULT_TIMEOUT_S = 120.0
 
 
-class InvalidReplyError(FatalError):
-    """Claude's reply still broke the schema after the repair attempt. `usage` is what it cost."""
+class InvalidReplyError(RetryableError):
+    """Claude's reply still broke the schema after the repair attempt. Another attempt (a fresh
+    conversation) usually answers in shape, so it is retryable, within the step's attempts.
+    `usage` is what it cost."""
 
     def __init__(self, message: str, usage: TokenUsage) -> None:
-        super().__init__(message, service="anthropic")
+        super().__init__(message, service="anthropic", kind="invalid_reply")
         self.usage = usage
 
 
@@ -48,8 +51,13 @@ class _Unreadable(Exception):
 
 class ClaudeWriter:
     name = "claude"
+    service = "anthropic"  # the rate limit its calls count against
 
-    def __init__(self, settings: Settings | None = None, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(self, settings: Settings | None = None, *, timeout: float = DEFAULT_TIMEOUT_S,
+                 before_request: Callable[[], Awaitable[None]] | None = None) -> None:
+        # `before_request` is awaited before every request (a repair included): the workflows
+        # pass the engine's rate limiting here, so each request, not each step, counts.
+        self._before_request = before_request
         settings = settings or get_settings()
         if not settings.anthropic_api_key:
             raise FatalError("the Claude writer needs ANTHROPIC_API_KEY; without it Bookbug uses the offline writer",
@@ -87,6 +95,8 @@ class ClaudeWriter:
 
     async def _send(self, agent: Agent[Any, Any], model: str, tool: dict[str, Any],
                     messages: list[dict[str, Any]]) -> Message:
+        if self._before_request is not None:
+            await self._before_request()
         return await self.client.messages.create(
             model=model,
             max_tokens=agent.max_tokens,

@@ -50,6 +50,7 @@ class AgentResult(Generic[O]):
 
 class TextProvider(Protocol):
     name: str
+    service: str | None  # the rate limit its calls count against; None: a local writer, no limit
 
     async def generate(self, agent: Agent[I, O], input: I) -> AgentResult[O]:
         """Run `agent` on `input`. Raises bookbug.resilience.FatalError when the reply cannot be

@@ -25,7 +25,7 @@ import zlib
 
 from PIL import Image, ImageDraw
 
-from bookbug.providers.images.models import CharacterLook, IllustrationRequest, IllustrationResult
+from bookbug.providers.images.models import PredictionOutcome, CharacterLook, IllustrationRequest, IllustrationResult
 from bookbug.providers.images.offline.colours import PRESET_PALETTES, RGB, palette_for, parse_colour, seeded, shade
 from bookbug.providers.images.offline.figures import Pen, View, draw_figure
 from bookbug.providers.images.offline.looks import Look, look_for
@@ -71,10 +71,18 @@ def _view_for(pose: str) -> View:
 
 class OfflineIllustrator:
     name = "offline"
+    service = None  # paints here: no outside service, no rate limit
 
     async def start(self, request: IllustrationRequest) -> str:
         payload = request.model_dump_json(exclude={"references"}).encode()
         return ID_PREFIX + base64.urlsafe_b64encode(zlib.compress(payload, 9)).decode("ascii")
+
+    async def wait(self, prediction_id: str) -> PredictionOutcome:
+        decode_prediction_id(prediction_id)  # a malformed id fails here, as a lost prediction would
+        return PredictionOutcome(status="succeeded", output=[prediction_id], model=MODEL)
+
+    async def fetch(self, prediction_id: str, outcome: PredictionOutcome) -> IllustrationResult:
+        return await self.finish(prediction_id)
 
     async def finish(self, prediction_id: str) -> IllustrationResult:
         request = decode_prediction_id(prediction_id)

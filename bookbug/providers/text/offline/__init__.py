@@ -26,6 +26,7 @@ MODEL = "bookbug-offline-writer"
 
 class OfflineWriter:
     name = "offline"
+    service = None  # writes here: no outside service, no rate limit
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
