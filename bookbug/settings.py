@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     replicate_base_url: str = ""
     replicate_reference_model: str = "google/nano-banana-pro"
     replicate_prompt_model: str = "google/imagen-4"
+    replicate_poll_seconds: float = Field(1.0, gt=0, le=60)
 
     # files: S3 / R2 (empty bucket: the local folder data_dir/files)
     s3_endpoint_url: str = ""

@@ -32,7 +32,6 @@ RUN_FAILED = "engine/run.failed"  # sent when a run fails: data run_id, workflow
 
 EXECUTE_RUN = "bookbug_engine_execute_run"
 EXPIRE_WAIT = "bookbug_engine_expire_wait"
-SWEEP = "bookbug_engine_sweep"
 
 
 def redis_settings(url: str) -> RedisSettings:

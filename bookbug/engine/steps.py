@@ -94,8 +94,10 @@ async def spend(service: str | None) -> None:
     if not reserved:
         raise _Deferred(service, delay)
     running.spent = True
-    if delay > 0:
+    while delay > 0:
         await asyncio.sleep(delay)
+        # a pause may have begun while this request waited its turn: it waits that out too
+        delay = await x.limits.paused_for(service)
 
 
 def current_step() -> StepInfo | None:

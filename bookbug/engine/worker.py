@@ -10,12 +10,12 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from arq import cron, func
+from arq import func
 from arq.connections import RedisSettings, create_pool
 from arq.worker import Function, Worker, poll
 
 from bookbug.engine.config import EngineConfig
-from bookbug.engine.engine import EXECUTE_RUN, EXPIRE_WAIT, SWEEP, Engine
+from bookbug.engine.engine import EXECUTE_RUN, EXPIRE_WAIT, Engine
 from bookbug.engine.engine import redis_settings as arq_redis_settings
 from bookbug.engine.workflow import Registry
 
@@ -35,8 +35,28 @@ async def expire_wait(ctx: dict[str, Any], wait_id: str) -> None:
     await ctx["engine"].expire_wait(wait_id)
 
 
-async def sweep(ctx: dict[str, Any]) -> None:
-    await ctx["engine"].sweep()  # it logs what it repaired, and nothing when all is well
+async def sweep_forever(engine: Engine) -> None:
+    """The sweep, every `sweep_interval`, as a task of its own rather than an ARQ cron job: ARQ
+    logs every job it runs, and an operator should not read a line every two seconds when
+    nothing happens. The sweep itself logs what it repaired, and nothing when all is well."""
+    while True:
+        try:
+            await engine.sweep()
+        except Exception:  # a failed sweep is retried at the next tick
+            log.exception("engine sweep failed")
+        await asyncio.sleep(engine.config.sweep_interval)
+
+
+def show_engine_logs() -> None:
+    """ARQ's default logging shows ARQ's own loggers only; an operator needs the engine's lines
+    (retries, pauses, failed steps, sweep repairs) in the same place."""
+    engine_log = logging.getLogger("bookbug")
+    if engine_log.handlers or logging.getLogger().handlers:
+        return  # the process configured logging itself
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+    engine_log.addHandler(handler)
+    engine_log.setLevel(logging.INFO)
 
 
 def job_functions(config: EngineConfig) -> list[Function]:
@@ -46,11 +66,6 @@ def job_functions(config: EngineConfig) -> list[Function]:
         func(execute_run, name=EXECUTE_RUN, timeout=config.job_timeout, max_tries=1),
         func(expire_wait, name=EXPIRE_WAIT, timeout=60, max_tries=1),
     ]
-
-
-def _sweep_seconds(interval: float) -> set[int]:
-    step = max(1, min(60, round(interval)))
-    return set(range(0, 60, step))
 
 
 def worker_settings(config: EngineConfig, workflows: Iterable[Workflow] | Registry | None = None) -> type:
@@ -63,17 +78,22 @@ def worker_settings(config: EngineConfig, workflows: Iterable[Workflow] | Regist
                 "arq workers need REDIS_URL: without it Bookbug runs in embedded mode, where the "
                 "app process runs its own worker"
             )
-        ctx["engine"] = await Engine(cfg, workflows).start(redis=ctx["redis"])
+        show_engine_logs()
+        engine = ctx["engine"] = await Engine(cfg, workflows).start(redis=ctx["redis"])
+        ctx["sweeper"] = asyncio.create_task(sweep_forever(engine))
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        sweeper = ctx.get("sweeper")
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
         engine = ctx.get("engine")
         if engine is not None:
             await engine.close()
 
     class WorkerSettings:
         functions = job_functions(cfg)
-        cron_jobs = [cron(sweep, name=SWEEP, second=_sweep_seconds(cfg.sweep_interval), run_at_startup=True,
-                          timeout=max(60.0, cfg.sweep_interval * 10))]
         redis_settings = arq_redis_settings(cfg.redis_url) if cfg.redis_url else RedisSettings()
         queue_name = cfg.queue_name
         poll_delay = cfg.poll_delay
@@ -127,12 +147,7 @@ class InProcessWorker:
         self._tasks = [asyncio.create_task(self._worker.main()), asyncio.create_task(self._sweep_loop())]
 
     async def _sweep_loop(self) -> None:
-        while True:
-            try:
-                await self.engine.sweep()
-            except Exception:  # a failed sweep is retried at the next tick
-                log.exception("engine sweep failed")
-            await asyncio.sleep(self.engine.config.sweep_interval)
+        await sweep_forever(self.engine)
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -19,7 +19,6 @@ from typing import Any
 from sqlmodel import select
 
 from bookbug.db import ImagePrediction, session_scope
-from bookbug.engine import spend
 from bookbug.providers.images import CharacterLook, IllustrationRequest, ReferenceImage, Scene, check_image
 from bookbug.providers.images.models import PredictionOutcome
 from bookbug.providers.images.models import MAX_REFERENCES, STYLE_IDS
@@ -134,13 +133,9 @@ def _remember_prediction(book_id: str, purpose: str, attempt: int, provider: str
                                     prediction_id=prediction_id))
 
 
-# A picture refused by the image model's safety filter is asked for again in gentler words.
-GENTLE = ("A gentle, cheerful picture for young children: everyone is safe, calm and friendly; nothing scary, "
-          "sad, violent or dangerous is shown.")
-
-
 def softened(request: IllustrationRequest) -> IllustrationRequest:
-    return request.model_copy(update={"prompt": f"{GENTLE} {request.prompt}".strip()})
+    """The request asked again in gentler words (after the model's safety filter refused it)."""
+    return request.model_copy(update={"gentle": True})
 
 
 def book_limits() -> dict[str, Any]:
@@ -166,8 +161,7 @@ async def start_prediction(book_id: str, purpose: str, request: dict[str, Any], 
     wanted = wanted.model_copy(update={"seed": wanted.seed + attempt - 1})
     if gentle:
         wanted = softened(wanted)
-    await spend(painter.service)
-    prediction_id = await painter.start(wanted)
+    prediction_id = await painter.start(wanted)  # it waits for the service's limits right before paying
     _remember_prediction(book_id, purpose, attempt, painter.name, prediction_id)
     records.add_usage(book_id, {"provider": painter.name, "images": 1})
     return {"prediction_id": prediction_id, "provider": painter.name}
@@ -200,8 +194,7 @@ async def score_picture(book_id: str, key: str, beat: str, sheet_keys: list[str]
     files = providers.storage()
     png = await asyncio.to_thread(files.get, key)
     sheets = [await asyncio.to_thread(files.get, sheet) for sheet in sheet_keys]
-    await spend(scorer.service)
-    vision = await scorer.score(png, beat, sheets)
+    vision = await scorer.score(png, beat, sheets)  # waits for Claude's limits right before the request
     quality: dict[str, Any] = {"score": vision.overall, "passed": vision.passed, "vision": vision.model_dump(mode="json"),
                                "problems": [vision.notes] if vision.notes and not vision.passed else []}
     return quality

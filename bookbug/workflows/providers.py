@@ -43,7 +43,8 @@ def illustrator(storage: Storage) -> Illustrator:
         return OfflineIllustrator()
     tuned = settings.model_copy(update={"replicate_reference_model": config.replicate_reference_model,
                                         "replicate_prompt_model": config.replicate_prompt_model})
-    return get_illustrator(tuned, storage=storage)
+    # each paid request waits for Replicate's shared rate limit, pause and pace
+    return get_illustrator(tuned, storage=storage, before_create=lambda: spend("replicate"))
 
 
 def storage() -> Storage:
@@ -64,4 +65,4 @@ def vision_scorer():  # type: ignore[no-untyped-def]
         return None
     from bookbug.providers.images.vision import ClaudeVisionScorer
 
-    return ClaudeVisionScorer(settings)
+    return ClaudeVisionScorer(settings, before_request=lambda: spend(ClaudeVisionScorer.service))

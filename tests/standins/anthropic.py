@@ -11,15 +11,23 @@ Use it as a context manager or through the `anthropic_standin` fixture:
     standin.reply_tool("intake_turn", {...}, input_tokens=120, output_tokens=80)
     standin.reply_error(429, "rate_limit_error", "slow down", headers={"retry-after": "7"})
     ClaudeWriter(Settings(anthropic_api_key="test", anthropic_base_url=standin.url))
+
+For whole books: `standin.responder = offline_claude` (tests/standins/claude_offline.py) answers
+every request once the script is empty; `standin.latency = (0.5, 2.0)` delays each answer;
+`standin.storm = Storm(throttle_every=3, retry_after=2, overload_every=5, malformed_every=7)`
+answers those requests (counted from 1) with a 429, a 529 or a reply that breaks the schema.
+`early` counts requests that arrived before a Retry-After the stand-in gave had passed.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import threading
+import time
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -41,6 +49,33 @@ class Scripted:
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None  # sent as-is instead of JSON (for malformed bodies)
+
+
+# A request that arrives this soon after a 429 went out left before the pause could reach every
+# worker (the 429 is read, classified, and the pause written to Redis first).
+IN_FLIGHT = 0.1
+
+
+@dataclass(frozen=True)
+class Storm:
+    """Faults by request number (1, 2, 3...): every `throttle_every`th a 429 with `retry_after`,
+    every `overload_every`th a 529, every `malformed_every`th a reply that breaks the schema."""
+
+    throttle_every: int = 0
+    retry_after: float = 2.0
+    overload_every: int = 0
+    malformed_every: int = 0
+
+    def fault(self, number: int) -> Scripted | None:
+        if self.throttle_every and number % self.throttle_every == 0:
+            return Scripted(429, error_body("rate_limit_error", "Number of requests has exceeded your rate limit"),
+                            {"retry-after": f"{self.retry_after:g}"})
+        if self.overload_every and number % self.overload_every == 0:
+            return Scripted(529, error_body("overloaded_error", "Overloaded"))
+        if self.malformed_every and number % self.malformed_every == 0:
+            return Scripted(200, message_body([tool_use_block("unknown_tool", {"nonsense": True})],
+                                              stop_reason="tool_use"))
+        return None
 
 
 def message_body(content: list[dict[str, Any]], *, model: str = "claude-standin", input_tokens: int = 10,
@@ -73,6 +108,14 @@ class AnthropicStandIn:
         self._script: deque[Scripted] = deque()
         self._lock = threading.Lock()
         self.requests: list[Recorded] = []
+        self.responder: Callable[[Recorded], Scripted] | None = None  # answers when nothing is scripted
+        self.latency: tuple[float, float] = (0.0, 0.0)  # seconds each answer takes, drawn between these
+        self.storm: Storm | None = None
+        self.faults: dict[int, int] = {}  # status → how many faults the storm answered with
+        self.early = 0  # requests that arrived before a Retry-After given here had passed
+        self.blocked_until = 0.0
+        self._told_at = 0.0  # when the latest 429 went out (requests already on their way are not early)
+        self._random = random.Random(7)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         # A short poll interval keeps shutdown (once per test) fast.
@@ -128,10 +171,24 @@ class AnthropicStandIn:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _next(self) -> Scripted:
+    def _next(self, recorded: Recorded) -> Scripted:
         with self._lock:
+            number = len(self.requests)
+            arrived = time.monotonic()
+            if self._told_at + IN_FLIGHT < arrived < self.blocked_until - 0.005:  # told to wait, and did not
+                self.early += 1
             if self._script:
                 return self._script.popleft()
+            fault = self.storm.fault(number) if self.storm else None
+            if fault is not None:
+                self.faults[fault.status] = self.faults.get(fault.status, 0) + 1
+                if fault.status == 429:
+                    self._told_at = arrived
+                    self.blocked_until = max(self.blocked_until, arrived + float(fault.headers["retry-after"]))
+                return fault
+            responder = self.responder
+        if responder is not None:
+            return responder(recorded)
         return Scripted(500, error_body("api_error", "the Anthropic stand-in has no scripted reply left"))
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -147,12 +204,18 @@ class AnthropicStandIn:
                     body: Any = json.loads(raw) if raw else None
                 except ValueError:
                     body = raw.decode("utf-8", "replace")
+                recorded = Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 with standin._lock:
-                    standin.requests.append(Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                    standin.requests.append(recorded)
+                    low, high = standin.latency
+                    delay = standin._random.uniform(low, high) if high else 0.0
                 if not self.path.startswith("/v1/messages"):
                     self._send(Scripted(404, error_body("not_found_error", f"the stand-in does not serve {self.path}")))
                     return
-                self._send(standin._next())
+                answer = standin._next(recorded)
+                if delay and answer.status < 400:  # errors come back at once, as the real API's do
+                    time.sleep(delay)
+                self._send(answer)
 
             def _send(self, scripted: Scripted) -> None:
                 payload = scripted.raw if scripted.raw is not None else json.dumps(scripted.body).encode()

@@ -13,6 +13,8 @@ Script it by setting attributes before (or between) calls:
         api.outcome = "fail"; api.error = "NSFW content detected"
         api.throttle_creates(1, retry_after=7)
         api.output_shape = "list"        # output as ["url"] instead of "url"
+        api.storm(throttle_every=2, retry_after=1, fail_every=5)  # by create request / prediction number
+        api.finish_after = (3.0, 6.0)    # a prediction ends this long after it is created (seconds)
         ... api.creations, api.inputs, api.models
 """
 
@@ -20,10 +22,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import re
 import select
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
@@ -46,6 +50,14 @@ class ReplicateStandIn:
         self.models: list[str] = []
         self.polls: dict[str, int] = {}
         self._throttled: list[float] = []  # Retry-After of each create still to refuse
+        self.finish_after: tuple[float, float] | None = None  # None: done after `polls_before_done` polls
+        self.create_requests = 0  # every POST that reached the door, refused or not
+        self.failed_predictions = 0
+        self.early = 0  # creates that arrived before a Retry-After given here had passed
+        self._storm = (0, 1.0, 0)  # (throttle every nth create request, its Retry-After, fail every nth prediction)
+        self._blocked_until = 0.0
+        self._told_at = 0.0
+        self._random = random.Random(11)
         self._predictions: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -59,6 +71,11 @@ class ReplicateStandIn:
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    def storm(self, *, throttle_every: int = 0, retry_after: float = 1.0, fail_every: int = 0) -> None:
+        """Every `throttle_every`th create request answers 429 with `retry_after`; every
+        `fail_every`th prediction created ends failed."""
+        self._storm = (throttle_every, retry_after, fail_every)
 
     def throttle_creates(self, count: int, *, retry_after: float) -> None:
         """Refuse the next `count` creations with 429 and this Retry-After (seconds)."""
@@ -84,12 +101,21 @@ class ReplicateStandIn:
     # -- the API ---------------------------------------------------------------------
     def _create(self, model: str, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
         with self._lock:
+            self.create_requests += 1
+            arrived = time.monotonic()
+            if self._told_at + 0.1 < arrived < self._blocked_until - 0.005:  # told to wait, and did not
+                self.early += 1
+            throttle_every, storm_retry_after, fail_every = self._storm
+            if throttle_every and self.create_requests % throttle_every == 0:
+                self._throttled.insert(0, storm_retry_after)
             if self._throttled:
                 retry_after = self._throttled.pop(0)
+                self._told_at, self._blocked_until = arrived, max(self._blocked_until, arrived + retry_after)
                 return 429, {"title": "Too Many Requests", "detail": "Request was throttled.", "status": 429}, {
                     "Retry-After": f"{retry_after:g}"
                 }
             self.creations += 1
+            failing = bool(fail_every) and self.creations % fail_every == 0
             self.models.append(model)
             self.inputs.append(body.get("input") or {})
             prediction_id = f"standin{next(self._ids):04d}"
@@ -110,9 +136,10 @@ class ReplicateStandIn:
                     "get": f"{self.base_url}/v1/predictions/{prediction_id}",
                     "cancel": f"{self.base_url}/v1/predictions/{prediction_id}/cancel",
                 },
-                "_outcome": self.outcome,
-                "_error": self.error,
+                "_outcome": "fail" if failing else self.outcome,
+                "_error": "the model failed to produce an image" if failing else self.error,
                 "_shape": self.output_shape,
+                "_done_at": None if self.finish_after is None else arrived + self._random.uniform(*self.finish_after),
             }
             self._predictions[prediction_id] = record
             self.polls[prediction_id] = 0
@@ -125,7 +152,9 @@ class ReplicateStandIn:
                 return 404, {"title": "Not found", "detail": "Prediction not found.", "status": 404}, {}
             self.polls[prediction_id] += 1
             if record["status"] in ("starting", "processing"):
-                if self.polls[prediction_id] > self.polls_before_done:
+                done_at = record["_done_at"]
+                if (self.polls[prediction_id] > self.polls_before_done if done_at is None
+                        else time.monotonic() >= done_at):
                     self._complete(record)
                 else:
                     record["status"] = "processing"
@@ -136,6 +165,7 @@ class ReplicateStandIn:
         if record["_outcome"] == "fail":
             record["status"] = "failed"
             record["error"] = record["_error"]
+            self.failed_predictions += 1
             return
         url = f"{self.base_url}/files/{record['id']}.png"
         record["status"] = "succeeded"

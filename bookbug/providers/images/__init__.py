@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bookbug.providers.images.models import (
     CharacterLook, IllustrationRequest, IllustrationResult, ReferenceImage, Scene, STYLE_IDS,
 )
@@ -17,14 +19,17 @@ __all__ = [
 ]
 
 
-def get_illustrator(settings: Settings | None = None, *, storage: Storage | None = None) -> Illustrator:
+def get_illustrator(settings: Settings | None = None, *, storage: Storage | None = None,
+                    before_create: Callable[[], Awaitable[None]] | None = None) -> Illustrator:
     """Replicate when REPLICATE_API_TOKEN is set, else the offline illustrator.
 
-    `storage` (a Storage) lets Replicate read reference images given as storage keys.
+    `storage` (a Storage) lets Replicate read reference images given as storage keys;
+    `before_create` is awaited before each paid request (the engine's rate limiting).
     """
     settings = settings or get_settings()
     if settings.replicate_api_token:
         from bookbug.providers.images.replicate_illustrator import ReplicateIllustrator
 
-        return ReplicateIllustrator(settings, read_stored=storage.get if storage is not None else None)
+        return ReplicateIllustrator(settings, read_stored=storage.get if storage is not None else None,
+                                    poll_interval=settings.replicate_poll_seconds, before_create=before_create)
     return OfflineIllustrator()

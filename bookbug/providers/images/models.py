@@ -77,6 +77,7 @@ class IllustrationRequest(BaseModel):
     page: int = Field(0, ge=0)  # 0 for character sheets and the cover
     seed: int = 0
     prompt: str = ""  # the art direction's own words for this picture
+    gentle: bool = False  # asked again after the model's safety filter refused it: softer words
     scene: Scene = Field(default_factory=Scene)
     # Characters present, most important first; for a character sheet, exactly one.
     characters: list[CharacterLook] = Field(default_factory=list)

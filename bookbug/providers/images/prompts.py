@@ -38,9 +38,14 @@ def describe_character(character: CharacterLook) -> str:
     return "; ".join(parts)
 
 
+# A picture refused by the image model's safety filter is asked for again with these words first.
+GENTLE = ("A gentle, cheerful picture for young children: everyone is safe, calm and friendly; nothing scary, "
+          "sad, violent or dangerous is shown.")
+
+
 def build_prompt(request: IllustrationRequest) -> str:
     style = STYLE_WORDS[request.style]
-    lines: list[str] = []
+    lines: list[str] = [GENTLE] if request.gentle else []
     if request.kind == "character_sheet":
         character = request.characters[0]
         lines.append(

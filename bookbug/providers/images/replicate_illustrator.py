@@ -14,7 +14,7 @@ import asyncio
 import base64
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -103,7 +103,11 @@ class ReplicateIllustrator:
         read_stored: StorageReader | None = None,
         poll_interval: float = 1.0,
         max_wait_seconds: float = 600.0,
+        before_create: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        # awaited right before the paid POST goes out (references encoded by then): the
+        # workflows pass the engine's rate limiting here
+        self._before_create = before_create
         settings = settings or get_settings()
         if not settings.replicate_api_token:
             raise FatalError("REPLICATE_API_TOKEN is not set: the Replicate illustrator cannot run", service=SERVICE)
@@ -160,6 +164,8 @@ class ReplicateIllustrator:
         model = self.model_for(request)
         # reading stored references and re-encoding them is blocking work: keep it off the loop
         model_input = await asyncio.to_thread(self.build_input, request)
+        if self._before_create is not None:
+            await self._before_create()
         try:
             prediction = await self._client.predictions.async_create(model=model, input=model_input)
         except ReplicateError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from anthropic import AsyncAnthropic
@@ -60,7 +61,11 @@ class ClaudeVisionScorer:
     name = "claude-vision"
     service = "anthropic"  # its calls count against Claude's rate limit
 
-    def __init__(self, settings: Settings | None = None, *, timeout: float = 60.0) -> None:
+    def __init__(self, settings: Settings | None = None, *, timeout: float = 60.0,
+                 before_request: Callable[[], Awaitable[None]] | None = None) -> None:
+        # awaited right before the request goes out (the images are encoded by then): the
+        # workflows pass the engine's rate limiting here
+        self._before_request = before_request
         settings = settings or get_settings()
         if not settings.anthropic_api_key:
             raise FatalError("scoring pictures needs ANTHROPIC_API_KEY; without it only the offline check runs",
@@ -79,6 +84,8 @@ class ClaudeVisionScorer:
                                          for sheet in character_sheets]
         content.append(await asyncio.to_thread(_image_block, page_png, PAGE_MAX_SIDE))
         content.append({"type": "text", "text": scoring_prompt(beat, len(character_sheets))})
+        if self._before_request is not None:
+            await self._before_request()
         reply = await self.client.messages.create(
             model=self.model,
             max_tokens=600,
