@@ -43,8 +43,8 @@ def kind_of(character: Character) -> str | None:
     """What a character is, read from its description: "robot", "grandma", "dog"."""
     text = character.description.lower()
     words = sorted({*lexicon.KIN, *lexicon.CREATURES, *lexicon.PETS, *lexicon.TOYS, "sibling"}, key=len, reverse=True)
-    found = [(m.start(), w) for w in words for m in [re.search(r"\b" + re.escape(w) + r"s?\b", text)] if m]
-    return min(found)[1] if found else None
+    found = [(m.start(), -len(w), w) for w in words for m in [re.search(r"\b" + re.escape(w) + r"s?\b", text)] if m]
+    return min(found)[2] if found else None
 
 
 def apply(brief: Brief, found: Understanding, asking: str | None, rng: random.Random) -> None:
@@ -60,7 +60,7 @@ def apply(brief: Brief, found: Understanding, asking: str | None, rng: random.Ra
     if found.style is not None:
         brief.art_style = found.style
     if found.place is not None and (brief.setting is None or asking == "setting"):
-        brief.setting = found.place
+        brief.setting = _whose_place(found.place, brief)
     if found.premise is not None and (brief.story_arc is None or asking == "story_arc"):
         brief.story_arc = found.premise
     if found.moral is not None:
@@ -73,6 +73,15 @@ def apply(brief: Brief, found: Understanding, asking: str | None, rng: random.Ra
         brief.title = found.title
     if found.notes is not None and asking not in {"moral", "tone"}:
         brief.custom_instructions = "; ".join(filter(None, [brief.custom_instructions, found.notes]))
+
+
+def _whose_place(place: str, brief: Brief) -> str:
+    """"her garden" is the hero's: "Maisie's garden" (or "the garden" while the hero has no name)."""
+    first, _, rest = place.partition(" ")
+    if first.lower() in {"her", "his", "their"} and rest:
+        name = hero_name(brief)
+        return f"{english.possessive(name)} {rest}" if name else f"the {rest}"
+    return place
 
 
 def _keep_hero(brief: Brief, found: Understanding, asking: str | None, rng: random.Random) -> None:
@@ -103,6 +112,8 @@ def _keep_others(brief: Brief, found: Understanding, asking: str | None, rng: ra
     premise = (found.premise or brief.story_arc or "").lower()
     for person in found.cast.others:
         if person.role == "mentioned":
+            if person.kind in lexicon.MACHINES and person.kind != "robot":
+                continue  # "drives a train": a vehicle is part of the story, not one of its characters
             in_story = re.search(r"\b" + re.escape(person.kind) + r"\b", premise) is not None
             if not (in_story or asking == "characters"):
                 continue  # "he loves dinosaurs": mentioned, not a character of the story

@@ -27,7 +27,8 @@ _TITLES = {"mr", "mrs", "ms", "miss", "dr", "captain", "professor", "sir", "lady
            "queen", "auntie", "aunt", "uncle", "grandma", "grandpa", "nana", "granny", "baby", "little", "big",
            "mister", "madam", "doctor", "officer", "farmer", "chef", "coach"}
 _CALLED = {"called", "named", "nicknamed"}
-_FORMAL = {"grandmother", "grandfather", "aunt", "teacher", "grandmama", "grandpapa", "granddaddy"}
+_FORMAL = {"grandmother", "grandfather", "aunt", "teacher", "grandmama", "grandpapa", "granddaddy", "mother", "father",
+           "sister", "brother", "sibling", "cousin", "godmother", "godfather"}
 _PLURAL_CHILDREN = {"kids": None, "children": None, "twins": None, "boys": "male", "girls": "female",
                     "grandkids": None, "grandchildren": None, "sons": "male", "daughters": "female"}
 
@@ -50,8 +51,8 @@ class Person:
     def title(self) -> str:
         """How the book calls this person when no name was given: "Grandma", "Big Sister", "the robot"."""
         kin = lexicon.KIN.get(self.kind)
-        if kin is not None and kin.titled and self.kind not in _FORMAL:
-            return self.kind.title()  # the family's own word: "Nana", "Granny", "Grandad"
+        if kin is not None and kin.role == "family" and self.kind not in _FORMAL and not self.adjectives:
+            return self.kind.title()  # the family's own word: "Nana", "Grandad", "Daddy"
         if kin is not None:
             modifier = next((a for a in self.adjectives if a in lexicon.KIN_MODIFIERS and a not in {"best", "new"}), "")
             return english.capitalise(f"{modifier} {kin.title}".strip().title() if modifier else kin.title)
@@ -175,6 +176,10 @@ def read(text: str) -> Cast:
     used: set[int] = set()  # tokens already part of someone
     i = 0
     while i < len(tokens):
+        if tokens[i].low in _PLURAL_CHILDREN and i > 0 and tokens[i - 1].low in _POSSESSIVES | {"the"}:
+            people += _plural_children(tokens, i, 1, tokens[i].low, used)
+            i += 1
+            continue
         found = _kind_at(tokens, i)
         if found is None:
             i += 1
@@ -374,13 +379,17 @@ def _plural_children(tokens: list[_Token], i: int, width: int, kind: str, used: 
         used.update(range(k, k + found[1]))
         k += found[1]
     gender = _PLURAL_CHILDREN[word]
-    return [Person(kind="child" if n == 0 else "sibling", role="hero" if n == 0 else "family", name=name, gender=gender,
+    age = None
+    if names and (shared := re.match(r"\s*,?\s*(?:are|,)\s*(?:both\s+|now\s+)?" + _NUM + r"\b(?!\s*pages?)",
+                                     _text_after(tokens, k))):
+        age = number(shared.group(1))
+    return [Person(age=age, kind="child" if n == 0 else "sibling", role="hero" if n == 0 else "family", name=name, gender=gender,
                    start=start, end=end)
             for n, (name, start, end) in enumerate(names)]
 
 
 _HERO_PATTERNS = (
-    r"\b(?:for|about|starring|stars|featuring|star is|hero is|heroine is|main character is)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b",
+    r"\b(?i:for|about|starring|stars|featuring|star is|hero is|heroine is|main character is)\s+(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b",
     r"\b(?:his|her|their|my|the child's|the kid's) name is\s+(?P<name>[A-Za-z][a-z]+)",
     r"\bname(?:'s| is)\s+(?P<name>[A-Z][a-z]+)",
     r"\b(?:call (?:him|her|them)|named|called)\s+(?P<name>[A-Z][a-z]+)",
@@ -433,6 +442,11 @@ def _bare_names(text: str, tokens: list[_Token], used: set[int], people: list[Pe
         found.append(Person(kind="friend", role="friend", name=name, start=match.start("name"), end=match.end("name")))
         taken.add(name.lower())
     return found
+
+
+def _text_after(tokens: list[_Token], k: int) -> str:
+    """The words from token k on, as text (ages after a list of names: "Ella and Finn are 4")."""
+    return " ".join(t.text for t in tokens[k:k + 6])
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:

@@ -67,7 +67,7 @@ def relative(person: Person, hero_name: str, rng: random.Random) -> Character:
     modifier = " ".join(a for a in person.adjectives if a in lexicon.KIN_MODIFIERS)
     what = " ".join(filter(None, [modifier, person.kind if person.kind not in {"child", "friend"} else "friend"]))
     if person.kind == "sibling":
-        what = "brother or sister"
+        what = "sibling"
     about = f" {person.about}" if person.about else ""
     look = kin.look if kin else "a cheerful child with a bright grin and scuffed sneakers"
     if person.age is not None and person.age <= 12 and kin is None:

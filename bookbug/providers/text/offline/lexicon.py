@@ -116,12 +116,12 @@ SPECIES_LOOKS: dict[str, tuple[str, list[str]]] = {
 # recognised through `english.base_candidates`.
 ACTION_VERBS = frozenset("""
 fix mend repair build make bake cook find search look save rescue help clean tidy plant grow paint draw decorate
-learn teach practise practice show catch fish ride swim fly climb explore visit travel go sail dig discover hunt
-deliver carry bring collect gather feed wash train race win play dance sing write read count spell tie share
+learn teach practise practice show catch fish ride take swim fly climb explore visit travel go sail dig discover hunt
+deliver carry bring collect gather feed wash race win play dance sing write read count spell tie share
 look after care protect guard chase follow meet befriend make friends throw organise organize plan prepare
 celebrate camp hike skate ski sled surf dive bounce hop run jump build skateboard knit sew wrap give send invent
 design launch land return escape solve unlock open light wake calm comfort cheer help rebuild restore recover
-pick harvest stack sort return chase perform present shop choose adopt name hatch raise watch spot track map
+pick harvest stack sort return chase perform present shop choose adopt hatch raise watch spot track map
 navigate steer drive pilot lose start capture photograph film record study measure test join enter compete attend start
 """.split())
 # Verbs that say how someone is, not what happens ("she is 4", "he loves trucks", "we want a story").

@@ -28,7 +28,7 @@ PLACE_NOUNS = (
 _ON = {"moon", "planet", "island", "farm", "ship", "boat", "train", "mountain", "mountaintop", "hill", "street",
        "plane", "spaceship", "rocket", "iceberg", "glacier", "space station", "volcano", "allotment", "coast",
        "shore", "riverbank", "trail"}
-_AT = {"lake", "beach", "seaside", "zoo", "school", "park", "museum", "library", "bakery", "pond", "river",
+_AT = {"lake", "beach", "seaside", "zoo", "school", "museum", "library", "bakery", "pond", "river",
        "playground", "campsite", "fair", "funfair", "circus", "aquarium", "hospital", "dentist", "shop", "market",
        "airport", "station", "pool", "nursery", "kindergarten", "daycare", "preschool", "north pole", "south pole",
        "lighthouse", "waterfall", "camp", "supermarket", "stadium", "theme park", "toy shop", "toyshop", "harbour",
@@ -46,7 +46,10 @@ _CUE = (r"(?:set|takes? place|taking place|lives?|living|live|happens?|happening
         r"sails?|sailing|go|explores?|exploring)")
 _PREP = re.compile(r"\b(?P<prep>in|on|at|to|near|by|under|inside|around|across|through|into|onto|visit(?:s|ing)?|"
                    r"explor(?:e|es|ing))\s+", re.I)
-_TAIL = r"(?P<tail>\s+(?:of|in|by|near|under|on)\s+(?:the\s+)?(?:[A-Za-z'-]+\s+){0,2}?(?:" + _NOUNS + r"|[A-Z][a-z]+)\b)?"
+_VEHICLES = {"ship", "spaceship", "rocket", "boat", "train", "plane"}
+_TAIL_NOUNS = "|".join(sorted((re.escape(n) for n in PLACE_NOUNS if n not in _VEHICLES), key=len, reverse=True))
+_TAIL = (r"(?P<tail>\s+(?:of|in|by|near|under|on)\s+(?:the\s+)?(?:[A-Za-z'-]+\s+){0,2}?(?:" + _TAIL_NOUNS +
+         r"|(?-i:[A-Z][a-z]+))\b)?")
 # Greedy first ("a small seaside town"), then the shortest phrase ("the forest" in "the forest near ...").
 _PHRASES = (
     re.compile(r"(?P<np>(?:" + _DET + r"\s+)?(?:[A-Za-z'-]+\s+){0,3}(?:" + _NOUNS + r"))\b" + _TAIL, re.I),
@@ -161,8 +164,10 @@ def short(setting: str) -> str:
         return "home"
     if words[0].lower() in {"a", "an", "my", "our", "your"}:
         words[0] = "the"
-    if len(words) > 5:
-        words = words[:5]
+    if len(words) > 7:
+        words = words[:7]
+    while len(words) > 1 and words[-1].lower() in {"in", "the", "of", "a", "an", "by", "on", "near", "under"}:
+        words.pop()
     first = words[0].lower()
     proper = words[0][:1].isupper() and first not in {"the", "a", "an"}
     if first in {"the", "her", "his", "their"} or first.endswith("'s") or proper:

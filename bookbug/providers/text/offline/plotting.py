@@ -22,10 +22,10 @@ _SETUP_AWAY = ("One bright morning, {team} set off {to}.",
                "{Team} could hardly wait to go {to}.")
 _BEATS: dict[str, dict[BeatPurpose, tuple[str, ...]]] = {
     "task": {
-        _P.build: ("There {team} found {thing_intro}, and they wanted to {verb} {it}.",
-                   "Then {team} came upon {thing_intro}, and they decided to {verb} {it}."),
+        _P.build: ("There {team} found {thing_intro}, and {they} wanted to {verb} {it}.",
+                   "Then {team} came upon {thing_intro}, and {they} decided to {verb} {it}."),
         _P.conflict: ("{Team} tried to {verb} {short_thing}, but {obstacle}.",
-                      "They tried and tried to {verb} {short_thing}, but {obstacle}."),
+                      "{They} tried and tried to {verb} {short_thing}, but {obstacle}."),
         _P.climax: ("With {helper} cheering, {hero} {did}, one careful step at a time.",
                     "Using that idea, {hero} {did} with careful, steady hands."),
         _P.payoff: ("At last {done}, and {team} cheered.",
@@ -140,7 +140,10 @@ def _options(purpose: BeatPurpose, kit: StoryKit) -> tuple[str, ...]:
     frame = kit.action.frame if kit.action.frame in _BEATS else "general"
     if frame == "task" and not kit.action.thing:
         frame = "general"
-    return _BEATS[frame][purpose]
+    options = _BEATS[frame][purpose]
+    if kit.friend is None:  # a hero on their own: nobody else to cheer, meet or help
+        options = tuple(o for o in options if "{helper}" not in o and "{teacher}" not in o) or options
+    return options
 
 
 def fill(template: str, kit: StoryKit) -> str:
@@ -171,7 +174,7 @@ def slots(kit: StoryKit) -> dict[str, str]:
         "interest": kit.interest, "thing": kit.thing, "short_thing": kit.short_thing, "thing_intro": thing_intro,
         "it": "it", "verb": action.verb,
         "goal": kit.goal(), "did": kit.did(), "done": _done(kit), "obstacle": kit.obstacle, "spark": kit.spark,
-        "were": "were" if plural else "was", "journey": journey or "have a big day", "journey_past": journey_past,
+        "were": "were" if plural else "was", "they": "they" if plural else kit.pronoun, "journey": journey or "have a big day", "journey_past": journey_past,
         "obstacle_journey": trouble, "lost_thing": lost, "rest": f" {action.rest}" if action.rest else "",
         "friend": kit.friend or kit.hero, "kind": kit.kind, "trait": kit.trait,
         "friend_intro": f"{kit.friend}, {english.with_article(kit.trait + ' little ' + kit.kind)}" if kit.friend else "",

@@ -39,15 +39,32 @@ def read(text: str, cast: Cast, hero_name: str | None) -> str | None:
             phrase = _clause(text, start, cast, hero_name)
             if phrase and _has_story(phrase):
                 return phrase
+    found: list[tuple[int, int, str]] = []  # (score, position, phrase): the best clause, earliest first
     for sentence in _sentences(text):
         body, offset = sentence
-        verb = _action_verb(body)
-        if verb is None:
-            continue
-        start = offset + _subject_start(body, verb, cast, offset)
-        phrase = _clause(text, start, cast, hero_name)
-        if phrase and len(phrase.split()) >= 3:
-            return phrase
+        for verb in _action_verbs(body):
+            left = max(body.rfind(",", 0, verb.start()), body.rfind(":", 0, verb.start()))
+            right = body.find(",", verb.end())
+            if _ABOUT_PICTURES.search(body[left + 1:right if right != -1 else len(body)]):
+                continue  # "can the pictures look like a Pixar movie?" is about the art, not the story
+            start = offset + _subject_start(body, verb, cast, offset)
+            phrase = _clause(text, start, cast, hero_name)
+            if phrase and len(phrase.split()) >= 3:
+                habit = re.search(r"\b(?:everywhere|always|every day|all the time)\b", phrase)
+                found.append((0 if habit else 1, -start, phrase))
+                break
+        for event in re.finditer(r"\b(?:have|has|having|go on|goes on|going on)\s+(?:a|an|their|his|her)\s+(?:\w+\s+)?"
+                                 r"(?:picnic|party|sleepover|adventure|race|holiday|trip|day out|tea party|parade|"
+                                 r"treasure hunt|campout|birthday)\b", body, re.I):
+            start = offset + _subject_start(body, event, cast, offset)
+            phrase = _clause(text, start, cast, hero_name)
+            if phrase:
+                found.append((2, -start, phrase))
+    if found:
+        return max(found)[2]
+    if cast.hero is not None and cast.hero.about and not re.match(r"who\s+(?:is|'s)\s+\d", cast.hero.about):
+        about = re.sub(r"^(?:who|that)\s+", "", cast.hero.about)
+        return f"{hero_name or 'the child'} {about}"
     creature = next((p for p in cast.others if p.about and p.kind in lexicon.CREATURES), None)
     if creature is not None and not re.match(r"who (?:talks|speaks|says|is called)\b", creature.about):
         described = " ".join([*creature.adjectives, creature.kind])
@@ -78,17 +95,31 @@ def _verb_base(word: str) -> str | None:
     return None
 
 
-def _action_verb(sentence: str) -> re.Match[str] | None:
+_ABOUT_PICTURES = re.compile(r"\b(?:pictures?|illustrations?|style|drawings?|look(?:s)? like|art work|artwork)\b", re.I)
+_NOT_STORY = re.compile(r"^\s*(?:(?:a|the|my|this|our)\s+)?(?:book|story|stories|tale|it|one|pages?|\d+)\b", re.I)
+_WISH = re.compile(r"\b(?:wants?|wanted|wishes|dreams?|hopes?|would love|longs?) (?:to|of)\b", re.I)
+
+
+def _action_verbs(sentence: str) -> list[re.Match[str]]:
+    """The verbs that may carry what happens, in order ("fix", "teaches", "wants to")."""
+    found = []
     for match in re.finditer(r"[A-Za-z]+", sentence):
         word = match.group(0)
         if word[:1].isupper() and match.start() > 0:
             continue  # names are not verbs
-        if _verb_base(word) is not None and word.lower() not in {"show", "shows", "play", "plays", "name", "star"}:
-            before = sentence[:match.start()].rstrip().lower()
-            if before.endswith(("a", "an", "the", "my", "his", "her", "their", "our")):
-                continue  # "a fish", "the train": nouns
-            return match
-    return None
+        if _verb_base(word) is None or word.lower() in {"show", "shows", "play", "plays", "name", "star", "look"}:
+            continue
+        before = sentence[:match.start()].rstrip().lower()
+        if re.search(r"\b(?:a|an|the|my|his|her|their|our|your)$", before):
+            continue  # "a fish", "the train": nouns
+        if _NOT_STORY.match(sentence[match.end():]) or re.search(r"\b(?:please|can you|could you|pls)$", before):
+            continue  # "make a book for Zara", "make it 32 pages": asking for the book, not telling the story
+        if word.lower() in {"take", "takes"} and re.match(r"\s+place\b", sentence[match.end():]):
+            continue
+        found.append(match)
+    for match in _WISH.finditer(sentence):
+        found.append(match)
+    return sorted(found, key=lambda m: m.start())
 
 
 def _subject_start(sentence: str, verb: re.Match[str], cast: Cast, offset: int) -> int:
@@ -139,6 +170,12 @@ def _clause(text: str, start: int, cast: Cast, hero_name: str | None) -> str | N
     phrase = "".join(pieces)
     if hero_name:
         phrase = re.sub(r"^(he|she)\b", hero_name, phrase.strip(), flags=re.I)
+        others = [p for p in cast.others if p.role != "mentioned" and (p.name or p.role in {"family", "friend"})]
+        if others:
+            team = english.join_names([hero_name, *(_called(p, cast, hero_name) for p in others[:2])])
+            phrase = re.sub(r"^they\b", team, phrase, flags=re.I)
+        phrase = re.sub(r"^((?:[A-Z][a-z']+\s?){1,3})\s+and\s+(?:he|she)\s+(?=[a-z])", r"\1 ", phrase)
+        phrase = re.sub(r"\b(and|but|so|then)\s+(?:he|she)\b", rf"\1 {hero_name}", phrase)
         phrase = re.sub(r"\b(he|she)\s+and\b", f"{hero_name} and", phrase, flags=re.I)
         phrase = re.sub(r"\band\s+(?:him|her)self\b", "", phrase)
     phrase = _AGES.sub("", " " + phrase).strip()
@@ -232,6 +269,16 @@ def action_of(premise: str) -> Action:
     """Take a premise apart: "Sam and Grandma fix a broken robot on Mars" -> fix / a broken robot / on Mars."""
     text = " ".join(premise.split())
     lowered = text.lower()
+    if match := re.search(r"\b(?:have|has|having|go on|goes on|going on)\s+(?P<thing>(?:a|an|their|his|her)\s+(?:\w+\s+)?"
+                          r"(?:picnic|party|sleepover|adventure|race|holiday|trip|day out|tea party|parade|"
+                          r"treasure hunt|campout|birthday))\b(?P<rest>[^,.;!?]*)", lowered):
+        thing = re.sub(r"^(?:their|his|her) ", "a ", match.group("thing"))
+        return Action("journey", "have", thing, " ".join(match.group("rest").split()[:8]))
+    wish = re.search(r"\b(?:wants?|wanted|wishes|dreams?|hopes?|learn|learns|learning)\b", lowered)
+    fear = re.search(r"\b(?:afraid|scared|frightened|fearful|nervous|worried|terrified)\b", lowered)
+    if fear and wish and wish.start() < fear.start():
+        lowered = lowered[:fear.start()]  # "wants to learn to swim but is scared of the deep end": a wish first
+        text = text[:fear.start()]
     if match := re.search(r"\b(?:afraid|scared|frightened|fearful|nervous|worried|terrified|frighten\w*) (?:of|about|by) "
                           r"([^,.;!?]+)", lowered):
         return Action("fear", "face", _trim(match.group(1)), "")
@@ -260,21 +307,36 @@ def action_of(premise: str) -> Action:
         thing = _trim(match.group(1), 8) if match else "a big first day"
         return Action("journey", "have", re.sub(r"^(?:his|her|their|the) ", "a ", thing), "")
     words = re.findall(r"[A-Za-z'-]+", text)
+    first: Action | None = None
     for index, word in enumerate(words):
         if word[:1].isupper() and index > 0:
             continue
         base = _verb_base(word)
         if base is None or word.lower() in _SKIP_WORDS:
             continue
-        after = " ".join(words[index + 1:])
-        thing, rest = _split_rest(after)
-        if base in _MOVES and not re.match(r"(?:a|an|the|his|her|their)\b", thing):
-            rest = " ".join(filter(None, [thing, rest]))
-            return Action("journey", base, "", rest)
-        if re.match(r"(?:it|them|him|her)$", thing):
-            thing = ""
-        return Action("task", base, thing, rest)
-    return Action("general", "", "", "")
+        action = _action_at(base, words, index)
+        if action.frame == "task" and action.thing:
+            return action
+        first = first or action  # "lands in her garden" has no object: a later verb may ("fix his spaceship")
+    return first or Action("general", "", "", "")
+
+
+def _action_at(base: str, words: list[str], index: int) -> Action:
+    after = " ".join(words[index + 1:])
+    thing, rest = _split_rest(after)
+    if base in _MOVES and not re.match(r"(?:a|an|the|his|her|their)\b", thing):
+        rest = " ".join(filter(None, [thing, rest]))
+        return Action("journey", base, "", rest)
+    if re.match(r"(?:it|them|him|her)$", thing):
+        thing = ""
+    purpose = next((m for m in re.finditer(r"\bto ([a-z]+) ((?:the |a |an |some |his |her |their )?[a-z]+(?: [a-z]+)?)",
+                                            rest) if _verb_base(m.group(1))), None)
+    if base in _MOVES | {"drive", "take", "bring", "carry"} and purpose:
+        # "drives a train to the north pole to deliver presents": the trip is how, the errand is what
+        errand, _ = _split_rest(purpose.group(2))
+        where = rest[:purpose.start()].strip()
+        return Action("task", _verb_base(purpose.group(1)) or purpose.group(1), errand, where)
+    return Action("task", base, thing, rest)
 
 
 def _goal(frame: Frame, phrase: str, teacher: str = "") -> Action:

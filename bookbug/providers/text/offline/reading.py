@@ -164,10 +164,11 @@ def moral(text: str) -> str | None:
 
 
 _TONES = {
-    "funny": "funny and silly", "silly": "funny and silly", "cozy": "cozy and gentle", "cosy": "cozy and gentle",
-    "gentle": "cozy and gentle", "bedtime": "calm bedtime story", "calm": "calm bedtime story",
-    "sleepy": "calm bedtime story", "adventur": "a big, exciting adventure", "exciting": "a big, exciting adventure",
-    "magical": "magical and full of wonder", "heartwarming": "heartwarming", "sweet": "sweet and warm",
+    "bedtime": "calm bedtime story", "funny": "funny and silly", "silly": "funny and silly", "hilarious": "funny and silly",
+    "cozy": "cozy and gentle", "cosy": "cozy and gentle", "gentle": "cozy and gentle", "calm": "calm bedtime story",
+    "sleepy": "calm bedtime story", "soothing": "calm bedtime story", "adventur": "a big, exciting adventure",
+    "exciting": "a big, exciting adventure", "magical": "magical and full of wonder", "heartwarming": "heartwarming",
+    "sweet": "sweet and warm",
 }
 
 
@@ -180,7 +181,8 @@ def tone(text: str, *, asked: bool = False) -> str | None:
         made = r"\b(?:make it|keep it|make the story|something|nice and|should be)\s+(?:\w+\s+)?(?:" + "|".join(_TONES) + r")"
         if re.search(r"\b(?:a|an)\s+(?:\w+\s+)?adventure\b", lowered) and not re.search(cued, lowered):
             return _TONES["adventur"]
-        if not re.search(cued, lowered) and not re.search(made, lowered):
+        alone = (r"(?:^|[,.!;:]\s*)(?:\w+\s+)?(?:" + "|".join(_TONES) + r")\w*(?:\s+and\s+\w+)?\s*(?:[,.!;]|$)")
+        if not re.search(cued, lowered) and not re.search(made, lowered) and not re.search(alone, lowered):
             return None
     for word, label in _TONES.items():
         if re.search(r"\b" + word, lowered) and not re.search(r"\b(?:not|no|isn't|without)\s+\w*\s*" + word, lowered):
@@ -189,7 +191,8 @@ def tone(text: str, *, asked: bool = False) -> str | None:
 
 
 def interests(text: str) -> list[str]:
-    match = re.search(r"\b(?:loves?|likes?|is into|obsessed with|crazy about|favou?rite things? (?:is|are))\s+([^.;!?]+)", text, re.I)
+    match = re.search(r"\b(?:loves?|likes|(?:he|she|they|i|we) like|is into|obsessed with|crazy about|"
+                      r"favou?rite things? (?:is|are))\s+([^.;!?]+)", text, re.I)
     if not match:
         return []
     return split_list(match.group(1))

@@ -23,7 +23,8 @@ _SHORTHAND = {
     "bro": "brother", "fav": "favourite", "fave": "favourite", "dino": "dinosaur", "dinos": "dinosaurs",
     "teh": "the", "adn": "and", "nad": "and", "hte": "the", "waht": "what", "wiht": "with", "abotu": "about",
     "graet": "great", "freind": "friend", "freinds": "friends", "grandaughter": "granddaughter", "neice": "niece",
-    "doughter": "daughter", "dauther": "daughter", "dautgher": "daughter",
+    "doughter": "daughter", "hes": "he's", "shes": "she's", "theyre": "they're", "im": "I'm", "dont": "don't",
+    "cant": "can't", "wont": "won't", "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "dauther": "daughter", "dautgher": "daughter",
 }
 
 _EXTRA_WORDS = (

@@ -23,7 +23,7 @@ from bookbug.providers.text.offline.kit import StoryKit, kit_for
 from bookbug.providers.text.offline.lines import Line
 from bookbug.story.plot import BeatPurpose, PagePlan
 from bookbug.story.prose import ProsePage, ProseSetup, plain_sentence
-from bookbug.story.reading_level import TextLimits, count_words, sentences, states_moral, text_problems
+from bookbug.story.reading_level import TextLimits, count_sentences, count_words, sentences, states_moral, text_problems
 
 _SPACE = {"mars", "moon", "space", "planet", "galaxy", "stars", "rocket", "spaceship", "space station", "jupiter",
           "saturn", "venus", "pluto"}
@@ -67,7 +67,7 @@ def write_page(input: ProsePageInput, rng: random.Random) -> ProsePage:
     extra = [refrain] if refrain and _refrain_page(plan, input) else []
     candidates = _candidates(kit, plan, pal, earlier, told, brief.moral, brief.text_limits, rng)
     text = None
-    if brief.interests and kit.interest.lower() not in earlier.lower() and plan.beat.purpose in _EARLY:
+    if brief.interests and kit.interest.lower() not in (earlier + " ".join(lead)).lower() and plan.beat.purpose in _EARLY:
         # What the child loves belongs in the story early: tell it on the first page that can.
         loving = [g for g in candidates if kit.interest.lower() in g[0].text.lower()]
         if loving:
@@ -104,6 +104,10 @@ class _Option:
     words: int
     group: int  # options of one line share a group: at most one per page
     own: bool  # a line of the beat's purpose (tried before scene lines)
+
+    @property
+    def sentences(self) -> int:
+        return count_sentences(self.text)  # '"Are we there yet?" asked Sam.' reads as two
 
 
 def _candidates(kit: StoryKit, plan: PagePlan, pal: str | None, earlier: str, told: set[str],
@@ -197,7 +201,7 @@ def _retells(line: str, sentence: str, kit: StoryKit) -> bool:
     if not words:
         return False
     said = set(plain_sentence(sentence).split())
-    return len(words & said) / len(words) >= 0.6
+    return len(words & said) / len(words) >= 0.5
 
 
 _SMALL_WORDS = {"with", "that", "this", "from", "they", "their", "them", "then", "what", "were", "into", "more", "than"}
@@ -227,7 +231,7 @@ def _compose(fixed: list[str], groups: list[list[_Option]], limits: TextLimits, 
     before. Returns None when nothing fits."""
     head = [s for s in fixed if s]
     head_words = sum(count_words(s) for s in head)
-    if len(head) > limits.max_sentences or head_words > limits.max_words:
+    if sum(count_sentences(s) for s in head) > limits.max_sentences or head_words > limits.max_words:
         return None
     openings = {_opening(s) for s in head}
     budget = [_SEARCH_BUDGET]
@@ -242,10 +246,13 @@ def _compose(fixed: list[str], groups: list[list[_Option]], limits: TextLimits, 
     jitter = {i: rng.random() for i in range(len(groups))}
     own_first = sorted(range(len(groups)), key=lambda i: (not groups[i][0].own, fit(groups[i]), jitter[i]))
 
+    head_sentences = sum(count_sentences(s) for s in head)
+
     def search(start: int, chosen: list[_Option], words: int, used_openings: set[str]) -> list[_Option] | None:
-        count = len(head) + len(chosen)
-        if limits.min_sentences <= count and limits.min_words <= words <= limits.max_words and \
-                (head or chosen) and (head or _opening(chosen[0].text) not in avoid_openings):
+        count = head_sentences + sum(o.sentences for o in chosen)
+        if limits.min_sentences <= count <= limits.max_sentences and limits.min_words <= words <= limits.max_words \
+                and (head or chosen) and (head or _opening(chosen[0].text) not in avoid_openings) \
+                and not text_problems(" ".join([*head, *(o.text for o in chosen)]), limits):
             return chosen
         if count >= limits.max_sentences or budget[0] <= 0:
             return None
@@ -273,8 +280,7 @@ def _compose(fixed: list[str], groups: list[list[_Option]], limits: TextLimits, 
     picked = search(0, [], head_words, openings)
     if picked is None:
         return None
-    text = " ".join([*head, *(option.text for option in picked)])
-    return None if text_problems(text, limits) else text
+    return " ".join([*head, *(option.text for option in picked)])
 
 
 def _fallbacks(kit: StoryKit, told: set[str]) -> list[list[_Option]]:
