@@ -7,14 +7,16 @@ import re
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from bookbug.agents import ChatTurn, IntakeInput, PlotProposalInput, intake_turn, plot_proposal
+from bookbug.agents import PlotProposalInput, plot_proposal
 from bookbug.providers.text.offline import OfflineWriter
-from bookbug.providers.text.offline.briefing import hero_of
-from bookbug.story import Brief, manuscript_problems
+from bookbug.story import manuscript_problems
 from bookbug.story.prose import plain_sentence, repeated_sentences
 from bookbug.story.reading_level import sentences
 
+from tests.providers_text.first_messages import CASES
 from tests.providers_text.helpers import converse, write_book
 
 MARS = ("My son is 7. He wants a space adventure where he and his grandma fix a broken robot on Mars. "
@@ -104,53 +106,12 @@ def test_sentences_open_in_varied_ways(book):
     assert alike == []  # no page starts every sentence with the same word
 
 
-# Regression tests for the examples in issue 19 -------------------------------------------------
-
-
-def _turns(messages: list[str]):  # type: ignore[no-untyped-def]
-    return converse(OfflineWriter(), messages, max_turns=len(messages) + 1)[0]
-
-
-def test_the_mars_message_keeps_grandma_mars_the_comic_style_and_the_premise_and_asks_for_the_name():
-    turn = _turns([MARS])[-1]
-    brief = turn.brief
-    assert brief.age_range is not None and brief.age_range.min == 7 and brief.page_count == 16
-    assert "Grandma" in [c.name for c in brief.characters]
-    assert brief.setting == "Mars" and brief.art_style is not None and brief.art_style.label == "Comic book"
-    assert "fix a broken robot" in (brief.story_arc or "")
-    assert brief.asked_about[-1] == "characters" and "your son's name" in turn.message
-    assert "snowy" not in turn.message and "Surprise me!" not in turn.chips[:0]
-
-
-def test_naming_the_robot_later_renames_it_and_the_hero_name_fills_the_premise():
-    turns = _turns([MARS, "The robot is called Bolt and it talks in beeps", "Sam"])
-    robot = [c for c in turns[2].brief.characters if "robot" in c.description]
-    assert [c.name for c in robot] == ["Bolt"] and "talks in beeps" in robot[0].description
-    assert "Beep" not in [c.name for c in turns[2].brief.characters]
-    brief = turns[3].brief
-    assert hero_of(brief) is not None and hero_of(brief).name == "Sam"  # type: ignore[union-attr]
-    assert brief.story_arc == "Sam and Grandma fix a broken robot on Mars"
-
-
-def test_grandpa_joe_is_kept_and_nobody_lives_in_the_lake():
-    brief, plot, manuscript = _make([FISHING])
-    assert [c.name for c in brief.characters][:2] == ["Sam", "Grandpa Joe"]
-    text = " ".join(page.text for page in manuscript.pages) + " " + plot.outline()
-    assert "in the lake" not in text and "at the lake" in text
-    assert "Grandpa Joe wanted to teach Sam to fish." in [b.sentence for b in plot.beats]
-
-
-def test_a_sixteen_page_book_never_repeats_its_filler_sentences():
-    brief, _, manuscript = _make(["My son Kofi is 5", "a robot who wants to learn to dance", "the seaside",
-                                  "watercolor", "no", "no", "no", "16 pages"])
-    assert brief.pages == 16
-    assert repeated_sentences(manuscript.pages, manuscript.setup.refrain) == {}
-
-
-def test_the_claude_intake_schema_is_unchanged_by_the_offline_stand_in_hero():
-    # A stand-in hero ("Your son") never leaves the intake: the intake only finishes with a real name.
-    turn = OfflineWriter().run(intake_turn, IntakeInput(brief=Brief(), conversation=[
-        ChatTurn(role="assistant", content="Who is the star?"), ChatTurn(role="user", content=MARS)])).output
-    assert not turn.done
-    finished = _turns([MARS, "surprise me"])[-1]
-    assert finished.done and not hero_of(finished.brief).name.startswith("Your")  # type: ignore[union-attr]
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=st.sampled_from([case.message for case in CASES]), seed=st.integers(0, 1000),
+       pages=st.sampled_from(["8 pages", "16 pages", "24 pages", "32 pages"]),
+       age=st.sampled_from(["", "she is 2", "he is 5", "for ages 6-8"]))
+def test_any_first_message_makes_a_book_without_repeats_that_names_everyone(first, seed, pages, age):
+    brief, _, manuscript = _make([f"{first} {age}. {pages}"], seed)
+    assert manuscript_problems(manuscript, brief) == []
+    text = " ".join(page.text for page in manuscript.pages)
+    assert [c.name for c in brief.characters if not re.search(r"\b" + re.escape(c.name) + r"\b", text)] == []

@@ -7,6 +7,7 @@ import re
 
 from bookbug.agents.intake import SURPRISE_ME, IntakeInput, IntakeTurn
 from bookbug.providers.text.offline import briefing, inventing, reading, styles, understanding
+from bookbug.providers.text.offline.places import place_of
 from bookbug.story.art_styles import PRESETS
 from bookbug.story.brief import Brief
 from bookbug.story.formats import FORMATS
@@ -193,7 +194,7 @@ def _summary(brief: Brief) -> str:
     hero = brief.hero.name if brief.hero else "our hero"
     style = brief.art_style.label if brief.art_style else "a lovely style"
     return (f"Wonderful, I have everything I need! \"{brief.title}\", a story for ages {brief.age_range} starring {hero}: "
-            f"{brief.story_arc}, set in {brief.setting}. {brief.pages} pages in {style}. "
+            f"{brief.story_arc}, set {place_of(brief.setting).at}. {brief.pages} pages in {style}. "
             f"Next I'll sketch the plot for you to check.")
 
 

@@ -73,7 +73,7 @@ class StoryKit:
     def team(self) -> str:
         """The hero and whoever the premise puts beside them: "Sam and Grandma"."""
         named = [name for name in self.cast if re.search(r"\b" + re.escape(name) + r"\b", self.premise)]
-        return english.join_names([self.hero, *named[:2]]) if named else self.hero
+        return english.join_names([self.hero, named[0]]) if named else self.hero
 
     @property
     def helper(self) -> str:

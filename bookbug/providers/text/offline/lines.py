@@ -90,7 +90,7 @@ BY_PURPOSE: dict[BeatPurpose, tuple[Line, ...]] = {
         _l("Round and round went {hero_s} thoughts", ", like a spinning top"),
     ),
     _P.twist: (
-        _l("Then {hero} noticed something surprising", " glimmering nearby", " that nobody else had seen before"),
+        _l("{hero} blinked and looked again", ", just to be sure", " at something nobody else had seen"),
         _l("\"Wait,\" said {hero}, \"I have an idea!\""),
         _l("{hero_s} eyes went wide", " as a brand-new idea popped up"),
         _l("Maybe there was another way", " after all", " to make things right, if {hero} looked carefully enough"),

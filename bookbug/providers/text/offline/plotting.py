@@ -28,8 +28,8 @@ _BEATS: dict[str, dict[BeatPurpose, tuple[str, ...]]] = {
                       "{They} tried and tried to {verb} {short_thing}, but {obstacle}."),
         _P.climax: ("With {helper} cheering, {hero} {did}, one careful step at a time.",
                     "Using that idea, {hero} {did} with careful, steady hands."),
-        _P.payoff: ("At last {done}, and {team} cheered.",
-                    "At last {done}, and everyone {at} cheered."),
+        _P.payoff: ("At last {done}, and {everyone} cheered.",
+                    "At last {done}, and {everyone} jumped for joy."),
     },
     "learn": {
         _P.build: ("{teacher} wanted to teach {hero} {goal}.",
@@ -102,6 +102,11 @@ _BEATS: dict[str, dict[BeatPurpose, tuple[str, ...]]] = {
                     "It worked, and {team} laughed together."),
     },
 }
+# Verbs that make their object: the story starts with the wish to make it, not with finding it.
+CREATING = {"build", "make", "bake", "cook", "paint", "draw", "plant", "grow", "write", "invent", "design", "knit",
+            "sew", "decorate", "create", "rebuild", "prepare", "plan", "organise", "organize"}
+_CREATE_BUILD = ("{Team} decided to {verb} {thing_a}{rest}.",
+                 "One morning, {team} had a big idea: to {verb} {thing_a}{rest}.")
 _COMMON: dict[BeatPurpose, tuple[str, ...]] = {
     _P.twist: ("Then {hero} spotted {spark}, and a clever idea popped up.",
                "Just then, {hero} noticed {spark} and had a wonderful idea."),
@@ -141,6 +146,8 @@ def _options(purpose: BeatPurpose, kit: StoryKit) -> tuple[str, ...]:
     if frame == "task" and not kit.action.thing:
         frame = "general"
     options = _BEATS[frame][purpose]
+    if frame == "task" and purpose is BeatPurpose.build and kit.action.verb in CREATING:
+        options = _CREATE_BUILD  # nobody finds the cake they are about to bake
     if kit.friend is None:  # a hero on their own: nobody else to cheer, meet or help
         options = tuple(o for o in options if "{helper}" not in o and "{teacher}" not in o) or options
     return options
@@ -172,11 +179,12 @@ def slots(kit: StoryKit) -> dict[str, str]:
         "hero": kit.hero, "hero_s": english.possessive(kit.hero), "team": kit.team, "helper": kit.helper,
         "teacher": kit.teacher, "who": kit.who, "at": kit.place.at, "to": kit.place.to, "place": kit.place.name,
         "interest": kit.interest, "thing": kit.thing, "short_thing": kit.short_thing, "thing_intro": thing_intro,
-        "it": "it", "verb": action.verb,
+        "it": "them" if _plural(action.noun) else "it", "verb": action.verb,
+        "everyone": english.join_names([kit.hero, *kit.cast[:3]]),
         "goal": kit.goal(), "did": kit.did(), "done": _done(kit), "obstacle": kit.obstacle, "spark": kit.spark,
         "were": "were" if plural else "was", "they": "they" if plural else kit.pronoun, "journey": journey or "have a big day", "journey_past": journey_past,
         "obstacle_journey": trouble, "lost_thing": lost, "rest": f" {action.rest}" if action.rest else "",
-        "friend": kit.friend or kit.hero, "kind": kit.kind, "trait": kit.trait,
+        "friend": kit.friend or kit.hero, "kind": kit.kind, "trait": kit.trait, "thing_a": action.thing,
         "friend_intro": f"{kit.friend}, {english.with_article(kit.trait + ' little ' + kit.kind)}" if kit.friend else "",
     }
 
@@ -185,7 +193,12 @@ def _done(kit: StoryKit) -> str:
     action = kit.action
     if not action.verb or not action.thing:
         return "everything was right again"
-    return f"{kit.thing} was {english.participle(action.verb)}"
+    was = "were" if _plural(action.noun) and kit.thing not in kit.cast else "was"
+    return f"{kit.thing} {was} {english.participle(action.verb)}"
+
+
+def _plural(noun: str) -> bool:
+    return len(noun) > 3 and noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
 
 
 def purposes_for(page_count: int, extra: int) -> list[BeatPurpose]:
@@ -343,7 +356,7 @@ def _regenerate(brief: Brief, plot: Plot, seed: int) -> Plot:
 def _looks_generated(sentence: str) -> bool:
     templates = [t for frame in _BEATS.values() for ts in frame.values() for t in ts]
     templates += [t for ts in _COMMON.values() for t in ts] + [*_SETUP_HOME, *_SETUP_AWAY, _FUNNY_BUTTON]
-    templates += list(_MEET.values())
+    templates += list(_MEET.values()) + list(_CREATE_BUILD)
     # Templates that are nearly all slots ("{Hero} {did}.") would match anything a parent writes.
     telling = [t for t in templates if len(re.sub(r"\{\w+\}|\W", "", t)) >= 12]
     return any(_skeleton(t).match(sentence) for t in telling)

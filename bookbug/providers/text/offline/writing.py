@@ -67,13 +67,22 @@ def write_page(input: ProsePageInput, rng: random.Random) -> ProsePage:
     extra = [refrain] if refrain and _refrain_page(plan, input) else []
     candidates = _candidates(kit, plan, pal, earlier, told, brief.moral, brief.text_limits, rng)
     text = None
-    if brief.interests and kit.interest.lower() not in (earlier + " ".join(lead)).lower() and plan.beat.purpose in _EARLY:
-        # What the child loves belongs in the story early: tell it on the first page that can.
-        loving = [g for g in candidates if kit.interest.lower() in g[0].text.lower()]
-        if loving:
-            rest = [g for g in candidates if g is not loving[0]]
-            shortest = min(loving[0], key=lambda o: o.words).text
-            text = compose(lead + [shortest] + extra, rest, brief.text_limits, set(), rng)
+    musts: list[str] = []
+    told_here = (earlier + " " + " ".join(lead)).lower()
+    if brief.interests and kit.interest.lower() not in told_here and plan.beat.purpose in _EARLY:
+        musts.append(kit.interest)  # what the child loves belongs in the story early
+    if pal is not None and not re.search(r"\b" + re.escape(pal.lower()) + r"\b", told_here):
+        musts.append(pal)  # everyone in the cast turns up in the text, the least mentioned first
+    for must in musts:
+        group = next((g for g in candidates if must.lower() in g[0].text.lower()), None)
+        if group is not None:
+            rest = [g for g in candidates if g is not group]
+            for option in sorted(group, key=lambda o: o.words):
+                text = compose(lead + [option.text] + extra, rest, brief.text_limits, set(), rng)
+                if text is not None:
+                    break
+        if text is not None:
+            break
     if text is None:
         text = compose(lead + extra, candidates, brief.text_limits, {_opening(s) for s in recent}, rng)
     if text is None:
