@@ -123,20 +123,21 @@ def _candidates(kit: StoryKit, plan: PagePlan, pal: str | None, earlier: str, to
                 moral: str | None, limits: TextLimits, rng: random.Random) -> list[list[_Option]]:
     """Fresh lines for this page, the beat's own lines first, each with its short and long forms."""
     own = [line for line in lines.BY_PURPOSE[plan.beat.purpose] if _fits(line, kit, pal)]
-    scene = [line for line in lines.SCENE if _fits(line, kit, pal)]
+    night = plan.beat.purpose is BeatPurpose.button
+    scene = [line for line in lines.SCENE if _fits(line, kit, pal) and not (night and "day" in line.needs)]
     groups: list[list[_Option]] = []
     plain_earlier = plain_sentence(earlier)
     long_pages = limits.min_words / max(1, limits.max_sentences) >= 9
-    # Fresh tails first; once every tail has been told, the least told come back (a line never does).
-    tails = sorted(lines.TAILS, key=lambda t: (plain_earlier.count(plain_sentence(_fill(t, kit, pal))), rng.random())) \
-        if long_pages else []
+    # A tail lengthens a line only while it is fresh: each is told at most twice in a book.
+    tails = [t for t in lines.TAILS if plain_earlier.count(plain_sentence(_fill(t, kit, pal))) < 2] if long_pages else []
+    rng.shuffle(tails)
     for index, line in enumerate(own + scene):
         mine = line in own
         if _used(line, kit, plain_earlier):
             continue
         endings = ["", *line.endings]
-        if tails and '"' not in line.base and not line.base.endswith(("?", "!")):
-            endings += [tails[(2 * index) % len(tails)], tails[(2 * index + 1) % len(tails)]]
+        if tails and '"' not in line.base and not line.base.endswith(("?", "!")) and len(line.endings) < 2:
+            endings.append(tails[index % len(tails)])  # only lines without long endings of their own
         texts = [_end(_fill(line.base + ending, kit, pal)) for ending in endings]
         options = [_Option(t, count_words(t), len(groups), mine) for t in texts
                    if plain_sentence(t) not in told and not (moral and states_moral(t, moral))
@@ -163,6 +164,7 @@ def _fits(line: Line, kit: StoryKit, pal: str | None) -> bool:
         "space": space,
         "water": water,
         "land": not space,
+        "day": True,  # lines of the daytime: left out of the bedtime ending by `_candidates`
     }
     return all(need[item] for item in line.needs)
 
