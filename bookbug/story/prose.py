@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from bookbug.story.brief import Brief
-from bookbug.story.reading_level import WORD, sentences, states_moral, text_problems
+from bookbug.story.reading_level import plain_words, sentences, states_moral, text_problems
 
 
 class ProseSetup(BaseModel):
@@ -75,18 +75,13 @@ def manuscript_problems(manuscript: Manuscript, brief: Brief) -> list[str]:
     return problems
 
 
-def plain_sentence(sentence: str) -> str:
-    """A sentence as compared for repeats: words only, lower case."""
-    return " ".join(w.lower() for w in WORD.findall(sentence.replace("\u2019", "'")))
-
-
 def repeated_sentences(pages: list[ProsePage], refrain: str | None = None) -> dict[str, list[int]]:
     """Sentences told more than once in the book (the refrain, chosen on purpose, may repeat)."""
     seen: dict[str, list[int]] = {}
-    allowed = plain_sentence(refrain) if refrain else None
+    allowed = plain_words(refrain) if refrain else None
     for page in pages:
         for sentence in sentences(page.text):
-            key = plain_sentence(sentence)
+            key = plain_words(sentence)
             if key and key != allowed:
                 seen.setdefault(key, []).append(page.page_number)
     return {key: numbers for key, numbers in seen.items() if len(numbers) > 1}

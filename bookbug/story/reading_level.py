@@ -58,28 +58,29 @@ def limits_for(ages: AgeRange) -> TextLimits:
     return EARLY_READER
 
 
-WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019\-][A-Za-z0-9\u00C0-\u024F]+)*")
+_WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019\-][A-Za-z0-9\u00C0-\u024F]+)*")
 # A sentence ends at . ! ? or … (possibly followed by closing quotes) before a space or the end.
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)]*(?=\s|$)")
 
 
 def count_words(text: str) -> int:
     """Words as a reader counts them: contractions and hyphenated words are one word."""
-    return len(WORD.findall(text))
+    return len(_WORD.findall(text))
 
 
 def count_sentences(text: str) -> int:
-    return len(sentences(text))
+    pieces = [piece for piece in _SENTENCE_END.split(text) if _WORD.search(piece)]
+    return len(pieces)
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of `text`, each with its closing punctuation."""
+    """The sentences of `text`, each with its closing punctuation (as `count_sentences` counts them)."""
     found, start = [], 0
     for end in _SENTENCE_END.finditer(text):
         found.append(text[start:end.end()].strip())
         start = end.end()
     found.append(text[start:].strip())
-    return [piece for piece in found if WORD.search(piece)]
+    return [piece for piece in found if _WORD.search(piece)]
 
 
 def text_problems(text: str, limits: TextLimits) -> list[str]:
@@ -95,7 +96,12 @@ def text_problems(text: str, limits: TextLimits) -> list[str]:
 
 
 def _normalise(text: str) -> str:
-    return " ".join(word.lower() for word in WORD.findall(text.replace("\u2019", "'")))
+    return " ".join(word.lower() for word in _WORD.findall(text.replace("\u2019", "'")))
+
+
+def plain_words(text: str) -> str:
+    """`text` as compared for repeats: its words only, lower case ("Hello," said Mia! -> hello said mia)."""
+    return _normalise(text)
 
 
 def states_moral(text: str, moral: str) -> bool:

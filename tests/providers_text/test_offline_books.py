@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from bookbug.agents import PlotProposalInput, plot_proposal
 from bookbug.providers.text.offline import OfflineWriter
 from bookbug.story import manuscript_problems
-from bookbug.story.prose import plain_sentence, repeated_sentences
-from bookbug.story.reading_level import sentences
+from bookbug.story.prose import repeated_sentences
+from bookbug.story.reading_level import plain_words, sentences
 
 from tests.providers_text.first_messages import CASES
 from tests.providers_text.helpers import converse, write_book
@@ -76,8 +76,8 @@ def test_the_book_keeps_the_rules_of_its_age_band(book):
 def test_no_sentence_is_told_twice_except_the_refrain(book):
     brief, _, manuscript, _ = book
     assert repeated_sentences(manuscript.pages, manuscript.setup.refrain) == {}
-    refrain = plain_sentence(manuscript.setup.refrain or "")
-    told = Counter(plain_sentence(s) for page in manuscript.pages for s in sentences(page.text))
+    refrain = plain_words(manuscript.setup.refrain or "")
+    told = Counter(plain_words(s) for page in manuscript.pages for s in sentences(page.text))
     assert told[refrain] <= 3  # the refrain comes back where the story turns, not on every page
 
 
@@ -98,10 +98,10 @@ def test_the_plot_is_told_with_the_premise_and_the_cast(book):
 
 def test_sentences_open_in_varied_ways(book):
     _, _, manuscript, _ = book
-    openings = [plain_sentence(s).split()[0] for page in manuscript.pages for s in sentences(page.text)]
+    openings = [plain_words(s).split()[0] for page in manuscript.pages for s in sentences(page.text)]
     most, count = Counter(openings).most_common(1)[0]
     assert count <= max(3, len(openings) * 0.35), (most, count, len(openings))
-    pages = [[plain_sentence(s).split()[0] for s in sentences(page.text)] for page in manuscript.pages]
+    pages = [[plain_words(s).split()[0] for s in sentences(page.text)] for page in manuscript.pages]
     alike = [n for n, words in enumerate(pages, 1) if len(words) > 1 and len(set(words)) == 1]
     assert alike == []  # no page starts every sentence with the same word
 

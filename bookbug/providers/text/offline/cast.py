@@ -9,7 +9,7 @@ sits in the message, so the premise can be told with names instead of "his grand
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from bookbug.providers.text.offline import english, lexicon, places
 from bookbug.story.reading_level import MAX_AGE, MIN_AGE
@@ -527,6 +527,3 @@ def _gender_from_pronouns(text: str) -> str | None:
         return "female"
     return None
 
-
-def with_name(person: Person, name: str) -> Person:
-    return replace(person, name=_display_name(person, name))

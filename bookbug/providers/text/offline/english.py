@@ -85,19 +85,6 @@ def gerund(base: str) -> str:
     return _stem(base) + "ing"
 
 
-def third_person(base: str) -> str:
-    """fix -> fixes, try -> tries, go -> goes, have -> has."""
-    if base == "have":
-        return "has"
-    if base == "be":
-        return "is"
-    if base.endswith(("s", "x", "z", "ch", "sh", "o")):
-        return base + "es"
-    if base.endswith("y") and len(base) > 1 and base[-2] not in _VOWELS:
-        return base[:-1] + "ies"
-    return base + "s"
-
-
 def base_candidates(word: str) -> list[str]:
     """Bases `word` may be a form of, most likely first: fixes -> fix, baking -> bake/bak, tried -> try."""
     word = word.lower()

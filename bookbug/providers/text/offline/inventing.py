@@ -95,10 +95,6 @@ def companion(species: str, name: str | None, adjectives: list[str] | tuple[str,
     )
 
 
-def companion_name(species: str, rng: random.Random) -> str:
-    return rng.choice(COMPANION_NAMES.get(species, GENERIC_COMPANION_NAMES))
-
-
 def style(preset_id: str | None, words: str | None = None) -> ArtStyle:
     if preset_id:
         return PRESETS[preset_id]

@@ -245,18 +245,8 @@ class Action:
         return " ".join(filter(None, [self.verb, self.the_thing if self.frame == "task" else self.thing]))
 
     def did(self) -> str:
-        return " ".join(filter(None, [english.past(self.verb) if self.verb else "", 
+        return " ".join(filter(None, [english.past(self.verb) if self.verb else "",
                                       self.the_thing if self.frame == "task" else self.thing]))
-
-    def doing(self) -> str:
-        return " ".join(filter(None, [english.gerund(self.verb) if self.verb else "",
-                                      self.the_thing if self.frame == "task" else self.thing]))
-
-    def done(self) -> str:
-        """"the broken robot was fixed"."""
-        if not self.thing or not self.verb:
-            return "everything was right again"
-        return f"{self.the_thing} was {english.participle(self.verb)}"
 
 
 _SKIP_WORDS = {"and", "also", "then", "together", "all", "both", "will", "would", "can", "could", "to", "try",

@@ -22,8 +22,9 @@ from bookbug.providers.text.offline import english, lines, plotting
 from bookbug.providers.text.offline.kit import StoryKit, kit_for
 from bookbug.providers.text.offline.lines import Line
 from bookbug.story.plot import BeatPurpose, PagePlan
-from bookbug.story.prose import ProsePage, ProseSetup, plain_sentence
-from bookbug.story.reading_level import TextLimits, count_sentences, count_words, sentences, states_moral, text_problems
+from bookbug.story.prose import ProsePage, ProseSetup
+from bookbug.story.reading_level import (TextLimits, count_sentences, count_words, plain_words, sentences, states_moral,
+                                         text_problems)
 
 _SPACE = {"mars", "moon", "space", "planet", "galaxy", "stars", "rocket", "spaceship", "space station", "jupiter",
           "saturn", "venus", "pluto"}
@@ -59,11 +60,11 @@ def write_page(input: ProsePageInput, rng: random.Random) -> ProsePage:
     brief, plan = input.brief, input.page
     kit = kit_for(brief)
     refrain = input.setup.refrain
-    told = {plain_sentence(s) for page in input.pages_so_far for s in sentences(page.text)}
+    told = {plain_words(s) for page in input.pages_so_far for s in sentences(page.text)}
     earlier = " ".join(page.text for page in input.pages_so_far)
     recent = [s for page in input.pages_so_far[-2:] for s in sentences(page.text)]
     pal = _next_pal(kit, earlier)
-    lead = [plan.beat.sentence] if plan.part == 1 and plain_sentence(plan.beat.sentence) not in told else []
+    lead = [plan.beat.sentence] if plan.part == 1 and plain_words(plan.beat.sentence) not in told else []
     extra = [refrain] if refrain and _refrain_page(plan, input) else []
     candidates = _candidates(kit, plan, pal, earlier, told, brief.moral, brief.text_limits, rng)
     text = None
@@ -126,10 +127,10 @@ def _candidates(kit: StoryKit, plan: PagePlan, pal: str | None, earlier: str, to
     night = plan.beat.purpose is BeatPurpose.button
     scene = [line for line in lines.SCENE if _fits(line, kit, pal) and not (night and "day" in line.needs)]
     groups: list[list[_Option]] = []
-    plain_earlier = plain_sentence(earlier)
+    plain_earlier = plain_words(earlier)
     long_pages = limits.min_words / max(1, limits.max_sentences) >= 9
     # A tail lengthens a line only while it is fresh: each is told at most twice in a book.
-    tails = [t for t in lines.TAILS if plain_earlier.count(plain_sentence(_fill(t, kit, pal))) < 2] if long_pages else []
+    tails = [t for t in lines.TAILS if plain_earlier.count(plain_words(_fill(t, kit, pal))) < 2] if long_pages else []
     rng.shuffle(tails)
     for index, line in enumerate(own + scene):
         mine = line in own
@@ -140,7 +141,7 @@ def _candidates(kit: StoryKit, plan: PagePlan, pal: str | None, earlier: str, to
             endings.append(tails[index % len(tails)])  # only lines without long endings of their own
         texts = [_end(_fill(line.base + ending, kit, pal)) for ending in endings]
         options = [_Option(t, count_words(t), len(groups), mine) for t in texts
-                   if plain_sentence(t) not in told and not (moral and states_moral(t, moral))
+                   if plain_words(t) not in told and not (moral and states_moral(t, moral))
                    and not _retells(t, plan.beat.sentence, kit)]
         if options:
             groups.append(options)
@@ -172,7 +173,7 @@ def _fits(line: Line, kit: StoryKit, pal: str | None) -> bool:
 def _used(line: Line, kit: StoryKit, plain_earlier: str) -> bool:
     """True when the book already told this line (with any of the cast beside the hero)."""
     for pal in (*kit.cast, None):
-        if _fits(line, kit, pal) and f" {plain_sentence(_fill(line.base, kit, pal))} " in f" {plain_earlier} ":
+        if _fits(line, kit, pal) and f" {plain_words(_fill(line.base, kit, pal))} " in f" {plain_earlier} ":
             return True
     return False
 
@@ -208,10 +209,10 @@ def _end(sentence: str) -> str:
 def _retells(line: str, sentence: str, kit: StoryKit) -> bool:
     """True when most of the line's content words are already in the beat's sentence."""
     names = {n.lower() for n in (kit.hero, *kit.cast)}
-    words = {w for w in plain_sentence(line).split() if len(w) > 3 and w not in _SMALL_WORDS and w not in names}
+    words = {w for w in plain_words(line).split() if len(w) > 3 and w not in _SMALL_WORDS and w not in names}
     if not words:
         return False
-    said = set(plain_sentence(sentence).split())
+    said = set(plain_words(sentence).split())
     return len(words & said) / len(words) >= 0.5
 
 
@@ -219,7 +220,7 @@ _SMALL_WORDS = {"with", "that", "this", "from", "they", "their", "them", "then",
 
 
 def _opening(sentence: str) -> str:
-    words = plain_sentence(sentence).split()
+    words = plain_words(sentence).split()
     return words[0] if words else ""
 
 
@@ -302,7 +303,7 @@ def _fallbacks(kit: StoryKit, told: set[str]) -> list[list[_Option]]:
     for who in (kit.hero, *kit.cast):
         for detail in details:
             texts = [f"{who} {detail}{tail}." for tail in ("", *lines.TAILS)]
-            options = [_Option(t, count_words(t), len(groups), False) for t in texts if plain_sentence(t) not in told]
+            options = [_Option(t, count_words(t), len(groups), False) for t in texts if plain_words(t) not in told]
             if options:
                 groups.append(options)
     return groups
