@@ -4,6 +4,10 @@
 plot, pages, illustrations) in a throw-away data folder, then keeps its title, a few pages'
 text and small copies of their pictures in `assets/sample/`, which Reflex serves as
 `/sample/...`. The landing page shows whatever that folder holds, and nothing if it is empty.
+
+The conversation opens the way many parents do, with the whole idea in one message
+(`FIRST_MESSAGE`: the child, her grandpa, the dog, the place, what they do, the style, the
+length and the size); the few questions left are answered with their first chip.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from pathlib import Path
 from bookbug.settings import ROOT
 
 SAMPLE_DIR = ROOT / "assets" / "sample"
+FIRST_MESSAGE = ("My daughter Mia is 5 and loves boats. She and her grandpa Joe build a little wooden boat and sail "
+                 "it across the lake, with our dog Biscuit on board. Watercolor please, 12 pages, landscape book.")
 MANIFEST = "sample.json"
 SAMPLE_PAGES = 4
 THUMBNAIL_PX = 480
@@ -89,8 +95,10 @@ async def _make_book(timeout: float = 600.0) -> tuple[str, list[tuple[int, str, 
                 question = asked[-1]
                 if question.phase == "plot_review":
                     await books.approve(user.id, book.id)
+                elif answered == 0:
+                    await books.send_message(user.id, book.id, FIRST_MESSAGE)
                 else:
-                    await books.send_message(user.id, book.id, question.chips[0] if question.chips else "Mia, age 5")
+                    await books.send_message(user.id, book.id, question.chips[0] if question.chips else "Surprise me!")
                 answered = question.turn
             await asyncio.sleep(0.2)
         use_engine(None)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from bookbug.story.brief import Brief
-from bookbug.story.reading_level import states_moral, text_problems, trimmed_to_limits
+from bookbug.story.reading_level import plain_words, sentences, states_moral, text_problems, trimmed_to_limits
 from bookbug.story.rules import WordedRule
 from bookbug.story.text_fields import Text
 
@@ -29,6 +29,9 @@ class ProseSetup(BaseModel):
     logline: Text = Field(min_length=5, max_length=400, description="the story in one sentence")
     theme: Text = Field(min_length=2, max_length=200, description="what the story is about underneath")
     style_notes: Text = Field(min_length=5, max_length=1000, description="voice, rhythm, refrains, vocabulary")
+    refrain: str | None = Field(default=None, max_length=120,
+                                description="one short line repeated on purpose on a few pages; the only sentence "
+                                            "that may appear more than once in the book")
 
 
 class ProsePage(BaseModel):
@@ -100,10 +103,24 @@ class Manuscript(BaseModel):
 
 
 def manuscript_problems(manuscript: Manuscript, brief: Brief) -> list[str]:
-    """Every rule the manuscript breaks: page count, numbering, word limits, a stated moral."""
+    """Every rule the manuscript breaks: page count, numbering, word limits, a stated moral, a repeated sentence."""
     problems: list[str] = []
     if len(manuscript.pages) != brief.pages:
         problems.append(f"the book needs {brief.pages} pages, the manuscript has {len(manuscript.pages)}")
     for expected, page in enumerate(manuscript.pages, 1):
         problems += page_problems(page, brief, expected)
+    for sentence, pages in repeated_sentences(manuscript.pages, manuscript.setup.refrain).items():
+        problems.append(f"the sentence {sentence!r} appears on pages {', '.join(map(str, pages))}")
     return problems
+
+
+def repeated_sentences(pages: list[ProsePage], refrain: str | None = None) -> dict[str, list[int]]:
+    """Sentences told more than once in the book (the refrain, chosen on purpose, may repeat)."""
+    seen: dict[str, list[int]] = {}
+    allowed = plain_words(refrain) if refrain else None
+    for page in pages:
+        for sentence in sentences(page.text):
+            key = plain_words(sentence)
+            if key and key != allowed:
+                seen.setdefault(key, []).append(page.page_number)
+    return {key: numbers for key, numbers in seen.items() if len(numbers) > 1}

@@ -77,6 +77,16 @@ def count_sentences(text: str) -> int:
     return len(pieces)
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, each with its closing punctuation (as `count_sentences` counts them)."""
+    found, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        found.append(text[start:end.end()].strip())
+        start = end.end()
+    found.append(text[start:].strip())
+    return [piece for piece in found if _WORD.search(piece)]
+
+
 def text_problems(text: str, limits: TextLimits) -> list[str]:
     """Why `text` breaks the limits of its age band (empty when it fits)."""
     problems: list[str] = []
@@ -91,6 +101,11 @@ def text_problems(text: str, limits: TextLimits) -> list[str]:
 
 def _normalise(text: str) -> str:
     return " ".join(word.lower() for word in _WORD.findall(text.replace("\u2019", "'")))
+
+
+def plain_words(text: str) -> str:
+    """`text` as compared for repeats: its words only, lower case ("Hello," said Mia! -> hello said mia)."""
+    return _normalise(text)
 
 
 def states_moral(text: str, moral: str) -> bool:

@@ -58,7 +58,7 @@ def test_a_pasted_idea_fills_several_fields_at_once():
     assert brief.hero is not None and brief.hero.name == "Leo"
     assert brief.age_range == AgeRange(min=5, max=5)
     assert [c.name for c in brief.characters] == ["Leo", "Ember"]
-    assert brief.story_arc == "a little dragon who is afraid of the dark"
+    assert brief.story_arc == "Ember, a little dragon who is afraid of the dark"
     assert brief.setting == "a small seaside town"
     assert brief.art_style is not None and brief.art_style.preset == "watercolor"
     assert brief.page_count == 16

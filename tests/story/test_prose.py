@@ -31,9 +31,30 @@ def test_a_page_must_carry_the_number_it_was_asked_for():
         ProsePage.model_validate(_page(GOOD, 2), context=prose_context(BRIEF, 3))
 
 
+PLACES = ["the hay", "the barn door", "the red tractor", "the big haystack", "the duck pond", "the apple tree",
+          "the muddy gate", "the chicken coop"]
+
+
+def _looked(n: int) -> str:
+    return f"Mia looked under {PLACES[n - 1]} and behind the big red barn."
+
+
 def test_the_manuscript_must_have_every_page_of_the_book():
     setup = ProseSetup(logline="Mia finds her teddy.", theme="sharing", style_notes="short and bouncy")
-    pages = [ProsePage(**_page(GOOD, n)) for n in range(1, 8)]
+    pages = [ProsePage(**_page(_looked(n), n)) for n in range(1, 8)]
     assert manuscript_problems(Manuscript(setup=setup, pages=pages), BRIEF) == ["the book needs 8 pages, the manuscript has 7"]
-    pages.append(ProsePage(**_page(GOOD, 8)))
+    pages.append(ProsePage(**_page(_looked(8), 8)))
     assert manuscript_problems(Manuscript(setup=setup, pages=pages), BRIEF) == []
+
+
+def test_a_sentence_told_twice_in_a_book_is_a_problem_but_the_refrain_may_come_back():
+    refrain = "Where, oh where, can Teddy be?"
+    pages = [ProsePage(**_page(f"{_looked(n)} {refrain}", n)) for n in range(1, 9)]
+    setup = ProseSetup(logline="Mia finds her teddy.", theme="sharing", style_notes="short", refrain=refrain)
+    assert manuscript_problems(Manuscript(setup=setup, pages=pages), BRIEF) == []
+    unplanned = setup.model_copy(update={"refrain": None})
+    assert manuscript_problems(Manuscript(setup=unplanned, pages=pages), BRIEF) == [
+        "the sentence 'where oh where can teddy be' appears on pages 1, 2, 3, 4, 5, 6, 7, 8"]
+    pages[5] = ProsePage(**_page(f"{_looked(2).upper()} {refrain}", 6))  # case and punctuation do not hide a repeat
+    assert manuscript_problems(Manuscript(setup=setup, pages=pages), BRIEF) == [
+        "the sentence 'mia looked under the barn door and behind the big red barn' appears on pages 2, 6"]

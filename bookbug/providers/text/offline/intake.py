@@ -6,7 +6,8 @@ import random
 import re
 
 from bookbug.agents.intake import SURPRISE_ME, IntakeInput, IntakeTurn
-from bookbug.providers.text.offline import inventing, reading
+from bookbug.providers.text.offline import briefing, inventing, reading, styles, understanding
+from bookbug.providers.text.offline.places import place_of
 from bookbug.story.art_styles import PRESETS
 from bookbug.story.brief import Brief
 from bookbug.story.formats import FORMATS
@@ -53,16 +54,18 @@ def take_turn(input: IntakeInput, rng: random.Random) -> IntakeTurn:
     brief = input.brief.model_copy(deep=True)
     answer = input.answer
     asking = brief.asked_about[-1] if brief.asked_about else None
-    before = {name for name in _LABELS if brief.has(name)}
+    before = brief.model_dump()
     if answer is not None:
         if reading.wants_surprise(answer):
             surprise(brief, rng)
         else:
             fold(brief, answer, asking, rng)
         _clip(brief)
-    filled = [name for name in _LABELS if brief.has(name) and name not in before]
+    after = brief.model_dump()
+    filled = [name for name in _LABELS if after[name] != before[name] and brief.has(name)]
 
-    todo = brief.still_to_ask()
+    todo = (["characters"] if briefing.needs_hero_name(brief) else []) + \
+        [f for f in brief.still_to_ask() if f != "characters" or not briefing.needs_hero_name(brief)]
     if not todo:
         finish(brief, rng)
         return IntakeTurn(brief=brief, message=_summary(brief), chips=[], done=True)
@@ -77,34 +80,19 @@ def take_turn(input: IntakeInput, rng: random.Random) -> IntakeTurn:
 def fold(brief: Brief, answer: str, asking: str | None, rng: random.Random) -> None:
     """Record every fact the answer states; if it states none, read it as the answer to the question asked."""
     before = brief.model_dump()
-    _read_facts(brief, answer, asking, rng)
-    said_something_else = any(brief.model_dump()[name] != before[name] for name in _LABELS if name != asking)
-    if asking is not None and not brief.has(asking) and not said_something_else and not reading.skips(answer):
-        _read_as_answer(brief, answer, asking, rng)
-
-
-def _read_facts(brief: Brief, answer: str, asking: str | None, rng: random.Random) -> None:
-    if ages := reading.age_range(answer):
-        brief.age_range = AgeRange(min=ages[0], max=ages[1])
-    _read_characters(brief, answer, asking, rng)
-    if (count := reading.page_count(answer)) is not None:
-        brief.page_count = count
-    if (fmt := reading.book_format(answer, asked=asking == "format")) is not None:
-        brief.format = fmt  # type: ignore[assignment]
-    if preset_id := reading.preset(answer):
-        brief.art_style = inventing.style(preset_id)
-    if (where := reading.place(answer)) is not None and (brief.setting is None or asking == "setting"):
-        brief.setting = where
-    if (lesson := reading.moral(answer)) is not None:
-        brief.moral = lesson
-    if (feel := reading.tone(answer, asked=asking == "tone")) is not None:
-        brief.tone = feel
-    if loves := reading.interests(answer):
-        brief.interests = _merge(brief.interests, loves)
-    if (name := reading.title(answer)) is not None:
-        brief.title = name
-    if (notes := reading.instructions(answer)) is not None and asking not in {"moral", "tone"}:
-        brief.custom_instructions = "; ".join(filter(None, [brief.custom_instructions, notes]))
+    hero = briefing.hero_of(brief)
+    found = understanding.understand(answer, asking=asking, hero_name=briefing.hero_name(brief),
+                                     hero_placeholder=hero.name if briefing.is_placeholder(hero) else None)
+    briefing.apply(brief, found, asking, rng)
+    after = brief.model_dump()
+    said_something_else = any(after[name] != before[name] for name in _LABELS if name != asking)
+    if asking == "characters" and briefing.needs_hero_name(brief) and before["characters"] != after["characters"]:
+        said_something_else = True  # "the robot is called Bolt": about someone else; ask for the hero again
+    still_open = not brief.has(asking) if asking else False
+    if asking == "characters":
+        still_open = briefing.needs_hero_name(brief)
+    if asking is not None and still_open and not said_something_else and not reading.skips(answer):
+        _read_as_answer(brief, found.text, asking, rng)
 
 
 def _read_as_answer(brief: Brief, answer: str, asking: str, rng: random.Random) -> None:
@@ -115,10 +103,9 @@ def _read_as_answer(brief: Brief, answer: str, asking: str, rng: random.Random) 
     if asking == "age_range" and (ages := reading.age_range(answer, asked=True)):
         brief.age_range = AgeRange(min=ages[0], max=ages[1])
     elif asking == "characters" and (name := reading.hero_name(answer, asked=True)):
-        age = brief.age_range.min if brief.age_range else None
-        brief.characters.insert(0, inventing.hero(name, age, rng, brief.interests))
+        briefing.name_hero(brief, name, rng)
     elif asking == "art_style" and phrase:
-        brief.art_style = inventing.style(None, phrase)
+        brief.art_style = styles.described(phrase)
     elif asking == "setting" and phrase:
         brief.setting = _lower_article(phrase)
     elif asking == "moral" and phrase:
@@ -126,33 +113,9 @@ def _read_as_answer(brief: Brief, answer: str, asking: str, rng: random.Random) 
     elif asking == "tone" and phrase:
         brief.tone = phrase.lower()
     elif asking == "interests" and phrase:
-        brief.interests = _merge(brief.interests, reading.split_list(answer))
+        brief.interests = briefing.merge(brief.interests, reading.split_list(answer))
     elif asking == "story_arc" and len(phrase.split()) >= 2:
         brief.story_arc = phrase
-
-
-def _read_characters(brief: Brief, answer: str, asking: str | None, rng: random.Random) -> None:
-    creature = reading.creature(answer)
-    if creature is not None and not (creature.clause or creature.name or asking in {"characters", "story_arc"}):
-        creature = None  # "her teddy bear", "a town full of cats": mentioned, not a character of the story
-    name = reading.hero_name(answer)
-    if creature is not None and name is not None and name == creature.name:
-        name = None  # "a fox named Pip": Pip is the creature
-    if brief.hero is None and name is not None:
-        age = brief.age_range.min if brief.age_range else None
-        brief.characters.insert(0, inventing.hero(name, age, rng, brief.interests))
-    if creature is None:
-        return
-    species_known = any(creature.species in c.description.lower() for c in brief.characters)
-    if not species_known:
-        friend = inventing.companion(creature.species, creature.name, creature.adjectives, creature.clause, rng)
-        if brief.hero is None and asking == "characters" and creature.name:
-            friend = friend.model_copy(update={"role": "hero"})  # the star is the animal itself
-        brief.characters.append(friend)
-    if brief.story_arc is None and (creature.clause or asking == "story_arc"):
-        described = " ".join([*creature.adjectives, creature.species])
-        article = "an" if described[:1] in "aeiou" else "a"
-        brief.story_arc = f"{article} {described} {creature.clause}".strip()
 
 
 def surprise(brief: Brief, rng: random.Random) -> None:
@@ -162,10 +125,9 @@ def surprise(brief: Brief, rng: random.Random) -> None:
         brief.age_range = AgeRange(min=low, max=low + 2)
     if not brief.interests:
         brief.interests = list(rng.choice(inventing.INTERESTS))
-    if brief.hero is None:
+    if briefing.needs_hero_name(brief):
         used = {c.name for c in brief.characters}
-        name = rng.choice([n for n in inventing.HERO_NAMES if n not in used])
-        brief.characters.insert(0, inventing.hero(name, brief.age_range.min, rng, brief.interests))
+        briefing.name_hero(brief, rng.choice([n for n in inventing.HERO_NAMES if n not in used]), rng)
     if brief.story_arc is None:
         friends = [c for c in brief.characters if not c.is_hero]
         if friends:
@@ -187,14 +149,17 @@ def surprise(brief: Brief, rng: random.Random) -> None:
 
 
 def finish(brief: Brief, rng: random.Random) -> None:
-    if brief.title is None and brief.hero is not None:
+    if brief.title is None and briefing.hero_of(brief) is not None:
         friends = [c for c in brief.characters if not c.is_hero]
         brief.title = inventing.title_for(brief.hero.name, friends[0] if friends else None, brief.setting or "", rng)
 
 
 def _question(field: str, brief: Brief) -> str:
-    hero = brief.hero.name if brief.hero else "the child"
-    if field == "age_range" and brief.hero is None:
+    stand_in = briefing.hero_of(brief)
+    if field == "characters" and briefing.is_placeholder(stand_in):
+        return f"What's {briefing.possessive_for_question(brief)} name? They'll be the star of the story."
+    hero = briefing.hero_name(brief) or "the child"
+    if field == "age_range" and briefing.hero_of(brief) is None:
         return "Who is the book for? How old are the readers?"
     return _QUESTIONS[field].format(hero=hero)
 
@@ -220,7 +185,7 @@ def _opening(input: IntakeInput, filled: list[str], again: bool) -> str:
 
 
 def _ack(filled: list[str]) -> str:
-    return {"characters": "Lovely, what a great hero!", "age_range": "Perfect.", "story_arc": "Ooh, I like that.",
+    return {"characters": "Lovely, I've added that to the cast!", "age_range": "Perfect.", "story_arc": "Ooh, I like that.",
             "setting": "What a place for a story!", "art_style": "Beautiful choice.", "moral": "That's a good one.",
             "tone": "Got it.", "interests": "Noted!", "page_count": "Great.", "format": "Great."}.get(filled[0], "Great.")
 
@@ -229,7 +194,7 @@ def _summary(brief: Brief) -> str:
     hero = brief.hero.name if brief.hero else "our hero"
     style = brief.art_style.label if brief.art_style else "a lovely style"
     return (f"Wonderful, I have everything I need! \"{brief.title}\", a story for ages {brief.age_range} starring {hero}: "
-            f"{brief.story_arc}, set in {brief.setting}. {brief.pages} pages in {style}. "
+            f"{brief.story_arc}, set {place_of(brief.setting).at}. {brief.pages} pages in {style}. "
             f"Next I'll sketch the plot for you to check.")
 
 
@@ -241,11 +206,6 @@ def _clip(brief: Brief) -> None:
         if isinstance(value, str) and limit and len(value) > limit:
             setattr(brief, name, value[:limit].rsplit(" ", 1)[0] or value[:limit])
     brief.interests = [item[:60] for item in brief.interests[:8]]
-
-
-def _merge(old: list[str], new: list[str]) -> list[str]:
-    seen = {item.lower() for item in old}
-    return old + [item for item in new if item.lower() not in seen]
 
 
 def _lower_article(text: str) -> str:

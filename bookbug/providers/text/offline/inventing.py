@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from bookbug.providers.text.offline import english, lexicon
+from bookbug.providers.text.offline.cast import Person
 from bookbug.story.art_styles import PRESETS, ArtStyle
 from bookbug.story.characters import Character, VisualDescription
 
@@ -12,21 +14,12 @@ HERO_NAMES = ("Mia", "Leo", "Ava", "Noah", "Zara", "Milo", "Isla", "Theo", "Nora
 COMPANION_NAMES: dict[str, tuple[str, ...]] = {
     "dragon": ("Ember", "Sparky", "Pip"), "unicorn": ("Moonbeam", "Twinkle"), "bear": ("Bramble", "Honey"),
     "bunny": ("Clover", "Thumper"), "rabbit": ("Clover", "Juniper"), "fox": ("Rusty", "Maple"), "owl": ("Hoot", "Sage"),
-    "robot": ("Bolt", "Beep"), "dinosaur": ("Rex", "Pebble"), "mouse": ("Crumb", "Whisker"), "penguin": ("Waddle", "Pingu"),
+    "robot": ("Beep", "Cog", "Sprocket"), "dinosaur": ("Rex", "Pebble"), "mouse": ("Crumb", "Whisker"), "penguin": ("Waddle", "Pingu"),
     "monster": ("Fuzz", "Bloop"), "cat": ("Mittens", "Socks"), "dog": ("Biscuit", "Scout"), "puppy": ("Biscuit", "Scout"),
+    "alien": ("Zib", "Nova"), "unicorn foal": ("Twinkle",), "teddy": ("Teddy",), "teddy bear": ("Teddy",),
+    "whale": ("Splash", "Bubbles"), "owlet": ("Hoot",), "turtle": ("Shelly",), "octopus": ("Inky",),
 }
 GENERIC_COMPANION_NAMES = ("Pip", "Bobble", "Tumble", "Poppy", "Dot", "Button")
-
-SPECIES_LOOKS: dict[str, tuple[str, list[str]]] = {
-    "dragon": ("a small round dragon with stubby wings, a curly tail and big friendly eyes", ["leaf green", "warm gold"]),
-    "unicorn": ("a little unicorn with a swirly horn and a fluffy mane", ["pearl white", "rainbow pastels"]),
-    "bear": ("a cuddly brown bear cub with a round tummy", ["chestnut brown", "honey yellow"]),
-    "fox": ("a small fox with a fluffy white-tipped tail", ["orange", "cream"]),
-    "owl": ("a round little owl with huge golden eyes", ["soft brown", "gold"]),
-    "robot": ("a small boxy robot with a round screen face and a springy antenna", ["silver", "sky blue"]),
-    "dinosaur": ("a small friendly dinosaur with rounded spikes along its back", ["mint green", "orange"]),
-    "bunny": ("a fluffy bunny with one floppy ear", ["grey", "pink"]),
-}
 
 COMPANIONS = (
     ("dragon", "who is afraid of the dark"),
@@ -51,33 +44,55 @@ CLOTHES = ("a {c} raincoat and wellington boots", "dungarees with a {c} striped 
            "a {c} dress with deep pockets", "a {c} jumper and a woolly hat")
 
 
-def hero(name: str, age: int | None, rng: random.Random, interests: list[str] | None = None) -> Character:
+def hero(name: str, age: int | None, rng: random.Random, interests: list[str] | None = None,
+         gender: str | None = None) -> Character:
     colour = rng.choice(COLOURS)
     props = [f"a little toy {interests[0].rstrip('s')}"] if interests else ["a small backpack"]
     about = f"a {age}-year-old" if age else "a"
+    child = {"male": "boy", "female": "girl"}.get(gender or "", "child")
     return Character(
-        name=name, role="hero", description=f"{name} is {about} curious, kind-hearted child and the hero of the story.",
+        name=name, role="hero",
+        description=f"{name} is {about} curious, kind-hearted {child} and the hero of the story.",
         traits=["curious", "kind", "clever"],
-        visual=VisualDescription(body=f"a cheerful child of about {age or 5} with rosy cheeks and a bright smile",
+        visual=VisualDescription(body=f"a cheerful {child} of about {age or 5} with rosy cheeks and a bright smile",
                                  colours=[colour, "denim blue"], clothing=rng.choice(CLOTHES).format(c=colour),
                                  props=props),
     )
 
 
-def companion(species: str, name: str | None, adjectives: list[str], clause: str, rng: random.Random) -> Character:
-    name = name or rng.choice(COMPANION_NAMES.get(species, GENERIC_COMPANION_NAMES))
-    body, colours = SPECIES_LOOKS.get(species, (f"a small, soft, friendly {species} with big round eyes",
-                                                [rng.choice(COLOURS), "cream"]))
-    described = " ".join([*adjectives, species])
-    traits = [a for a in adjectives if a not in {"little", "small", "big", "tiny"}] or ["gentle"]
+def relative(person: Person, hero_name: str, rng: random.Random) -> Character:
+    """Family and friends: "Grandma is Sam's grandma.", "Ava is Sam's big sister."."""
+    kin = lexicon.KIN.get(person.kind)
+    name = person.name or person.title
+    modifier = " ".join(a for a in person.adjectives if a in lexicon.KIN_MODIFIERS)
+    what = " ".join(filter(None, [modifier, person.kind if person.kind not in {"child", "friend"} else "friend"]))
+    if person.kind == "sibling":
+        what = "sibling"
+    about = f" {person.about}" if person.about else ""
+    look = kin.look if kin else "a cheerful child with a bright grin and scuffed sneakers"
+    if person.age is not None and person.age <= 12 and kin is None:
+        look = f"a cheerful child of about {person.age} with a bright grin"
+    colour = rng.choice(COLOURS)
     return Character(
-        name=name, role="friend", description=f"{name} is a {described} {clause}".strip() + ".",
-        traits=traits, visual=VisualDescription(body=body, colours=colours, clothing="", props=[]),
+        name=name, role=person.role if person.role in {"family", "friend"} else "family",
+        description=f"{name} is {english.possessive(hero_name)} {what}{about}."[:400],
+        traits=["loving", "patient"] if kin and kin.titled else ["playful", "kind"],
+        visual=VisualDescription(body=look, colours=[colour, "cream"], clothing=rng.choice(CLOTHES).format(c=colour)),
     )
 
 
-def companion_name(species: str, rng: random.Random) -> str:
-    return rng.choice(COMPANION_NAMES.get(species, GENERIC_COMPANION_NAMES))
+def companion(species: str, name: str | None, adjectives: list[str] | tuple[str, ...], clause: str,
+              rng: random.Random, role: str = "friend", owner: str | None = None) -> Character:
+    name = name or rng.choice(COMPANION_NAMES.get(species, GENERIC_COMPANION_NAMES))
+    body, colours = lexicon.SPECIES_LOOKS.get(species, (
+        f"a small, soft, friendly {species} with big round eyes", [rng.choice(COLOURS), "cream"]))
+    described = " ".join([*adjectives, species])
+    traits = [a for a in adjectives if a not in {"little", "small", "big", "tiny", "broken", "lost", "old"}] or ["gentle"]
+    whose = f"{english.possessive(owner)} {described}" if owner else english.with_article(described)
+    return Character(
+        name=name, role=role, description=f"{name} is {whose} {clause}".strip()[:399] + ".",
+        traits=traits, visual=VisualDescription(body=body, colours=colours, clothing="", props=[]),
+    )
 
 
 def style(preset_id: str | None, words: str | None = None) -> ArtStyle:
@@ -90,8 +105,7 @@ def style(preset_id: str | None, words: str | None = None) -> ArtStyle:
 
 def title_for(hero_name: str, companion: Character | None, place: str, rng: random.Random) -> str:
     if companion is not None:
-        species = companion.description.split(" who ")[0].split()[-1] if " who " in companion.description else "friend"
-        options = [f"{hero_name} and {companion.name}", f"{hero_name} and the Little {species.title()}"]
+        options = [f"{hero_name} and {companion.name}"]
     else:
         options = [f"{hero_name}'s Big Day", f"{hero_name} and the Great Idea"]
     return rng.choice(options)

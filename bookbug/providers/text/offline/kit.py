@@ -1,8 +1,9 @@
 """The story kit: what the offline writer needs from a brief to plot and write a book.
 
-It names the hero and friend, a short place for page text, and turns the story arc into a
-trouble (what is wrong), the hero's own solution (what the child does about it) and the
-happy outcome, so every beat and page can be phrased from the same few facts.
+It names the hero and the cast (the people the premise names come first), the place with
+its preposition, and takes the premise apart into its action (`premise.Action`): the verb,
+the object, what goes wrong on the way and how it ends, so every beat and page is phrased
+from the premise's own words.
 """
 
 from __future__ import annotations
@@ -10,93 +11,169 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bookbug.providers.text.offline import reading
+from bookbug.providers.text.offline import briefing, english, premise
+from bookbug.providers.text.offline.places import Place, place_of
+from bookbug.providers.text.offline.premise import Action
 from bookbug.story.brief import Brief
+
+# What goes wrong first, by the premise's verb (the default fits any verb).
+OBSTACLES = {
+    "fix": "one tiny piece was missing", "mend": "one tiny piece was missing", "repair": "one tiny piece was missing",
+    "build": "it kept wobbling and tumbling down", "rebuild": "it kept wobbling and tumbling down",
+    "bake": "the mixture went lumpy and flat", "cook": "the pot bubbled over", "make": "it would not come out right",
+    "find": "it was nowhere to be seen", "search": "it was nowhere to be seen", "clean": "the mess kept growing",
+    "tidy": "the mess kept growing", "plant": "the ground was hard and dry", "grow": "nothing came up at first",
+    "paint": "the colours ran together", "draw": "the lines went wiggly", "catch": "it kept slipping away",
+    "save": "it was too far away to reach", "rescue": "it was too far away to reach", "deliver": "the way was long and twisty",
+    "decorate": "everything kept sliding off", "fish": "the line got tangled in a knot",
+    "ride": "the bike wobbled and tipped", "swim": "the water splashed up in a big wave", "fly": "the wind was too strong",
+    "climb": "the first step was very high", "read": "the letters jumbled up", "dance": "the steps got all mixed up",
+    "sing": "the notes came out squeaky", "tie": "the laces kept slipping loose", "skate": "the ice was very slippery",
+    "count": "the numbers kept hopping around", "sleep": "sleep would not come", "fall": "sleep would not come",
+    "face": "it still seemed very big", "wrap": "the paper kept tearing", "launch": "it fizzled and flopped",
+    "write": "the words would not line up", "feed": "it would not come close", "wash": "the bubbles went everywhere",
+}
+# A small thing that sparks the hero's idea, by verb.
+SPARKS = {
+    "fix": "a shiny spare bolt", "mend": "a roll of sticky tape", "repair": "a shiny spare bolt",
+    "build": "a pile of flat stones", "bake": "a jar of honey", "find": "a trail of tiny footprints",
+    "fish": "a ripple on the water", "ride": "a gentle, grassy slope", "plant": "a watering can",
+    "fly": "a feather drifting down", "catch": "a bright red net", "face": "a little glowing light",
+    "sleep": "a soft, slow lullaby", "fall": "a soft, slow lullaby", "swim": "a bright orange float",
+    "clean": "a big bouncy broom", "paint": "a fat, fluffy brush", "climb": "a knotted rope",
+}
+# How the hero's own way ends, when the verb has a nicer ending than "it was done".
+ENDINGS = {
+    "fish": "caught a wriggly silver fish", "ride": "rode all the way to the end of the path",
+    "swim": "swam all the way across", "fly": "soared up into the sky", "read": "read the whole page out loud",
+    "dance": "danced the whole dance without a wobble", "sing": "sang the song from start to finish",
+    "fall": "fell fast asleep", "sleep": "slept all night long", "climb": "climbed all the way to the top",
+    "tie": "tied a perfect bow", "skate": "glided across the ice", "count": "counted all the way to ten",
+}
 
 
 @dataclass(frozen=True)
 class StoryKit:
     hero: str
-    friend: str | None  # the companion's name
-    kind: str  # the friend's species or "friend"
-    trait: str  # the friend's first trait, e.g. "friendly"
-    place: str  # short, for page text: "the enchanted forest"
-    who: str  # whoever has the trouble: the friend if there is one, else the hero
-    trouble: str  # "was afraid of the dark"
-    still_trouble: str  # "was still afraid of the dark"
-    worry: str  # the trouble as a noun phrase: "the dark"
-    solve: str  # what the hero does: "made a lantern from a jar of fireflies"
-    outcome: str  # "smiled up at the night sky"
-    interest: str  # "dinosaurs"
+    pronoun: str  # "he", "she" or the hero's name when the brief does not say
+    possessive: str  # "his", "her" or "Sam's"
+    cast: tuple[str, ...]  # everyone but the hero, the people the premise names first
+    kinds: tuple[str, ...]  # what each of `cast` is: "grandma", "robot"
+    friend: str | None  # the first of the cast
+    kind: str  # what the friend is: "robot", "grandma", "friend"
+    trait: str
+    place: Place
+    action: Action
+    premise: str
+    who: str  # whoever has the trouble: the hero, or the creature whose trouble the premise tells
+    interest: str
     tone: str
+
+    @property
+    def team(self) -> str:
+        """The hero and whoever the premise puts beside them: "Sam and Grandma"."""
+        named = [name for name in self.cast if re.search(r"\b" + re.escape(name) + r"\b", self.premise)]
+        return english.join_names([self.hero, named[0]]) if named else self.hero
+
+    @property
+    def helper(self) -> str:
+        return self.friend or self.hero
+
+    @property
+    def teacher(self) -> str:
+        return self.action.teacher if self.action.teacher in self.cast else self.helper
+
+    @property
+    def obstacle(self) -> str:
+        return OBSTACLES.get(self.action.verb, "it was much trickier than it looked")
+
+    @property
+    def spark(self) -> str:
+        return SPARKS.get(self.action.verb, "something small and shiny nearby")
+
+    @property
+    def thing(self) -> str:
+        """The premise's object as the pages name it: a cast member's name when it is one ("Bolt")."""
+        noun = self.action.noun
+        for name, kind in zip(self.cast, self.kinds):
+            if noun and kind == noun:
+                return name
+        return self.action.the_thing or "the problem"
+
+    @property
+    def short_thing(self) -> str:
+        """"the robot" rather than "the broken robot" once it has been met."""
+        if self.thing != self.action.the_thing:
+            return self.thing
+        noun = self.action.noun
+        words = self.action.the_thing.split()
+        if noun and words and words[0].lower() in {"the", "his", "her", "their"}:
+            return f"{words[0]} {noun}"
+        return self.thing
+
+    def did(self) -> str:
+        """What the hero does in the end, in the past: "fixed Bolt", "caught a wriggly silver fish"."""
+        action = self.action
+        if action.frame in {"learn", "want"}:
+            return ENDINGS.get(action.verb, action.did())
+        if action.frame == "fear":
+            if re.search(r"dark|night", action.thing):
+                return "made a glowing lantern from a jar of fireflies"
+            if re.search(r"water|sea|swim|bath|pool", action.thing):
+                return f"showed {self.who if self.who != self.hero else 'everyone'} how to float like a happy starfish"
+            return f"turned {action.thing} into a funny game, one tiny step at a time"
+        if action.frame == "task":
+            return f"{english.past(action.verb)} {self.thing}".strip()
+        return action.did()
+
+    def goal(self) -> str:
+        """What the premise is after, as "to ..." : "to fix Bolt", "to fish", "to fall asleep"."""
+        action = self.action
+        if action.frame == "task":
+            return f"to {action.verb} {self.thing}".strip()
+        if action.frame in {"learn", "want"}:
+            return f"to {action.do()}"
+        if action.frame == "find":
+            return f"to find {action.the_thing}"
+        if action.frame == "fear":
+            return f"to feel brave about {action.thing}"
+        if action.frame == "friend":
+            return "to make a new friend"
+        if action.frame == "journey":
+            return f"to {action.verb} {action.rest}".strip() if action.verb != "have" else f"to have {action.thing}"
+        return "to make everything right"
 
 
 def kit_for(brief: Brief) -> StoryKit:
-    hero = brief.hero
+    hero = briefing.hero_of(brief) or brief.hero
     hero_name = hero.name if hero else "Sam"
-    friends = [c for c in brief.characters if hero is None or c.name != hero.name]
-    friend = friends[0] if friends else None
-    kind = "friend"
-    if friend is not None:
-        creature = reading.creature(friend.description)
-        kind = creature.species if creature else "friend"
-    trait = friend.traits[0] if friend and friend.traits else "gentle"
-    who = friend.name if friend else hero_name
-    arc = (brief.story_arc or "").lower()
-    trouble, worry, solve, outcome = _arc(arc, who)
+    arc = brief.story_arc or ""
+    others = [c for c in brief.characters if hero is None or c.name != hero.name]
+    others.sort(key=lambda c: (re.search(r"\b" + re.escape(c.name) + r"\b", arc) is None, brief.characters.index(c)))
+    kinds = tuple(briefing.kind_of(c) or "friend" for c in others)
+    friend = others[0] if others else None
+    description = hero.description.lower() if hero else ""
+    pronoun, possessive = hero_name, english.possessive(hero_name)
+    if re.search(r"\bboy\b", description):
+        pronoun, possessive = "he", "his"
+    elif re.search(r"\bgirl\b", description):
+        pronoun, possessive = "she", "her"
+    action = premise.action_of(arc)
+    who = hero_name
+    if friend is not None and action.frame in {"fear", "find", "want", "friend"} and friend.name.lower() in arc.lower():
+        who = friend.name
+    elif friend is not None and action.frame in {"fear", "want", "friend", "find"} and kinds[0] in arc.lower() \
+            and not re.search(r"\b" + re.escape(hero_name) + r"\b", arc):
+        who = friend.name
     interest = _words(brief.interests[0], 3).lower() if brief.interests else "adventures"
     return StoryKit(
-        hero=hero_name, friend=friend.name if friend else None, kind=kind, trait=trait,
-        place=reading.short_place(brief.setting or "home"), who=who, trouble=trouble, still_trouble=_still(trouble),
-        worry=worry, solve=solve,
-        outcome=outcome, interest=interest, tone=(brief.tone or "warm").lower(),
+        hero=hero_name, pronoun=pronoun, possessive=possessive, cast=tuple(c.name for c in others), kinds=kinds,
+        friend=friend.name if friend else None, kind=kinds[0] if kinds else "friend",
+        trait=friend.traits[0] if friend and friend.traits else "gentle", place=place_of(brief.setting),
+        action=action, premise=arc, who=who, interest=interest, tone=(brief.tone or "warm").lower(),
     )
-
-
-def _arc(arc: str, who: str) -> tuple[str, str, str, str]:
-    """(trouble, worry, solve, outcome) for the kinds of story the offline writer knows."""
-    if match := re.search(r"(?:afraid|scared|frightened|fearful|nervous) of ([a-z' ]+)", arc):
-        thing = _trim(match.group(1))
-        if re.search(r"dark|night", thing):
-            return (f"was afraid of {thing}", thing, "made a glowing lantern from a jar of fireflies",
-                    "smiled up at the twinkling stars")
-        if re.search(r"water|sea|swim", thing):
-            return (f"was afraid of {thing}", thing, f"showed {who} how to float like a happy starfish",
-                    "splashed and giggled in the shallow waves")
-        return (f"was afraid of {thing}", thing, f"turned {thing} into a funny game, one tiny step at a time",
-                f"laughed at how small {thing} seemed now")
-    if match := re.search(r"(?:lost|lose|losing|missing|can't find) (?:a |an |the |his |her |their |my )?([a-z' ]+)", arc):
-        noun = re.sub(r"^(?:(?:the|a|an|his|her|their|my|favourite|favorite)\s+)+", "", _trim(match.group(1))) or "toy"
-        return (f"had lost a favourite {noun}", f"the lost {noun}", "followed a trail of tiny clues, one by one",
-                f"hugged the {noun} tight")
-    if match := re.search(r"(?:wants?|wanted|wishes|dreams?|learns?|learning) (?:to )?(?:learn to |how to )?([a-z' ]+)", arc):
-        goal = _trim(match.group(1))
-        if goal.startswith(("a friend", "friends", "make friends")):
-            return ("wanted a friend", "feeling lonely", f"shared a snack and said a brave hello",
-                    "had a brand-new friend")
-        return (f"wanted to {goal}", f"trying to {goal}", f"practised with {who} again and again, and tried a clever new way",
-                f"could {goal} at last")
-    if re.search(r"lonely|friend|shy", arc):
-        return ("felt shy and lonely", "feeling lonely", "shared a snack and said a brave hello", "had a brand-new friend")
-    return ("had a tricky problem to solve", "the tricky problem", "thought hard and tried a clever plan",
-            "cheered because everything was right again")
 
 
 def _words(text: str, most: int) -> str:
     """`text` as at most `most` plain words, safe inside a sentence."""
     return " ".join(re.sub(r"[^\w' -]", " ", text).split()[:most]) or "adventures"
-
-
-def _still(trouble: str) -> str:
-    verb, _, rest = trouble.partition(" ")
-    if verb == "was":
-        return f"was still {rest}"
-    if verb == "had" and rest.startswith("lost"):
-        return "still could not find it"
-    return f"still {trouble}"
-
-
-def _trim(phrase: str) -> str:
-    words = re.split(r"\b(?:and|but|so|because|until|when)\b", phrase)[0].split()
-    return " ".join(words[:4]) or "something"
-

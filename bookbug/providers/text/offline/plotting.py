@@ -6,7 +6,7 @@ import random
 import re
 
 from bookbug.agents.plot import PlotProposal, PlotProposalInput, PlotReview, PlotReviewInput
-from bookbug.providers.text.offline import reading
+from bookbug.providers.text.offline import english, reading
 from bookbug.providers.text.offline.kit import StoryKit, kit_for
 from bookbug.story.brief import Brief
 from bookbug.story.page_count import MAX_PAGES, MIN_PAGES
@@ -14,53 +14,191 @@ from bookbug.story.plot import MAX_BEATS, MIN_BEATS, BeatPurpose, Plot, PlotBeat
 
 APPROVAL_CHIP = "Love it, write the book!"
 
-_TEMPLATES: dict[BeatPurpose, tuple[str, ...]] = {
-    BeatPurpose.setup: ("{hero} lived in {place} and loved {interest} more than anything.",
-                        "In {place}, {hero} spent every day dreaming about {interest}."),
-    BeatPurpose.build: ("One morning {hero} met {friend_intro}, who {trouble}.",
-                        "On a walk through {place}, {hero} found {friend_intro}, who {trouble}."),
-    BeatPurpose.conflict: ("{hero} tried to help, but nothing worked and {who} felt more and more worried.",
-                           "They tried one idea after another, but {who} {still_trouble}."),
-    BeatPurpose.twist: ("Then {hero} noticed something surprising and had a wonderful idea.",
-                        "Just when {who} wanted to give up, {hero} spotted something that sparked a clever plan."),
-    BeatPurpose.climax: ("Using that idea, {hero} {solve}.",
-                         "With a deep breath, {hero} {solve}."),
-    BeatPurpose.payoff: ("{who} {outcome}, and the two friends laughed together.",
-                         "In the end {who} {outcome}, and all of {place} seemed to smile."),
-    BeatPurpose.button: ("That night {hero} fell asleep already dreaming of the next adventure.",
-                         "And from then on, {who} always saved a spot for {hero} on every adventure."),
+# Beats by the premise's frame (see `premise.Action`); each purpose has one or two wordings.
+_P = BeatPurpose
+_SETUP_HOME = ("{hero} lived {at} and loved {interest} more than anything.",
+               "{Hero} spent every day {at}, dreaming about {interest}.")
+_SETUP_AWAY = ("One bright morning, {team} set off {to}.",
+               "{Team} could hardly wait to go {to}.")
+_BEATS: dict[str, dict[BeatPurpose, tuple[str, ...]]] = {
+    "task": {
+        _P.build: ("There {team} found {thing_intro}, and {they} wanted to {verb} {it}.",
+                   "Then {team} came upon {thing_intro}, and {they} decided to {verb} {it}."),
+        _P.conflict: ("{Team} tried to {verb} {short_thing}, but {obstacle}.",
+                      "{They} tried and tried to {verb} {short_thing}, but {obstacle}."),
+        _P.climax: ("With {helper} cheering, {hero} {did}, one careful step at a time.",
+                    "Using that idea, {hero} {did} with careful, steady hands."),
+        _P.payoff: ("At last {done}, and {everyone} cheered.",
+                    "At last {done}, and {everyone} jumped for joy."),
+    },
+    "learn": {
+        _P.build: ("{teacher} wanted to teach {hero} {goal}.",
+                   "More than anything, {hero} wanted to learn {goal}."),
+        _P.conflict: ("{Hero} tried {goal}, but {obstacle}.",
+                      "{Hero} tried again and again, but {obstacle}."),
+        _P.climax: ("{Hero} tried one more time and {did}!",
+                    "Slowly and carefully, {hero} {did}!"),
+        _P.payoff: ("{teacher} cheered, and {hero} felt ten feet tall.",
+                    "{teacher} clapped and cheered, and {hero} beamed with pride."),
+    },
+    "want": {
+        _P.build: ("{Who} wanted {goal} more than anything.",
+                   "All {who} wanted was {goal}."),
+        _P.conflict: ("{Who} tried {goal}, but {obstacle}.",
+                      "{Who} tried and tried, but {obstacle}."),
+        _P.climax: ("With {hero_s} help, {who} {did} at last.",
+                    "Following {hero_s} plan, {who} {did}."),
+        _P.payoff: ("{Who} smiled from ear to ear, and so did {hero}.",
+                    "{Who} was as happy as could be, and so was {hero}."),
+    },
+    "fear": {
+        _P.build: ("{Who} was afraid of {thing}, and nobody knew what to do.",
+                   "{Who} felt very afraid of {thing}."),
+        _P.conflict: ("{Hero} tried to help, but {thing} still seemed very big to {who}.",
+                      "They tried to be brave, but {thing} still felt too big."),
+        _P.climax: ("{Hero} {did}.",
+                    "With a deep breath, {hero} {did}."),
+        _P.payoff: ("{Who} smiled at {thing} and was not afraid anymore.",
+                    "In the end {who} felt brave about {thing}, and the two friends laughed together."),
+    },
+    "find": {
+        _P.build: ("One day, {who} lost {lost_thing}{rest}.",
+                   "Oh no, {lost_thing} had gone missing{rest}!"),
+        _P.conflict: ("They looked high and low, but {short_thing} was nowhere to be seen.",
+                      "They searched everywhere, but {short_thing} was still missing."),
+        _P.climax: ("{Hero} followed a trail of tiny clues and found {short_thing}.",
+                    "Clue by clue, {hero} tracked down {short_thing}."),
+        _P.payoff: ("{Who} hugged {short_thing} tight, and everyone cheered.",
+                    "{Who} was so happy to have {short_thing} back again."),
+    },
+    "friend": {
+        _P.build: ("{Who} wanted a friend to play with.",
+                   "{Who} felt shy and a little lonely."),
+        _P.conflict: ("{Who} tried to join in, but felt too shy to say hello.",
+                      "{Who} wanted to say hello, but the words stayed stuck inside."),
+        _P.climax: ("{Hero} shared a snack and said a brave hello.",
+                    "{Hero} waved and said, \"Do you want to play?\""),
+        _P.payoff: ("{Who} had a brand-new friend, and everyone played together.",
+                    "Now {who} had a friend, and the whole day felt brighter."),
+    },
+    "journey": {
+        _P.build: ("{Team} {were} going to {journey}.",
+                   "Today {team} {were} going to {journey}."),
+        _P.conflict: ("Halfway there, {obstacle_journey}.",
+                      "Then, oh dear, {obstacle_journey}."),
+        _P.climax: ("{Hero} found a clever way, and on they went.",
+                    "{Hero} thought of a plan, and they kept going."),
+        _P.payoff: ("{Team} {journey_past} at last, and it was the best day ever.",
+                    "In the end {team} {journey_past}, and it was wonderful."),
+    },
+    "general": {
+        _P.build: ("One morning, {hero} found a tricky problem to solve.",
+                   "One day something was not quite right {at}."),
+        _P.conflict: ("{Hero} tried one idea after another, but nothing worked.",
+                      "{Hero} tried everything, but the problem only grew."),
+        _P.climax: ("{Hero} thought hard and tried a clever plan.",
+                    "With a deep breath, {hero} tried a brand-new idea."),
+        _P.payoff: ("Everything was right again, and everyone {at} cheered.",
+                    "It worked, and {team} laughed together."),
+    },
 }
-# A hero on their own has nobody to help, meet or save a spot for.
-_SOLO: dict[BeatPurpose, tuple[str, ...]] = {
-    BeatPurpose.build: ("One morning something was wrong, because {hero} {trouble}.",),
-    BeatPurpose.conflict: ("{hero} tried everything, but nothing worked and {hero} felt more and more worried.",
-                           "{hero} tried one idea after another, but {hero} {still_trouble}."),
-    BeatPurpose.twist: ("Then {hero} noticed something surprising and had a wonderful idea.",),
-    BeatPurpose.payoff: ("{hero} {outcome}, and everyone in {place} cheered.",),
-    BeatPurpose.button: ("That night {hero} fell asleep already dreaming of the next adventure.",),
+# Verbs that make their object: the story starts with the wish to make it, not with finding it.
+CREATING = {"build", "make", "bake", "cook", "paint", "draw", "plant", "grow", "write", "invent", "design", "knit",
+            "sew", "decorate", "create", "rebuild", "prepare", "plan", "organise", "organize"}
+_CREATE_BUILD = ("{Team} decided to {verb} {thing_a}{rest}.",
+                 "One morning, {team} had a big idea: to {verb} {thing_a}{rest}.")
+_COMMON: dict[BeatPurpose, tuple[str, ...]] = {
+    _P.twist: ("Then {hero} spotted {spark}, and a clever idea popped up.",
+               "Just then, {hero} noticed {spark} and had a wonderful idea."),
+    _P.button: ("That night, {hero} fell asleep dreaming of the next adventure.",
+                "And from then on, {hero} and {helper} were ready for anything."),
 }
-_FUNNY_BUTTON = "And then {who} did the silliest happy dance {place} had ever seen."
+_FUNNY_BUTTON = "And then {team} did the silliest happy dance {at} ever seen."
+_JOURNEY_TROUBLES = ("dark clouds rolled in and the path got muddy", "a big puddle blocked the way",
+                     "the map blew away in the wind")
 
 
 def beat_sentence(purpose: BeatPurpose, kit: StoryKit, variant: int) -> str:
     if purpose is BeatPurpose.button and "funny" in kit.tone:
-        template = _FUNNY_BUTTON
-    else:
-        options = _SOLO.get(purpose, _TEMPLATES[purpose]) if kit.friend is None else _TEMPLATES[purpose]
-        template = options[variant % len(options)]
-    return _fill(template, kit)
+        return fill(_FUNNY_BUTTON, kit)
+    options = _options(purpose, kit)
+    return fill(options[variant % len(options)], kit)
 
 
-def _fill(template: str, kit: StoryKit) -> str:
-    intro = f"{kit.friend}, a {kit.trait} little {kit.kind}" if kit.friend else "a puzzle"
-    text = template.format(hero=kit.hero, friend=kit.friend or kit.hero, friend_intro=intro, who=kit.who,
-                           trouble=kit.trouble, still_trouble=kit.still_trouble, place=kit.place, solve=kit.solve, outcome=kit.outcome,
-                           interest=kit.interest)
-    if kit.friend is None:  # a solo hero: no "two friends", no meeting
-        text = text.replace("the two friends laughed together", "everyone laughed together")
-        text = text.replace(f"met a puzzle, who {kit.trouble}", f"found out that {kit.who} {kit.trouble}")
-        text = text.replace(f"found a puzzle, who {kit.trouble}", f"realised that {kit.who} {kit.trouble}")
+# When the trouble is a friend's (a dragon afraid of the dark), the hero meets them first.
+_MEET = {
+    "fear": "One evening, {hero} met {friend_intro}, who was afraid of {thing}.",
+    "want": "One day, {hero} met {friend_intro}, who wanted {goal} more than anything.",
+    "find": "One day, {hero} met {friend_intro}, who had lost {lost_thing}{rest}.",
+    "friend": "One day, {hero} met {friend_intro}, who wanted a friend to play with.",
+}
+
+
+def _options(purpose: BeatPurpose, kit: StoryKit) -> tuple[str, ...]:
+    if purpose is BeatPurpose.build and kit.who != kit.hero and kit.action.frame in _MEET:
+        return (_MEET[kit.action.frame],)
+    if purpose is BeatPurpose.setup:
+        away = not kit.place.home or kit.action.frame == "journey"
+        return _SETUP_AWAY if away and kit.place.to != "home" else _SETUP_HOME
+    if purpose in _COMMON:
+        return _COMMON[purpose]
+    frame = kit.action.frame if kit.action.frame in _BEATS else "general"
+    if frame == "task" and not kit.action.thing:
+        frame = "general"
+    options = _BEATS[frame][purpose]
+    if frame == "task" and purpose is BeatPurpose.build and kit.action.verb in CREATING:
+        options = _CREATE_BUILD  # nobody finds the cake they are about to bake
+    if kit.friend is None:  # a hero on their own: nobody else to cheer, meet or help
+        options = tuple(o for o in options if "{helper}" not in o and "{teacher}" not in o) or options
+    return options
+
+
+def fill(template: str, kit: StoryKit) -> str:
+    """A template told with the kit's words; "{Hero}" capitalises the value."""
+    values = slots(kit)
+    text = re.sub(r"\{(\w+)\}", lambda m: _slot(m.group(1), values), template)
     return text[:1].upper() + text[1:]
+
+
+def _slot(name: str, values: dict[str, str]) -> str:
+    value = values.get(name.lower(), "")
+    return value[:1].upper() + value[1:] if name[:1].isupper() else value
+
+
+def slots(kit: StoryKit) -> dict[str, str]:
+    action = kit.action
+    thing_is_someone = kit.thing in kit.cast
+    thing_intro = (f"{kit.thing}, {action.thing}" if thing_is_someone and action.thing else action.thing or kit.thing)
+    plural = kit.team != kit.hero
+    journey = " ".join(filter(None, [action.verb if action.verb != "have" else "have", action.thing, action.rest]))
+    journey_past = " ".join(filter(None, [english.past(action.verb or "go"), action.thing, action.rest]))
+    trouble = _JOURNEY_TROUBLES[sum(map(ord, kit.premise)) % len(_JOURNEY_TROUBLES)]
+    noun = action.noun or "thing"
+    lost = ("a favourite " + noun if kit.who != kit.hero else f"{english.possessive(kit.who)} {noun}")
+    return {
+        "hero": kit.hero, "hero_s": english.possessive(kit.hero), "team": kit.team, "helper": kit.helper,
+        "teacher": kit.teacher, "who": kit.who, "at": kit.place.at, "to": kit.place.to, "place": kit.place.name,
+        "interest": kit.interest, "thing": kit.thing, "short_thing": kit.short_thing, "thing_intro": thing_intro,
+        "it": "them" if _plural(action.noun) else "it", "verb": action.verb,
+        "everyone": english.join_names([kit.hero, *kit.cast[:3]]),
+        "goal": kit.goal(), "did": kit.did(), "done": _done(kit), "obstacle": kit.obstacle, "spark": kit.spark,
+        "were": "were" if plural else "was", "they": "they" if plural else kit.pronoun, "journey": journey or "have a big day", "journey_past": journey_past,
+        "obstacle_journey": trouble, "lost_thing": lost, "rest": f" {action.rest}" if action.rest else "",
+        "friend": kit.friend or kit.hero, "kind": kit.kind, "trait": kit.trait, "thing_a": action.thing,
+        "friend_intro": f"{kit.friend}, {english.with_article(kit.trait + ' little ' + kit.kind)}" if kit.friend else "",
+    }
+
+
+def _done(kit: StoryKit) -> str:
+    action = kit.action
+    if not action.verb or not action.thing:
+        return "everything was right again"
+    was = "were" if _plural(action.noun) and kit.thing not in kit.cast else "was"
+    return f"{kit.thing} {was} {english.participle(action.verb)}"
+
+
+def _plural(noun: str) -> bool:
+    return len(noun) > 3 and noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
 
 
 def purposes_for(page_count: int, extra: int) -> list[BeatPurpose]:
@@ -161,8 +299,7 @@ def _change_beat(brief: Brief, plot: Plot, number: int, text: str | None, seed: 
         sentence = _sentence(text)
     else:
         kit = kit_for(brief)
-        options = [beat_sentence(old.purpose, kit, v) for v in range(len(_TEMPLATES[old.purpose]) + 1)]
-        options += [_fill(t, kit) for t in _SOLO.get(old.purpose, ())]
+        options = [beat_sentence(old.purpose, kit, v) for v in range(len(_options(old.purpose, kit)) + 1)]
         fresh = [s for s in options if s != old.sentence] or [_sentence(f"{kit.hero} finds a new way forward")]
         sentence = fresh[random.Random(f"{seed}:{number}:{old.sentence}").randrange(len(fresh))]
     beats = list(plot.beats)
@@ -217,8 +354,12 @@ def _regenerate(brief: Brief, plot: Plot, seed: int) -> Plot:
 
 
 def _looks_generated(sentence: str) -> bool:
-    templates = [t for ts in [*_TEMPLATES.values(), *_SOLO.values()] for t in ts] + [_FUNNY_BUTTON]
-    return any(_skeleton(t).match(sentence) for t in templates)
+    templates = [t for frame in _BEATS.values() for ts in frame.values() for t in ts]
+    templates += [t for ts in _COMMON.values() for t in ts] + [*_SETUP_HOME, *_SETUP_AWAY, _FUNNY_BUTTON]
+    templates += list(_MEET.values()) + list(_CREATE_BUILD)
+    # Templates that are nearly all slots ("{Hero} {did}.") would match anything a parent writes.
+    telling = [t for t in templates if len(re.sub(r"\{\w+\}|\W", "", t)) >= 12]
+    return any(_skeleton(t).match(sentence) for t in telling)
 
 
 def _skeleton(template: str) -> re.Pattern[str]:

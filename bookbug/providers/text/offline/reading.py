@@ -1,4 +1,4 @@
-"""Reading plain answers: names, ages, page counts, art styles, formats, creatures, places, morals.
+"""Reading plain answers: ages, page counts, formats, names given alone, the tone, the moral, interests.
 
 Each reader looks for one kind of fact in free text and returns None when it is not there.
 They run on every answer, so a pasted paragraph fills every field it mentions at once.
@@ -7,9 +7,6 @@ They run on every answer, so a pasted paragraph fills every field it mentions at
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-from bookbug.story.art_styles import PRESET_WORDS
 from bookbug.story.formats import FORMATS
 from bookbug.story.page_count import MAX_PAGES, MIN_PAGES
 from bookbug.story.reading_level import MAX_AGE, MIN_AGE
@@ -30,22 +27,6 @@ _NOT_NAMES = {
     "who", "where", "how", "why", "year", "years", "old", "months", "pages", "page", "is", "was", "be", "lets", "let's", "our", "your", "not", "some", "all",
     "little", "big", "grandma", "grandpa", "mom", "mum", "dad", "mommy", "daddy", "monday", "sunday",
 }
-
-CREATURES = (
-    "dragon", "unicorn", "bear", "bunny", "rabbit", "fox", "owl", "cat", "kitten", "dog", "puppy", "mouse",
-    "dinosaur", "robot", "monster", "penguin", "elephant", "lion", "tiger", "giraffe", "turtle", "frog",
-    "duck", "pig", "horse", "pony", "whale", "octopus", "squirrel", "hedgehog", "badger", "wolf", "fairy",
-    "giant", "alien", "bird", "bee", "butterfly", "ladybug", "snail",
-    "teddy", "koala", "panda", "sloth", "otter", "seal", "crab", "mermaid", "troll", "goat", "sheep", "cow",
-)
-
-PLACE_NOUNS = (
-    "forest", "woods", "wood", "village", "town", "city", "castle", "garden", "ocean", "sea", "island", "jungle",
-    "desert", "mountain", "mountains", "farm", "space", "school", "house", "home", "kingdom", "meadow",
-    "beach", "cave", "river", "lake", "valley", "park", "zoo", "library", "bakery", "moon", "planet", "pond",
-    "treehouse", "orchard", "harbour", "harbor", "lighthouse", "snow", "arctic", "reef", "cloud", "clouds",
-    "playground", "neighbourhood", "neighborhood", "street", "nursery", "museum", "train", "ship", "boat",
-)
 
 _SURPRISE = re.compile(r"\b(surprise me|you (choose|pick|decide)|dealer'?s choice|up to you|dealers choice|anything is fine|you can choose)\b", re.I)
 _SKIP = re.compile(r"^\s*(skip|no|nope|none|not sure|don'?t know|i don'?t mind|doesn'?t matter|no preference|whatever|any|pass|n/?a)\s*[.!]*\s*$", re.I)
@@ -84,6 +65,9 @@ def age_range(text: str, *, asked: bool = False) -> tuple[int, int] | None:
         r"\b(?:aged?|turning|turned)\s+" + _NUM,
         r"\b(?:she|he|they|who)(?:'s| is| are)\s+" + _NUM + r"\b(?!\s*pages?)",
         r"\b(?-i:[A-Z][a-z]+)(?:'s| is)\s+(?:just\s+|almost\s+|nearly\s+)?" + _NUM + r"\b(?!\s*(?:pages?|beats?))",
+        r"\b" + _CHILD + r"(?:'s| is| turns| turned| just turned)\s+(?:just\s+|almost\s+|nearly\s+|now\s+)?" + _NUM
+        + r"\b(?!\s*(?:pages?|beats?))",
+        r"\bfor (?:a|an|my|our)\s+" + _NUM + r"\b(?!\s*(?:pages?|beats?))",
         _NUM + r"\s*y/?o\b",
     ]
     if asked:
@@ -100,16 +84,6 @@ def age_range(text: str, *, asked: bool = False) -> tuple[int, int] | None:
         if low > MAX_AGE or high < MIN_AGE:
             continue
         return max(MIN_AGE, low), min(MAX_AGE, high)
-    return None
-
-
-def preset(text: str) -> str | None:
-    lowered = text.lower()
-    # Longer phrases first, so "miniature diorama" is not read as something shorter.
-    words = sorted(((w, p) for p, ws in PRESET_WORDS.items() for w in ws), key=lambda item: -len(item[0]))
-    for word, preset_id in words:
-        if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", lowered):
-            return preset_id
     return None
 
 
@@ -164,55 +138,23 @@ def hero_name(text: str, *, asked: bool = False) -> str | None:
 
 
 def _plausible_name(word: str) -> bool:
-    return 2 <= len(word) <= 20 and word.lower() not in _NOT_NAMES and word.lower() not in CREATURES
+    from bookbug.providers.text.offline import lexicon
 
-
-@dataclass(frozen=True)
-class Creature:
-    species: str
-    adjectives: list[str]
-    clause: str  # "who is afraid of the dark" (may be empty)
-    name: str | None
-
-
-def creature(text: str) -> Creature | None:
-    """The first creature described, e.g. "a little dragon named Ember who is afraid of the dark"."""
-    species = "|".join(CREATURES)
-    match = re.search(
-        r"\b(?:a|an|the|their|her|his)\s+((?:[a-z]+\s+){0,2}?)(" + species + r")s?\b"
-        r"(?:\s+(?:named|called)\s+" + _NAME + r")?"
-        r"(\s*,?\s*(?:who|that|which)\s+[^.;!?]+)?",
-        text, re.I,
-    )
-    if not match:
-        return None
-    adjectives = match.group(1).split()
-    clause = (match.group(4) or "").strip(" ,")
-    clause = re.split(r"\s+(?:and|but)\s+(?:she|he|they|her|his|my)\b|,", clause)[0].strip()
-    clause = " ".join(clause.split()[:12])  # a premise, not a paragraph
-    return Creature(species=match.group(2).lower(), adjectives=[a.lower() for a in adjectives if a.isalpha()],
-                    clause=clause, name=match.group(3))
-
-
-def place(text: str) -> str | None:
-    nouns = "|".join(PLACE_NOUNS)
-    match = re.search(
-        r"\b(?:lives? in|living in|set in|takes? place (?:in|on|at)|home is|lives? on|lives? by|lives? near|"
-        r"in|on|at|near|by|under|inside)\s+((?:a|an|the|her|his|their|grandma's|grandpa's)\s+"
-        r"(?:[A-Za-z'-]+\s+){0,3}?(?:" + nouns + r"))\b((?:\s+(?:of|by|near|under|in)\s+(?:the\s+)?[A-Za-z'-]+){0,1})",
-        text, re.I,
-    )
-    if not match:
-        return None
-    return (match.group(1) + match.group(2)).strip()
+    lowered = word.lower()
+    return (2 <= len(word) <= 20 and lowered not in _NOT_NAMES and lowered not in lexicon.NOT_NAMES
+            and lowered not in lexicon.CREATURES and lowered not in lexicon.KIN and lowered not in lexicon.CHILD_WORDS)
 
 
 def moral(text: str) -> str | None:
     patterns = [
         r"\b(?:moral|lesson|message)(?: is| should be| of the story is|:)\s*(?:that\s+)?([^.;!?]+)",
-        r"\blearns?(?: that| about| how)\s+([^.;!?]+)",
-        r"\bteach(?:es)?(?: (?:her|him|them|kids|children))?(?: that| about| how)?\s+([^.;!?]+)",
-        r"\babout (being (?:brave|kind|patient|honest|yourself|a good friend)|sharing|kindness|friendship|courage|patience|honesty)\b",
+        r"\blearns?(?: that| about)\s+([^.;!?]+)",
+        r"\b(?:story|book|it|that|which) (?:should |could |would |will )?(?:teach|teaches|shows?)"
+        r"(?: (?:her|him|them|kids|children|the kids))?(?: that| about| how)\s+([^.;!?]+)",
+        r"\b(?:theme|themes)(?: is| should be| of|:)\s*(?:about\s+)?([^.;!?]+)",
+        r"\babout (being (?:brave|kind|patient|honest|yourself|a good friend|gentle|generous)|sharing|kindness|friendship|"
+        r"courage|patience|honesty|teamwork|perseverance|never giving up|trying again|bravery|empathy|gratitude|"
+        r"helping others|working together|believing in yourself)\b",
     ]
     for pattern in patterns:
         match = re.search(pattern, text, re.I)
@@ -222,10 +164,11 @@ def moral(text: str) -> str | None:
 
 
 _TONES = {
-    "funny": "funny and silly", "silly": "funny and silly", "cozy": "cozy and gentle", "cosy": "cozy and gentle",
-    "gentle": "cozy and gentle", "bedtime": "calm bedtime story", "calm": "calm bedtime story",
-    "sleepy": "calm bedtime story", "adventur": "a big, exciting adventure", "exciting": "a big, exciting adventure",
-    "magical": "magical and full of wonder", "heartwarming": "heartwarming", "sweet": "sweet and warm",
+    "bedtime": "calm bedtime story", "funny": "funny and silly", "silly": "funny and silly", "hilarious": "funny and silly",
+    "cozy": "cozy and gentle", "cosy": "cozy and gentle", "gentle": "cozy and gentle", "calm": "calm bedtime story",
+    "sleepy": "calm bedtime story", "soothing": "calm bedtime story", "adventur": "a big, exciting adventure",
+    "exciting": "a big, exciting adventure", "magical": "magical and full of wonder", "heartwarming": "heartwarming",
+    "sweet": "sweet and warm",
 }
 
 
@@ -235,7 +178,11 @@ def tone(text: str, *, asked: bool = False) -> str | None:
     lowered = text.lower()
     if not asked and not re.search(r"\b(tone|feel|feeling|mood|vibe)\b", lowered):
         cued = r"\b(?:" + "|".join(_TONES) + r")\w*(?:\s+\w+)?\s+(?:story|book|tale|adventure|read)\b"
-        if not re.search(cued, lowered):
+        made = r"\b(?:make it|keep it|make the story|something|nice and|should be)\s+(?:\w+\s+)?(?:" + "|".join(_TONES) + r")"
+        if re.search(r"\b(?:a|an)\s+(?:\w+\s+)?adventure\b", lowered) and not re.search(cued, lowered):
+            return _TONES["adventur"]
+        alone = (r"(?:^|[,.!;:]\s*)(?:\w+\s+)?(?:" + "|".join(_TONES) + r")\w*(?:\s+and\s+\w+)?\s*(?:[,.!;]|$)")
+        if not re.search(cued, lowered) and not re.search(made, lowered) and not re.search(alone, lowered):
             return None
     for word, label in _TONES.items():
         if re.search(r"\b" + word, lowered) and not re.search(r"\b(?:not|no|isn't|without)\s+\w*\s*" + word, lowered):
@@ -244,7 +191,8 @@ def tone(text: str, *, asked: bool = False) -> str | None:
 
 
 def interests(text: str) -> list[str]:
-    match = re.search(r"\b(?:loves?|likes?|is into|obsessed with|crazy about|favou?rite things? (?:is|are))\s+([^.;!?]+)", text, re.I)
+    match = re.search(r"\b(?:loves?|likes|(?:he|she|they|i|we) like|is into|obsessed with|crazy about|"
+                      r"favou?rite things? (?:is|are))\s+([^.;!?]+)", text, re.I)
     if not match:
         return []
     return split_list(match.group(1))
@@ -270,16 +218,3 @@ def clean_phrase(text: str) -> str:
     return " ".join(text.strip().strip(".,;:!?\"'“”").split())
 
 
-def short_place(setting: str) -> str:
-    """A place name short enough for page text: "a cozy seaside town with ..." -> "the cozy seaside town"."""
-    head = re.split(r"[,.!?;:()\"]|\b(?:with|where|that|which|full of|filled with)\b", setting, maxsplit=1)[0]
-    words = clean_phrase(head).split()
-    if not words:
-        return "home"
-    if words[0].lower() in {"a", "an"}:
-        words[0] = "the"
-    if len(words) > 5:
-        words = words[:5]
-    if words[0].lower() not in {"the", "her", "his", "their", "grandma's", "grandpa's"} and not words[0][:1].isupper():
-        words.insert(0, "the")
-    return " ".join(words)
