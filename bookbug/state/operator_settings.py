@@ -79,7 +79,7 @@ class OperatorSettingsState(SessionState):
 
     @rx.event
     async def load_settings(self) -> Any:
-        await self._refresh_viewer()
+        await self._current_user_id()
         away = await self._require_operator()
         if away is not None:
             return away

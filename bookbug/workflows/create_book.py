@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bookbug.engine import CancelOn, Concurrency, Context, Throttle, workflow
+from bookbug.engine import CancelOn, Concurrency, Context, workflow
 from bookbug.services import app_config
 from bookbug.story import Brief, Plot, page_plan
 from bookbug.workflows import assembly, drawing, records, writing
@@ -48,7 +48,6 @@ async def wait_for_answer(ctx: Context, book_id: str, turn: int) -> dict[str, An
 @workflow(
     CREATE_BOOK,
     trigger=BOOK_CREATED,
-    throttle=Throttle(key="event.data.user_id", limit=3, period="1m"),
     cancel_on=[CancelOn(event=BOOK_CANCEL, match="book_id")],
 )
 async def create_book(ctx: Context) -> dict[str, Any]:

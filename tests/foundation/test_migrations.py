@@ -13,7 +13,7 @@ from bookbug.db.session import get_engine
 
 EXPECTED_TABLES = {
     "users", "user_sessions", "api_tokens", "books", "chat_messages", "rendered_pages",
-    "book_jobs", "job_steps", "events", "run_waits", "app_settings",
+    "book_jobs", "job_steps", "events", "run_waits", "app_settings", "limit_slots", "sign_in_tickets",
 }
 
 
