@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from bookbug.db import AppSetting, session_scope, utcnow
 from bookbug.engine import EngineConfig, RateLimit
+from bookbug.services import text_rules
 from bookbug.services.errors import InvalidInput
 from bookbug.settings import get_settings
 from bookbug.story.formats import FORMATS
@@ -41,6 +42,13 @@ class AppConfig(BaseModel):
     books_per_minute: int = Field(ge=1, le=1000, title="New books a minute per user")
     default_format: str = Field(title="Default format")
     default_page_count: int = Field(ge=8, le=32, title="Default page count")
+
+    @field_validator("anthropic_model", "anthropic_fast_model", "replicate_reference_model", "replicate_prompt_model")
+    @classmethod
+    def _visible_characters(cls, value: str) -> str:
+        if text_rules.unusable_character(value):
+            raise ValueError("a model name has no control characters")
+        return value
 
     @field_validator("default_format")
     @classmethod

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, delete, select
 
 from bookbug.db import Book, BookStatus, ChatMessage, RenderedPage, Run, RunStatus, session_scope, utcnow
 from bookbug.db.runs import JobStep, Wait
-from bookbug.services import app_config, slots
+from bookbug.services import app_config, slots, text_rules
 from bookbug.services.errors import InvalidInput, NotFound, Throttled, WrongPhase
 from bookbug.services.runtime import started_engine
 from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView, RedoView, book_status
@@ -140,6 +140,10 @@ def clean_message(content: str | None) -> str:
         raise InvalidInput("Type a message first.", field="content")
     if len(text) > MAX_MESSAGE_CHARS:
         raise InvalidInput(f"Messages can be at most {MAX_MESSAGE_CHARS:,} characters; this one has {len(text):,}.",
+                           field="content")
+    bad = text_rules.unusable_character(text, multiline=True)
+    if bad:
+        raise InvalidInput(f"The message contains {text_rules.describe(bad)}; remove it and send it again.",
                            field="content")
     return text
 
@@ -311,6 +315,9 @@ def clean_note(note: str | None) -> str | None:
     if len(text) > MAX_NOTE_CHARS:
         raise InvalidInput(f"A note for the page can be at most {MAX_NOTE_CHARS} characters; "
                            f"this one has {len(text):,}.", field="note")
+    bad = text_rules.unusable_character(text, multiline=True)
+    if bad:
+        raise InvalidInput(f"The note contains {text_rules.describe(bad)}; remove it and try again.", field="note")
     return text
 
 
