@@ -13,7 +13,9 @@ Script it by setting attributes before (or between) calls:
         api.outcome = "fail"; api.error = "NSFW content detected"
         api.throttle_creates(1, retry_after=7)
         api.output_shape = "list"        # output as ["url"] instead of "url"
-        ... api.creations, api.inputs, api.models
+        api.delivery_host = "localhost"  # outputs named on another host (this server still)
+        api.redirect_files_to = url      # file downloads answer 302 to url
+        ... api.creations, api.inputs, api.models, api.file_requests
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ class ReplicateStandIn:
         self.inputs: list[dict[str, Any]] = []
         self.models: list[str] = []
         self.polls: dict[str, int] = {}
+        # where finished outputs say they are: this server (as 127.0.0.1), or another host name
+        # for it (say "localhost") to play a host that is not a delivery host
+        self.delivery_host: str | None = None
+        self.redirect_files_to: str | None = None  # answer file downloads with a redirect there
+        self.file_requests: list[dict[str, str]] = []  # the headers of every file download
         self._throttled: list[float] = []  # Retry-After of each create still to refuse
         self._predictions: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
@@ -137,7 +144,8 @@ class ReplicateStandIn:
             record["status"] = "failed"
             record["error"] = record["_error"]
             return
-        url = f"{self.base_url}/files/{record['id']}.png"
+        base = self.base_url if self.delivery_host is None else self.base_url.replace("127.0.0.1", self.delivery_host)
+        url = f"{base}/files/{record['id']}.png"
         record["status"] = "succeeded"
         record["output"] = [url] if record["_shape"] == "list" else url
         record["metrics"] = {"predict_time": 4.2}
@@ -193,7 +201,10 @@ class ReplicateStandIn:
             def do_GET(self) -> None:  # noqa: N802
                 file_match = _FILE.match(self.path)
                 if file_match:  # delivery URLs need no token, like replicate.delivery
-                    if file_match["id"] in standin._predictions:
+                    standin.file_requests.append({k.lower(): v for k, v in self.headers.items()})
+                    if standin.redirect_files_to:
+                        self._send(302, b"", "text/plain", {"Location": standin.redirect_files_to})
+                    elif file_match["id"] in standin._predictions:
                         self._send(200, standin.image, "image/png", {})
                     else:
                         self._send(404, b"gone", "text/plain", {})
