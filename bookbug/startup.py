@@ -117,6 +117,8 @@ def main() -> int:
     from bookbug.services.accounts import operators_summary
 
     print(operators_summary(db_url=settings.db_url, settings=settings))  # who can change /settings
+    # a browser on any other address is refused (its socket, and cookie-authenticated writes)
+    print(f"Browsers may use Bookbug from {', '.join(settings.origins)} (APP_URL, ALLOWED_ORIGINS).")
     return 0
 
 

@@ -13,7 +13,7 @@ from bookbug.providers.images import replicate_illustrator
 from bookbug.providers.images.replicate_illustrator import ReplicateIllustrator, _delivery_host_allowed
 from bookbug.resilience import FatalError, RetryableError
 from bookbug.settings import Settings
-from tests.providers_images.conftest import page_request, picture_png
+from tests.providers_images.conftest import page_request
 from tests.standins.replicate import ReplicateStandIn
 
 
