@@ -173,8 +173,9 @@ class SessionState(rx.State):
         return viewer is not None and viewer.user_id == user_id
 
     def _session_root(self) -> SessionState:
+        # by name, not type(): in a background task `self` is Reflex's proxy of the state
         state: Any = self
-        while type(state) is not SessionState and state.parent_state is not None:
+        while state.get_full_name() != SessionState.get_full_name() and state.parent_state is not None:
             state = state.parent_state
         return state
 

@@ -222,3 +222,4 @@ async def test_a_live_page_stops_sending_updates_once_the_session_ends(world: Wo
 
     await asyncio.wait_for(watcher, chat.IDLE_SECONDS + CHECK_SECONDS + 5)
     assert tab._watching == ""
+
