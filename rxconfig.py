@@ -18,6 +18,9 @@ config = rx.Config(
     # embedded mode keeps it in memory in the single app process.
     redis_url=_settings.redis_url or None,
     telemetry_enabled=False,  # there is no network for it, and no need
+    # Only this app's own pages may call it with credentials, or open its socket (Socket.IO
+    # checks the Origin of the handshake against this list too).
+    cors_allowed_origins=tuple(_settings.origins),
     show_built_with_reflex=False,
     plugins=[
         rx.plugins.SitemapPlugin(),

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import reflex as rx
 
 import bookbug.pages  # noqa: F401 - registers every page
 from bookbug.api.app import build_api
 from bookbug.pages.registry import PAGES
 from bookbug.services.runtime import running_engine
+from bookbug.settings import get_settings
+
+# The socket's messages get the same size limit as HTTP request bodies (bookbug/edge/body_limit.py);
+# Reflex reads it when the app below creates its Socket.IO server.
+os.environ.setdefault("REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE", str(get_settings().max_request_bytes))
 
 app = rx.App(api_transformer=build_api())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,7 +28,8 @@ class Settings(BaseSettings):
     database_url: str = ""  # empty: a SQLite file in data_dir
     redis_url: str = ""  # empty: embedded mode (in-process worker, in-process Redis stand-in)
     app_url: str = "http://localhost:3000"
-    secret_key: str = "bookbug-embedded-secret-change-me"
+    # origins besides APP_URL's whose pages may use the app (CORS, cookie-authenticated writes)
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # text: Anthropic (empty key: the offline writer)
     anthropic_api_key: str = ""
@@ -42,6 +44,9 @@ class Settings(BaseSettings):
     replicate_reference_model: str = "google/nano-banana-pro"
     replicate_prompt_model: str = "google/imagen-4"
     replicate_poll_seconds: float = Field(1.0, gt=0, le=60)
+    # hosts a finished picture may be downloaded from; "*.example" matches its subdomains
+    replicate_delivery_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["replicate.delivery", "*.replicate.delivery"])
 
     # files: S3 / R2 (empty bucket: the local folder data_dir/files)
     s3_endpoint_url: str = ""
@@ -73,8 +78,13 @@ class Settings(BaseSettings):
     retry_max_delay: float = Field(60.0, gt=0)
     default_format: str = "square-large"
     default_page_count: int = Field(24, ge=8, le=32)
+    # limits that keep one caller from exhausting the server
+    max_request_bytes: int = Field(256 * 1024, ge=16 * 1024, le=64 * 1024 * 1024)
+    streams_per_user: int = Field(10, ge=1, le=1000)
+    registrations_per_address: int = Field(10, ge=1, le=10000)  # an hour
 
-    @field_validator("clerk_authorized_parties", "operator_emails", mode="before")
+    @field_validator("clerk_authorized_parties", "operator_emails", "allowed_origins",
+                     "replicate_delivery_hosts", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -85,6 +95,40 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_emails(cls, value: list[str]) -> list[str]:
         return [email.lower() for email in value]
+
+    @field_validator("app_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        origin_of(value)  # raises for anything that is not an http(s) URL
+        return value.strip()
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins_only(cls, value: list[str]) -> list[str]:
+        return [origin_of(entry, strict=True) for entry in value]
+
+    @field_validator("replicate_delivery_hosts")
+    @classmethod
+    def _lower_hosts(cls, value: list[str]) -> list[str]:
+        return [host.lower() for host in value]
+
+    @property
+    def origins(self) -> list[str]:
+        """The web origins of this app: APP_URL's (with its loopback twins for a local app,
+        since localhost and 127.0.0.1 are the same machine) and ALLOWED_ORIGINS."""
+        own = origin_of(self.app_url)
+        found = [own]
+        parts = urlsplit(own)
+        host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+        if host in _LOOPBACK:
+            port = f":{parts.port}" if parts.port else ""
+            found += [f"{parts.scheme}://{twin}{port}" for twin in _LOOPBACK if twin != host]
+        return list(dict.fromkeys([*found, *self.allowed_origins]))
+
+    @property
+    def https(self) -> bool:
+        """True when the app is served over https (cookies are then Secure)."""
+        return self.app_url.strip().lower().startswith("https://")
 
     @property
     def db_url(self) -> str:
@@ -103,6 +147,24 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+
+_LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
+
+
+def origin_of(url: str, *, strict: bool = False) -> str:
+    """`scheme://host[:port]` of a URL, lowercased, without a default port. With `strict`,
+    anything more than an origin (a path, a query) or a scheme other than http(s) is an error."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http(s) origin like https://bookbug.example")
+    if strict and (parts.path not in ("", "/") or parts.query or parts.fragment or parts.username):
+        raise ValueError(f"{url!r} is more than an origin: give scheme://host[:port] only")
+    host = parts.hostname.lower()
+    host = f"[{host}]" if ":" in host else host
+    port = parts.port
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
 @lru_cache

@@ -1,7 +1,7 @@
 """Start-up checks: bad configuration stops Bookbug with one clear sentence naming the variable.
 
-`python -m bookbug.startup` checks the configuration and applies database migrations; the
-README's run command calls it before starting the app.
+`python -m bookbug.startup` checks the configuration, applies database migrations and says who
+the operators are; the README's run command calls it before starting the app.
 """
 
 from __future__ import annotations
@@ -114,6 +114,11 @@ def main() -> int:
     except ConfigError as exc:
         print(f"Bookbug cannot start: {exc}", file=sys.stderr)
         return 2
+    from bookbug.services.accounts import operators_summary
+
+    print(operators_summary(db_url=settings.db_url, settings=settings))  # who can change /settings
+    # a browser on any other address is refused (its socket, and cookie-authenticated writes)
+    print(f"Browsers may use Bookbug from {', '.join(settings.origins)} (APP_URL, ALLOWED_ORIGINS).")
     return 0
 
 

@@ -10,19 +10,23 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bookbug.api import errors
-from bookbug.api.routes import auth, books, chat, files, jobs, pages
+from bookbug.api.routes import auth, books, chat, files, jobs, pages, session
+from bookbug.edge import protect
+from bookbug.settings import get_settings
 
 DESCRIPTION = """
 Bookbug turns a conversation into an illustrated picture book.
 
 1. `POST /api/auth/token` with your e-mail and password gives a personal API token; send it as
-   `Authorization: Bearer <token>` on every other request.
+   `Authorization: Bearer <token>` on every other request. (The web app's own pages use an
+   HttpOnly session cookie instead; requests carrying it are refused from other sites' pages.)
 2. `POST /api/books` starts a book. Follow `GET /api/jobs/{book_id}/stream` (Server-Sent Events):
    each `chat` event means Bookbug asked something (read it with `GET /api/chat/{book_id}/history`),
    answer with `POST /api/chat/{book_id}/message`, approve the plot with `POST /api/chat/{book_id}/approve`.
 3. `progress` and `page` events follow; after `complete`, `GET /api/books/{book_id}/pdf`.
 
-Errors are `{"error": {"code", "message", "field"}}`; 429 answers carry `Retry-After`.
+Errors are `{"error": {"code", "message", "field"}}`; 429 answers carry `Retry-After`. Request
+bodies larger than the server's limit (256 KiB by default) are refused with 413.
 """
 
 
@@ -35,6 +39,7 @@ def build_api() -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (books, chat, jobs, files, pages, auth):
+    for module in (books, chat, jobs, files, pages, auth, session):
         api.include_router(module.router)
+    protect(api, get_settings())
     return api

@@ -2,7 +2,8 @@
 
 A request proves who it is with `Authorization: Bearer <token>` (a personal API token, a
 session token or, when Clerk is configured, a Clerk session token) or with the web app's
-`bookbug_session` cookie, so `<img>` tags and download links in the browser work too.
+HttpOnly `bookbug_session` cookie, so `<img>` tags and download links in the browser work too
+(writes with the cookie must come from this app's own pages: bookbug/edge/origins.py).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from bookbug.api.errors import Unauthorized
 from bookbug.db.accounts import User
 from bookbug.providers.auth import get_auth_provider
+from bookbug.services.web_session import COOKIE
 
-SESSION_COOKIE = "bookbug_session"  # the cookie the web app sets (bookbug/state/session.py)
+SESSION_COOKIE = COOKIE  # set by POST /api/auth/session (routes/session.py)
 
 # auto_error=False: a missing credential is our own 401 in our own envelope, not FastAPI's 403.
 _bearer = HTTPBearer(auto_error=False, description="A personal API token (`bookbug login`) or a session token.")

@@ -4,7 +4,9 @@ web pages, the API and the CLI describe a book the same way; OpenAPI documents t
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
+from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
 from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView
@@ -83,3 +85,13 @@ BOOK_ERRORS: dict[int | str, dict[str, object]] = {
 INPUT_ERRORS: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorResponse, "description": "Bad input; `field` names it."},
 }
+
+
+# Every number in a path or a query has both bounds, so no value reaches a service (or the
+# database, whose integers are 64-bit) that it cannot hold: out of range is a 422 naming it.
+MAX_PAGE_NUMBER = 64  # books have 8 to 32 pages; room to spare, nothing more
+MAX_VERSION = 1_000_000
+MAX_CHARACTER_INDEX = 99
+PageNumber = Annotated[int, Path(ge=1, le=MAX_PAGE_NUMBER, description="the story page, from 1")]
+CharacterIndex = Annotated[int, Path(ge=0, le=MAX_CHARACTER_INDEX, description="the character's place in the book's list, from 0")]
+PageVersion = Annotated[int | None, Query(ge=1, le=MAX_VERSION, description="The page's version; a cache key.")]

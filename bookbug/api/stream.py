@@ -17,15 +17,20 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
-from bookbug.services import books
-from bookbug.services.errors import InvalidInput
+from bookbug.services import books, slots
+from bookbug.services.errors import InvalidInput, Throttled
 from bookbug.services.progress import FINAL, BookEvent, book_events, to_book_event
 from bookbug.services.runtime import started_engine
+from bookbug.settings import get_settings
 
 # The book's own final statuses, and the run status words the engine's final events carry.
 _FINAL_STATUS_WORDS = {"complete": "completed", "failed": "failed", "cancelled": "cancelled"}
+
+
+MAX_EVENT_ID = 2**53 - 1  # ids are counters; a larger one never came from this stream
 
 
 def channel(book_id: str) -> str:
@@ -44,6 +49,8 @@ def parse_last_event_id(header: str | None, query: str | None) -> int | None:
                            field="last_event_id") from None
     if value < 0:
         raise InvalidInput("Last-Event-ID cannot be negative.", field="last_event_id")
+    if value > MAX_EVENT_ID:
+        raise InvalidInput("Last-Event-ID is not the id of an event from this stream.", field="last_event_id")
     return value
 
 
@@ -122,3 +129,35 @@ def as_sse(event: BookEvent) -> dict[str, str]:
     if event.id > 0:  # engine ids start at 1; 0 marks a final event rebuilt from the book
         fields["id"] = str(event.id)
     return fields
+
+
+# -- how many streams one user may keep open --------------------------------------------------
+STREAMS = "stream"  # the limit kind (services/slots.py): a slot per open stream, per user
+SLOT_HOLD = timedelta(seconds=60)  # a process that dies frees its streams' slots after this
+RENEW_EVERY = 20.0
+
+
+async def open_stream_slot(user_id: str) -> slots.Held:
+    """A slot for one more open stream of this user, or Throttled (shared by every process)."""
+    limit = get_settings().streams_per_user
+    held = await asyncio.to_thread(slots.take, STREAMS, user_id, limit, SLOT_HOLD)
+    if isinstance(held, slots.Full):
+        raise Throttled(f"You have {limit} live streams open already; close one (or wait for it to end) and try "
+                        "again.", retry_after=max(1.0, held.retry_after))
+    return held
+
+
+async def holding(held: slots.Held, events: AsyncIterator[dict[str, str]]) -> AsyncIterator[dict[str, str]]:
+    """`events`, with the stream's slot renewed while they flow and freed when they stop."""
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(RENEW_EVERY)
+            await asyncio.to_thread(slots.renew, held, SLOT_HOLD)
+
+    keeper = asyncio.create_task(renew())
+    try:
+        async for event in events:
+            yield event
+    finally:
+        keeper.cancel()
+        await asyncio.to_thread(slots.release, held)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sys
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bookbug.cli import config
+from bookbug.cli import config, secrets
 from bookbug.cli.client import Api, Event
 from bookbug.cli.errors import CliError, Exit
 from bookbug.cli.progress import BookProgress
@@ -63,16 +62,19 @@ def need_terminal(what: str) -> None:
 
 # -- signing in ------------------------------------------------------------------------------
 
-def login(ctx: Context, email: str | None, password: str | None, token: str | None) -> int:
-    if token:
+def login(ctx: Context, email: str | None, *, with_token: bool = False) -> int:
+    """Sign in with an e-mail and password (or, `with_token`, a personal API token); the
+    secret comes from the environment, standard input or a prompt, never the command line."""
+    if with_token:
+        token = secrets.read_secret("API token", "BOOKBUG_TOKEN")
         with Api(ctx.server, token) as api:
             me = api.me()
         credentials = config.Credentials(token=token, email=me["email"])
     else:
-        if not email or not password:
-            need_terminal("`bookbug login` without --email and --password")
+        if not email:
+            need_terminal("`bookbug login` without --email")
         email = email or _prompt(questionary.text("E-mail:"))
-        password = password or os.environ.get("BOOKBUG_PASSWORD") or _prompt(questionary.password("Password:"))
+        password = secrets.read_secret("password", "BOOKBUG_PASSWORD")
         with Api(ctx.server) as api:
             new = api.create_token(email, password, name=f"bookbug CLI on {socket.gethostname()}"[:200])
         credentials = config.Credentials(token=new["token"], token_id=new["id"], email=email)

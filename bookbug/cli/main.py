@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from bookbug.cli import commands, config, redo
+from bookbug.cli import commands, config, redo, secrets
 from bookbug.cli.errors import CliError, Exit
 
 EPILOG = f"""Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 server unreachable,
@@ -28,8 +28,12 @@ def parser() -> argparse.ArgumentParser:
 
     login = sub.add_parser("login", parents=[shared], help="sign in and keep a token for this server")
     login.add_argument("--email")
-    login.add_argument("--password", help="(or $BOOKBUG_PASSWORD; prompted when missing)")
-    login.add_argument("--token", help="use a personal API token made in the web app instead")
+    # Secrets never go on the command line: these flags take no value (cli/secrets.py).
+    login.add_argument("--password", nargs="?", const="", default=None, metavar="",
+                       help="read the password from $BOOKBUG_PASSWORD, standard input or a prompt")
+    login.add_argument("--token", nargs="?", const="", default=None, metavar="",
+                       help="sign in with a personal API token made in the web app instead, read from "
+                            "$BOOKBUG_TOKEN, standard input or a prompt")
     sub.add_parser("logout", parents=[shared], help="revoke and forget this server's token")
 
     create = sub.add_parser("create", parents=[shared], help="make a book: answer Bookbug's questions")
@@ -79,7 +83,9 @@ def run(args: argparse.Namespace) -> int:
     ctx = commands.Context(server=server, as_json=getattr(args, "json", False))
     match args.command:
         case "login":
-            return commands.login(ctx, args.email, args.password, args.token)
+            secrets.refuse_on_command_line(args.password, "--password", "BOOKBUG_PASSWORD")
+            secrets.refuse_on_command_line(args.token, "--token", "BOOKBUG_TOKEN")
+            return commands.login(ctx, args.email, with_token=args.token is not None)
         case "logout":
             return commands.logout(ctx)
         case "create":

@@ -59,12 +59,14 @@ function bookbugLoadClerk(scriptUrl, publishableKey, home, signInUrl, signUpUrl)
 }
 
 if (typeof window !== "undefined") {  // pages are also prerendered on the server, without a window
-  window.bookbugClerkSignOut = async (to) => {
+  // `then`: a URL to go to, or a function (the app's own sign-out, which posts to a route
+  // that clears the HttpOnly session cookie)
+  window.bookbugClerkSignOut = async (then) => {
     try {
       const clerk = await window.__bookbugClerk;
       if (clerk) await clerk.signOut();
     } finally {
-      window.location.assign(to);
+      if (typeof then === "function") then(); else window.location.assign(then);
     }
   };
 }

@@ -1,12 +1,13 @@
 """Bookbug's SQLModel tables and session helpers. Importing this package registers them (the
 durable engine's own tables live in bookbug/engine/tables.py)."""
 
-from bookbug.db.accounts import ApiToken, SignInAttempt, User, UserSession
+from bookbug.db.accounts import ApiToken, SignInAttempt, SignInTicket, User, UserSession
 from bookbug.db.books import Book, BookStatus, ChatMessage, ImagePrediction, RenderedPage
 from bookbug.db.app_settings import AppSetting
+from bookbug.db.limits import LimitSlot
 from bookbug.db.session import get_engine, session_scope, utcnow
 
 __all__ = [
-    "ApiToken", "AppSetting", "Book", "BookStatus", "ChatMessage", "ImagePrediction", "RenderedPage",
-    "SignInAttempt", "User", "UserSession", "get_engine", "session_scope", "utcnow",
+    "ApiToken", "AppSetting", "Book", "BookStatus", "ChatMessage", "ImagePrediction", "LimitSlot", "RenderedPage",
+    "SignInAttempt", "SignInTicket", "User", "UserSession", "get_engine", "session_scope", "utcnow",
 ]

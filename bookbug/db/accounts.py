@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Index
+from sqlalchemy import Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 from bookbug.db.types import created_field, id_field, when_field
@@ -75,3 +75,21 @@ class SignInAttempt(SQLModel, table=True):
     email_key: Optional[str] = Field(default=None, max_length=64)
     client: str = Field(default="", max_length=100)  # the caller's address, where the door knows it
     created_at: datetime = created_field()
+
+
+class SignInTicket(SQLModel, table=True):
+    """A sign-in the server has checked, waiting for the browser to collect it.
+
+    The web app checks a password (or a Clerk token) over its socket, which cannot set an
+    HttpOnly cookie; the browser then posts the ticket to an HTTP route that opens the session
+    and sets the cookie. A ticket is used once and lives a minute; only its hash is stored.
+    """
+
+    __tablename__ = "sign_in_tickets"
+
+    id: str = id_field()
+    user_id: str = Field(foreign_key="users.id", index=True, max_length=32, ondelete="CASCADE")
+    ticket_hash: str = Field(max_length=128, unique=True)
+    created_at: datetime = created_field()
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    used_at: Optional[datetime] = when_field()

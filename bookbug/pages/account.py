@@ -35,10 +35,10 @@ def tokens() -> rx.Component:
         ),
         rx.cond(AccountState.notice != "", rx.callout(AccountState.notice, icon="info", color_scheme="amber")),
         rx.cond(
-            AccountState.new_token != "",
+            AccountState.new_token_name != "",
             rx.callout(
                 rx.vstack(rx.text("Copy your new token now; it will not be shown again:"),
-                          rx.code(AccountState.new_token, id="new-token")),
+                          rx.code("", id="new-token")),  # filled in by the page, never from state
                 icon="key", color_scheme="grass",
             ),
         ),

@@ -53,6 +53,8 @@ def login() -> rx.Component:
         return clerk_card("Sign in", "sign_in")
     return page_layout(card(
         "Sign in",
+        rx.cond(AuthState.registered_notice != "",
+                rx.callout(AuthState.registered_notice, icon="info", color_scheme="grass", id="registered-notice")),
         rx.form(
             rx.vstack(field("E-mail", "email", "email"), field("Password", "password", "password"), form_error(),
                       rx.button("Sign in", type="submit", size="3", width="100%", color_scheme=BRAND_COLOR,

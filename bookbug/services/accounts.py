@@ -17,18 +17,21 @@ import logging
 import math
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, delete, func, select
 
-from bookbug.db.accounts import ApiToken, User, UserSession
+from bookbug.db.accounts import ApiToken, SignInTicket, User, UserSession
+from bookbug.db.app_settings import AppSetting
 from bookbug.db.session import session_scope, utcnow
-from bookbug.services import sign_in_limits
+from bookbug.services import sign_in_limits, slots, text_rules
 from bookbug.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,8 @@ SESSION_LIFETIME = timedelta(days=30)
 # Sliding expiry writes at most this often per session, not on every request.
 SESSION_TOUCH_EVERY = timedelta(minutes=5)
 TOKEN_TOUCH_EVERY = timedelta(minutes=1)
+
+REGISTRATIONS = "register"  # the limit kind of registrations per address (services/slots.py)
 
 SESSION_TOKEN_PREFIX = "bbs_"
 API_TOKEN_PREFIX = "bb_"
@@ -67,6 +72,10 @@ _COMMON_PASSWORDS = frozenset({
 })
 
 _hasher = PasswordHasher()
+# Each argon2 hash takes 64 MiB for a moment: at most this many at once per process, so a burst
+# of sign-ins or registrations queues instead of exhausting the server's memory.
+_HASHING = threading.BoundedSemaphore(4)
+FIRST_OPERATOR = "first_operator"  # the app_settings row that records who became operator first
 
 
 # -- errors -------------------------------------------------------------------------------
@@ -129,6 +138,15 @@ def _duration(seconds: float) -> str:
     return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
+class TooManyRegistrations(AccountError):
+    """Too many accounts registered from one address lately; `retry_after` is in seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__("Too many accounts were created from your network in the last hour. "
+                         f"Please try again in {_duration(retry_after)}.")
+        self.retry_after = retry_after
+
+
 class UserNotFound(AccountError):
     message = "That account does not exist."
 
@@ -188,12 +206,12 @@ class ApiTokenInfo:
 def normalize_email(email: str) -> str:
     """Trim and lowercase, or raise InvalidEmail."""
     value = (email or "").strip().lower()
-    if not value or len(value) > MAX_EMAIL_LENGTH or not _EMAIL.match(value):
+    if not value or len(value) > MAX_EMAIL_LENGTH or not _EMAIL.match(value) or text_rules.unusable_character(value):
         raise InvalidEmail()
     return value
 
 
-def check_password(password: str, email: str) -> None:
+def check_password_rules(password: str, email: str) -> None:
     """Raise WeakPassword, naming the rule that failed, unless `password` is acceptable."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
@@ -205,12 +223,18 @@ def check_password(password: str, email: str) -> None:
         raise WeakPassword("The password must not contain your e-mail address.")
     if folded in _COMMON_PASSWORDS or len(set(folded)) < 4:
         raise WeakPassword("That password is too easy to guess. Try a few unrelated words together.")
+    bad = text_rules.unusable_character(password)
+    if bad:
+        raise WeakPassword(f"A password cannot contain {text_rules.describe(bad)}.")
 
 
-def _clean_name(name: str, *, fallback: str) -> str:
+def _clean_name(name: str, *, fallback: str, field: str = "display_name") -> str:
     value = " ".join((name or "").split())
     if len(value) > MAX_NAME_LENGTH:
-        raise InvalidName(field="display_name")
+        raise InvalidName(field=field)
+    bad = text_rules.unusable_character(value)
+    if bad:
+        raise InvalidName(f"A name cannot contain {text_rules.describe(bad)}.", field=field)
     return value or fallback
 
 
@@ -226,31 +250,64 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
+def _secret_bytes(password: str) -> bytes:
+    # "surrogatepass": a password that is not valid text still hashes (and never matches)
+    return password.encode("utf-8", "surrogatepass")
+
+
+def _hash_password(password: str) -> str:
+    with _HASHING:
+        return _hasher.hash(_secret_bytes(password))
+
+
 @lru_cache(maxsize=4)
 def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
-    return _hasher.hash(secrets.token_urlsafe(16))
+    return _hash_password(secrets.token_urlsafe(16))
 
 
 def _verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password. Without a hash (unknown e-mail, Clerk user) verify a dummy one anyway,
     so the answer takes as long as for a real account and timing reveals no e-mails."""
-    if not password_hash:
-        try:
-            _hasher.verify(_dummy_hash(_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism), password)
-        except (VerificationError, InvalidHashError):
-            pass
-        return False
+    known = password_hash or _dummy_hash(_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism)
     try:
-        return _hasher.verify(password_hash, password)
+        with _HASHING:
+            matches = _hasher.verify(known, _secret_bytes(password))
     except (VerificationError, InvalidHashError):
         return False
+    return bool(password_hash) and matches
 
 
-def _role_for_new_user(session: Session, email: str, settings: Settings) -> str:
-    if settings.operator_emails:
-        return OPERATOR if email in settings.operator_emails else USER
-    anyone = session.exec(select(func.count()).select_from(User)).one()
-    return OPERATOR if anyone == 0 else USER
+def _nobody_yet(session: Session) -> bool:
+    return session.exec(select(func.count()).select_from(User)).one() == 0
+
+
+def _insert_user(user: User, settings: Settings, db_url: str | None) -> User:
+    """Insert a new user (raises IntegrityError when its e-mail or Clerk id was taken meanwhile).
+
+    With operators listed in OPERATOR_EMAILS, the list decides. Otherwise the first account
+    becomes the operator: its transaction also inserts the FIRST_OPERATOR row, whose fixed key
+    the database lets only one transaction insert, so of two first registrations at the same
+    moment one wins and the other is inserted again as a plain user."""
+    for may_be_first in (True, False):
+        first = False
+        try:
+            with session_scope(db_url) as session:
+                first = may_be_first and not settings.operator_emails and _nobody_yet(session)
+                listed = user.email in settings.operator_emails
+                user.role = OPERATOR if first or listed else USER
+                session.add(user)
+                if first:
+                    session.add(AppSetting(key=FIRST_OPERATOR, value=user.email, updated_by=user.id,
+                                           updated_at=utcnow()))
+                session.flush()
+            if first:
+                log.warning("%s is the operator: the first account on a site without OPERATOR_EMAILS "
+                            "(`bookbug-admin grant EMAIL` / `revoke EMAIL` changes who)", user.email)
+            return user
+        except IntegrityError:
+            if not first:
+                raise
+    raise AssertionError("unreachable: the second pass never claims the operator role")
 
 
 def _apply_operator_list(session: Session, user: User, settings: Settings) -> None:
@@ -264,33 +321,37 @@ def _apply_operator_list(session: Session, user: User, settings: Settings) -> No
 
 
 # -- local accounts -----------------------------------------------------------------------
-def register(email: str, password: str, display_name: str = "", *, db_url: str | None = None,
+def register(email: str, password: str, display_name: str = "", *, client: str = "", db_url: str | None = None,
              settings: Settings | None = None) -> User:
-    """Create a local account. Raises InvalidEmail, WeakPassword, InvalidName or EmailTaken."""
+    """Create a local account. Raises InvalidEmail, WeakPassword, InvalidName, EmailTaken, or
+    TooManyRegistrations when `client` (the caller's address, where the door knows it) has
+    registered REGISTRATIONS_PER_ADDRESS accounts in the last hour: each one costs an argon2
+    hash, so an address cannot make the server hash without end."""
     settings = settings or get_settings()
     email = normalize_email(email)
-    check_password(password, email)
+    check_password_rules(password, email)
     name = _clean_name(display_name, fallback=email.split("@", 1)[0])
-    password_hash = _hasher.hash(password)
+    if client:
+        taken = slots.take(REGISTRATIONS, client[:200], settings.registrations_per_address, timedelta(hours=1),
+                           db_url=db_url)
+        if isinstance(taken, slots.Full):
+            raise TooManyRegistrations(taken.retry_after)
+    password_hash = _hash_password(password)
+    with session_scope(db_url) as session:
+        if session.exec(select(User.id).where(User.email == email)).first() is not None:
+            raise EmailTaken()
     try:
-        with session_scope(db_url) as session:
-            if session.exec(select(User.id).where(User.email == email)).first() is not None:
-                raise EmailTaken()
-            user = User(email=email, display_name=name, password_hash=password_hash,
-                        role=_role_for_new_user(session, email, settings))
-            session.add(user)
-            session.flush()
-            return user
+        return _insert_user(User(email=email, display_name=name, password_hash=password_hash), settings, db_url)
     except IntegrityError as exc:  # a concurrent registration won the race for this e-mail
         raise EmailTaken() from exc
 
 
-def sign_in(email: str, password: str, *, user_agent: str = "", client: str = "", db_url: str | None = None,
-            settings: Settings | None = None) -> SignedIn:
-    """Check the password and open a session. Raises WrongCredentials (one message for all), or
-    TooManyAttempts after too many failures for this e-mail (or from `client`, the caller's
-    address where the door knows it) in the last quarter of an hour."""
-    settings = settings or get_settings()
+def authenticate_password(email: str, password: str, *, client: str = "", db_url: str | None = None) -> User:
+    """The account with this e-mail and password, checked with the limits on guessing; no
+    session is opened (the web app then issues a ticket, the API a token). Raises
+    WrongCredentials (one message for all), or TooManyAttempts after too many recent attempts
+    for this e-mail from `client` (the caller's address, where the door knows it), or from
+    `client` across all e-mails."""
     try:
         email = normalize_email(email)
     except InvalidEmail:
@@ -305,11 +366,22 @@ def sign_in(email: str, password: str, *, user_agent: str = "", client: str = ""
         if not _verify_password(user.password_hash if user else None, password) or user is None:
             raise WrongCredentials()
         if _hasher.check_needs_rehash(user.password_hash or ""):
-            user.password_hash = _hasher.hash(password)
+            user.password_hash = _hash_password(password)
             session.add(user)
-        signed_in = _open_session(session, user, user_agent, settings)
-    sign_in_limits.succeeded(attempt, db_url=db_url)  # after the session is committed, in its own transaction
-    return signed_in
+    sign_in_limits.succeeded(attempt, db_url=db_url)  # in its own transaction, once the check is done
+    return user
+
+
+def sign_in(email: str, password: str, *, user_agent: str = "", client: str = "", db_url: str | None = None,
+            settings: Settings | None = None) -> SignedIn:
+    """Check the password (see authenticate_password) and open a session."""
+    settings = settings or get_settings()
+    user = authenticate_password(email, password, client=client, db_url=db_url)
+    with session_scope(db_url) as session:
+        fresh = session.get(User, user.id)
+        if fresh is None:
+            raise WrongCredentials()
+        return _open_session(session, fresh, user_agent, settings)
 
 
 def _open_session(session: Session, user: User, user_agent: str, settings: Settings) -> SignedIn:
@@ -339,10 +411,26 @@ def user_for_session(token: str, *, db_url: str | None = None, settings: Setting
     Each use (at most every few minutes) pushes the expiry SESSION_LIFETIME into the future."""
     if not token or not token.startswith(SESSION_TOKEN_PREFIX):
         return None
+    return user_for_session_key(session_key(token), db_url=db_url, settings=settings)
+
+
+def session_key(token: str) -> str:
+    """The session's key: what is stored in place of its token, and what the web app's socket
+    carries in place of the cookie (it finds the session, but is no credential: no door takes it)."""
+    return _hash_token(token)
+
+
+_SESSION_KEY = re.compile(r"^[0-9a-f]{64}$")
+
+
+def user_for_session_key(key: str, *, db_url: str | None = None, settings: Settings | None = None) -> User | None:
+    """`user_for_session`, given the session's key rather than its token."""
+    if not key or not _SESSION_KEY.match(key):
+        return None
     settings = settings or get_settings()
     now = utcnow()
     with session_scope(db_url) as session:
-        record = session.exec(select(UserSession).where(UserSession.token_hash == _hash_token(token))).first()
+        record = session.exec(select(UserSession).where(UserSession.token_hash == key)).first()
         if record is None or record.revoked_at is not None:
             return None
         expires_at = _aware(record.expires_at)
@@ -362,13 +450,61 @@ def user_for_session(token: str, *, db_url: str | None = None, settings: Setting
 
 def sign_out(token: str, *, db_url: str | None = None) -> None:
     """Revoke this session (a no-op for an unknown or already revoked token)."""
-    if not token:
+    if token:
+        end_session(session_key(token), db_url=db_url)
+
+
+def end_session(key: str, *, db_url: str | None = None) -> None:
+    """Revoke the session with this key (a no-op for an unknown or already revoked one)."""
+    if not key:
         return
     with session_scope(db_url) as session:
-        record = session.exec(select(UserSession).where(UserSession.token_hash == _hash_token(token))).first()
+        record = session.exec(select(UserSession).where(UserSession.token_hash == key)).first()
         if record is not None and record.revoked_at is None:
             record.revoked_at = utcnow()
             session.add(record)
+
+
+# -- sign-in tickets: a checked sign-in, collected by the browser as an HttpOnly cookie -------
+TICKET_LIFETIME = timedelta(minutes=1)
+TICKET_PREFIX = "bbt_"
+
+
+def issue_ticket(user_id: str, *, db_url: str | None = None) -> str:
+    """A one-time ticket the browser trades for a session cookie at POST /api/auth/session.
+
+    Who the user is has been checked already (a password, a Clerk token); the ticket only
+    carries that to an HTTP response, the one place that can set an HttpOnly cookie."""
+    ticket = TICKET_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    with session_scope(db_url) as session:
+        session.exec(delete(SignInTicket).where(col(SignInTicket.expires_at) < now - TICKET_LIFETIME))
+        session.add(SignInTicket(user_id=user_id, ticket_hash=_hash_token(ticket), created_at=now,
+                                 expires_at=now + TICKET_LIFETIME))
+    return ticket
+
+
+def redeem_ticket(ticket: str, *, user_agent: str = "", db_url: str | None = None,
+                  settings: Settings | None = None) -> SignedIn | None:
+    """Open the session a ticket stands for, or None for an unknown, used or expired ticket.
+    Redeeming is one conditional write, so a ticket opens one session however often it is sent."""
+    if not ticket or not ticket.startswith(TICKET_PREFIX) or len(ticket) > 100:
+        return None
+    settings = settings or get_settings()
+    now = utcnow()
+    with session_scope(db_url) as session:
+        table = SignInTicket.__table__
+        used = session.execute(
+            update(table)
+            .where(table.c.ticket_hash == _hash_token(ticket), table.c.used_at.is_(None), table.c.expires_at > now)
+            .values(used_at=now)
+            .returning(table.c.user_id)).first()
+        if used is None:
+            return None
+        user = session.get(User, used.user_id)
+        if user is None:
+            return None
+        return _open_session(session, user, user_agent, settings)
 
 
 def revoke_session(user_id: str, session_id: str, *, db_url: str | None = None) -> None:
@@ -414,6 +550,49 @@ def get_user(user_id: str, *, db_url: str | None = None) -> User | None:
         return session.get(User, user_id)
 
 
+# -- operators --------------------------------------------------------------------------------
+class OperatorListDecides(AccountError):
+    message = ("OPERATOR_EMAILS is set, so it alone decides who is an operator: "
+               "edit it (and restart) instead.")
+
+
+def set_role(email: str, role: str, *, db_url: str | None = None, settings: Settings | None = None) -> User:
+    """Make the account with this e-mail an operator (or a plain user again): `bookbug-admin`.
+    Refused while OPERATOR_EMAILS is set, since that list would undo it at the next sign-in."""
+    settings = settings or get_settings()
+    if role not in (OPERATOR, USER):
+        raise AccountError(f"A role is {OPERATOR!r} or {USER!r}.", field="role")
+    if settings.operator_emails:
+        raise OperatorListDecides()
+    address = normalize_email(email)
+    with session_scope(db_url) as session:
+        user = session.exec(select(User).where(User.email == address)).first()
+        if user is None:
+            raise UserNotFound(f"There is no account with the e-mail {address}.")
+        user.role = role
+        session.add(user)
+        return user
+
+
+def operator_emails(*, db_url: str | None = None) -> list[str]:
+    """The e-mails of the accounts that are operators now, in the order they were created."""
+    with session_scope(db_url) as session:
+        return list(session.exec(select(User.email).where(User.role == OPERATOR).order_by(col(User.created_at))).all())
+
+
+def operators_summary(*, db_url: str | None = None, settings: Settings | None = None) -> str:
+    """One line for the start-up log: who the operators are, and how that was decided."""
+    settings = settings or get_settings()
+    if settings.operator_emails:
+        return f"Operators (OPERATOR_EMAILS): {', '.join(settings.operator_emails)}."
+    current = operator_emails(db_url=db_url)
+    if not current:
+        return ("No operator yet: the first account registered becomes the operator "
+                "(or set OPERATOR_EMAILS, or run `bookbug-admin grant EMAIL`).")
+    return (f"Operator{'s' if len(current) > 1 else ''}: {', '.join(current)} (the first account registered, "
+            "and any granted with `bookbug-admin grant EMAIL`; `bookbug-admin revoke EMAIL` takes it away).")
+
+
 # -- API tokens ---------------------------------------------------------------------------
 def is_session_token(token: str) -> bool:
     return token.startswith(SESSION_TOKEN_PREFIX)
@@ -429,8 +608,7 @@ def create_api_token(user_id: str, name: str, *, expires_in: timedelta | None = 
     name = " ".join((name or "").split())
     if not name:
         raise AccountError("Give the token a name so you can recognise it later.", field="name")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidName()
+    name = _clean_name(name, fallback="", field="name")
     if expires_in is not None and expires_in < timedelta(minutes=1):
         raise InvalidExpiry()
     secret = secrets.token_urlsafe(32)
@@ -543,20 +721,19 @@ def create_clerk_user(clerk_id: str, *, email: str | None, display_name: str = "
     except InvalidEmail:
         address = placeholder
     name = " ".join((display_name or "").split())[:MAX_NAME_LENGTH]
+    if text_rules.unusable_character(name):
+        name = ""  # Clerk's name is only a label; without it the e-mail's first part is used
     for candidate in dict.fromkeys([address, placeholder]):
         existing = user_for_clerk_id(clerk_id, email=email, db_url=db_url, settings=settings)
         if existing is not None:
             return existing
+        with session_scope(db_url) as session:
+            if session.exec(select(User.id).where(User.email == candidate)).first() is not None:
+                log.warning("Clerk user %s has an e-mail another account uses; giving it a placeholder", clerk_id)
+                continue
         try:
-            with session_scope(db_url) as session:
-                if session.exec(select(User.id).where(User.email == candidate)).first() is not None:
-                    log.warning("Clerk user %s has an e-mail another account uses; giving it a placeholder", clerk_id)
-                    continue
-                user = User(email=candidate, display_name=name or candidate.split("@", 1)[0], clerk_id=clerk_id,
-                            role=_role_for_new_user(session, candidate, settings))
-                session.add(user)
-                session.flush()
-                return user
+            return _insert_user(User(email=candidate, display_name=name or candidate.split("@", 1)[0],
+                                     clerk_id=clerk_id), settings, db_url)
         except IntegrityError:
             continue  # a concurrent request mapped this Clerk user or took the e-mail: look again
     existing = user_for_clerk_id(clerk_id, db_url=db_url, settings=settings)

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from bookbug.db import AppSetting, session_scope, utcnow
 from bookbug.engine import EngineConfig, RateLimit, RetryPolicy
+from bookbug.services import text_rules
 from bookbug.services.errors import InvalidInput
 from bookbug.settings import get_settings
 from bookbug.story.formats import FORMATS
@@ -52,6 +53,13 @@ class AppConfig(BaseModel):
         if self.retry_max_delay < self.retry_base_delay:
             raise ValueError("the longest wait between retries cannot be shorter than the first")
         return self
+
+    @field_validator("anthropic_model", "anthropic_fast_model", "replicate_reference_model", "replicate_prompt_model")
+    @classmethod
+    def _visible_characters(cls, value: str) -> str:
+        if text_rules.unusable_character(value):
+            raise ValueError("a model name has no control characters")
+        return value
 
     @field_validator("default_format")
     @classmethod

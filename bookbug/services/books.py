@@ -7,6 +7,7 @@ here: these functions write rows and send events; the workflows do the rest.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import func, update
@@ -15,7 +16,7 @@ from sqlmodel import Session, col, delete, select
 
 from bookbug.db import Book, BookStatus, ChatMessage, RenderedPage, session_scope, utcnow
 from bookbug.engine import RunStatus, RunView, get_run, latest_run as engine_latest_run, latest_runs, received
-from bookbug.services import app_config
+from bookbug.services import app_config, slots, text_rules
 from bookbug.services.errors import InvalidInput, NotFound, Throttled, WrongPhase
 from bookbug.services.runtime import started_engine
 from bookbug.settings import get_settings
@@ -25,6 +26,7 @@ from bookbug.workflows import names
 
 MAX_MESSAGE_CHARS = 4000
 MAX_NOTE_CHARS = 500  # a note for one page redone
+BOOK_STARTS = "book-start"  # the limit kind of new books a minute per user (services/slots.py)
 ACTIVE_RUN = (RunStatus.queued.value, RunStatus.running.value, RunStatus.waiting.value)
 TALKING = (BookStatus.draft.value, BookStatus.intake.value, BookStatus.plot.value, BookStatus.abandoned.value)
 
@@ -47,6 +49,23 @@ def latest_run(book_id: str) -> RunView | None:
 
 # -- books -------------------------------------------------------------------------------------
 
+def start_book_row(user_id: str, format: str, page_count: int | None, per_minute: int) -> Book:
+    """The new book's row, if the user has a new-book slot left this minute (else Throttled).
+
+    The slot and the book commit together; racing requests (any number of processes) each
+    need a slot of their own, so no more than `per_minute` books start in any minute."""
+    now = utcnow()
+    with session_scope() as session:
+        taken = slots.take_in(session, BOOK_STARTS, user_id, per_minute, timedelta(minutes=1), now=now)
+        if isinstance(taken, slots.Full):
+            raise Throttled(f"You can start {per_minute} books a minute; try again in {taken.seconds} seconds.",
+                            retry_after=max(1.0, taken.retry_after))
+        book = Book(user_id=user_id, format=format, page_count=page_count, status=BookStatus.draft.value,
+                    updated_at=now)
+        session.add(book)
+    return book
+
+
 async def create_book(user_id: str, *, format: str | None = None, page_count: int | None = None) -> BookSummary:
     """Create a book and start its conversation; at most `books_per_minute` per user."""
     config = app_config.current()
@@ -54,21 +73,8 @@ async def create_book(user_id: str, *, format: str | None = None, page_count: in
         raise InvalidInput(f"Unknown format {format!r}; choose one of {', '.join(FORMATS)}.", field="format")
     if page_count is not None and not 8 <= page_count <= 32:
         raise InvalidInput("A book has between 8 and 32 pages.", field="page_count")
-    now = utcnow()
-    window = timedelta(minutes=1)
-    with session_scope() as session:
-        recent = session.exec(
-            select(Book.created_at).where(Book.user_id == user_id, Book.created_at >= now - window)
-            .order_by(col(Book.created_at))
-        ).all()
-        if len(recent) >= config.books_per_minute:
-            oldest = recent[0] if recent[0].tzinfo else recent[0].replace(tzinfo=now.tzinfo)
-            wait = max(1.0, (oldest + window - now).total_seconds())
-            raise Throttled(f"You can start {config.books_per_minute} books a minute; "
-                            f"try again in {int(wait + 0.999)} seconds.", retry_after=wait)
-        book = Book(user_id=user_id, format=format or config.default_format,
-                    page_count=page_count, status=BookStatus.draft.value, updated_at=now)
-        session.add(book)
+    book = await asyncio.to_thread(start_book_row, user_id, format or config.default_format, page_count,
+                                   config.books_per_minute)
     engine = await started_engine()
     await engine.send_event(names.BOOK_CREATED, {"book_id": book.id, "user_id": user_id}, id=f"create:{book.id}")
     return BookSummary.of(book)
@@ -130,6 +136,10 @@ def clean_message(content: str | None) -> str:
         raise InvalidInput("Type a message first.", field="content")
     if len(text) > MAX_MESSAGE_CHARS:
         raise InvalidInput(f"Messages can be at most {MAX_MESSAGE_CHARS:,} characters; this one has {len(text):,}.",
+                           field="content")
+    bad = text_rules.unusable_character(text, multiline=True)
+    if bad:
+        raise InvalidInput(f"The message contains {text_rules.describe(bad)}; remove it and send it again.",
                            field="content")
     return text
 
@@ -298,6 +308,9 @@ def clean_note(note: str | None) -> str | None:
     if len(text) > MAX_NOTE_CHARS:
         raise InvalidInput(f"A note for the page can be at most {MAX_NOTE_CHARS} characters; "
                            f"this one has {len(text):,}.", field="note")
+    bad = text_rules.unusable_character(text, multiline=True)
+    if bad:
+        raise InvalidInput(f"The note contains {text_rules.describe(bad)}; remove it and try again.", field="note")
     return text
 
 

@@ -1,4 +1,8 @@
-"""The account page: personal API tokens (shown once) and open sessions (sign out everywhere)."""
+"""The account page: personal API tokens (shown once) and open sessions (sign out everywhere).
+
+A new token's plaintext is written into the page by a script (state/browser.py `show_once`),
+never kept in state: state is synced to the browser and kept in the state manager (Redis in
+production), where a secret has no business being."""
 
 from __future__ import annotations
 
@@ -8,8 +12,11 @@ from typing import Any
 import reflex as rx
 
 from bookbug.services import accounts
+from bookbug.state.browser import SIGN_OUT_ROUTE, post_to, show_once
 from bookbug.state.rows import SessionRow, TokenRow, when
-from bookbug.state.session import SessionState
+from bookbug.state.session import SessionState, forget
+
+NEW_TOKEN_ELEMENT = "new-token"  # the page element the new token's plaintext is written into
 
 
 def token_rows(user_id: str) -> list[TokenRow]:
@@ -29,8 +36,7 @@ def session_rows(user_id: str) -> list[SessionRow]:
 class AccountState(SessionState):
     tokens: list[TokenRow] = []
     sessions: list[SessionRow] = []
-    new_token: str = ""  # the plaintext of the token just created: shown once, gone on reload
-    new_token_name: str = ""
+    new_token_name: str = ""  # the token just created (its plaintext goes to the page, not here)
     notice: str = ""
 
     async def _refresh(self, user_id: str) -> None:
@@ -39,10 +45,10 @@ class AccountState(SessionState):
 
     @rx.event
     async def load_account(self) -> Any:
-        user_id = await self._refresh_viewer()
+        user_id = await self._current_user_id()
         if not user_id:
             return self._to_login()
-        self.new_token, self.new_token_name, self.notice = "", "", ""
+        self.new_token_name, self.notice = "", ""
         await self._refresh(user_id)
         return None
 
@@ -54,11 +60,11 @@ class AccountState(SessionState):
         try:
             created = await asyncio.to_thread(accounts.create_api_token, user_id, str(form.get("name") or ""))
         except accounts.AccountError as error:
-            self.notice, self.new_token = error.message, ""
+            self.notice, self.new_token_name = error.message, ""
             return None
-        self.new_token, self.new_token_name, self.notice = created.token, created.name, ""
+        self.new_token_name, self.notice = created.name, ""
         await self._refresh(user_id)
-        return None
+        return show_once(NEW_TOKEN_ELEMENT, created.token)
 
     @rx.event
     async def revoke_token(self, token_id: str) -> Any:
@@ -77,6 +83,6 @@ class AccountState(SessionState):
         user_id = await self._current_user_id()
         if user_id:
             await asyncio.to_thread(accounts.revoke_all_sessions, user_id)
-        self.session_token = ""
-        self._remember(None, "")
-        return rx.redirect("/login")
+        forget(self._session_key())
+        self._session_root().reset()
+        return post_to(SIGN_OUT_ROUTE, {"next": "/login"})  # clears this browser's cookie too

@@ -208,7 +208,7 @@ class BookState(SessionState):
 
     @rx.event
     async def load_book(self) -> Any:
-        user_id = await self._refresh_viewer()
+        user_id = await self._current_user_id()
         if not user_id:
             return self._to_login()
         book_id = self._path_id()
@@ -369,7 +369,8 @@ class BookState(SessionState):
                 if reload:
                     fresh = await fetch_book(user_id, book_id)
                 async with self:
-                    moved_on = self.view_book_id != book_id or not self._viewing(BOOK_ROUTE, book_id)
+                    moved_on = (self.view_book_id != book_id or not self._viewing(BOOK_ROUTE, book_id)
+                                or not await self._still_viewing_as(user_id))  # or signed out meanwhile
                     if not moved_on:
                         if event is not None and self.in_flight:  # a redo's progress is not the book's
                             self._apply_progress(event.data)

@@ -86,7 +86,7 @@ class ChatState(SessionState):
     @rx.event
     async def start_book(self) -> Any:
         """/create: a new book, then its conversation."""
-        user_id = await self._refresh_viewer()
+        user_id = await self._current_user_id()
         if not user_id:
             return self._to_login()
         try:
@@ -123,7 +123,7 @@ class ChatState(SessionState):
 
     @rx.event
     async def load_conversation(self) -> Any:
-        user_id = await self._refresh_viewer()
+        user_id = await self._current_user_id()
         if not user_id:
             return self._to_login()
         self.draft, self.notice, self.sending = "", "", False
@@ -214,6 +214,8 @@ class ChatState(SessionState):
                 async with self:
                     if self.chat_book_id != book_id or not self._viewing(CHAT_ROUTE, book_id):
                         return  # the viewer moved on
+                    if not await self._still_viewing_as(user_id):
+                        return  # signed out meanwhile: nothing more reaches this tab
                     if fresh is not None:
                         self._apply(fresh, book_id)
                     if self.book_status not in TALKING_STATUSES or ticks >= MAX_IDLE_TICKS:

@@ -1,35 +1,53 @@
 """Signing in with Clerk: the browser reports Clerk's session, the server verifies it.
 
 Clerk's session token lives about a minute, so it is not what the cookie keeps: once the token
-is verified (`ClerkAuth.user_for_clerk_token`, networkless), a Bookbug browser session is
-opened, exactly as a local sign-in would, and page loads, images and downloads use that. Each
-page load reports a fresh Clerk token again; Clerk reporting no session ends the Bookbug one,
-so signing out at Clerk (or in another tab) signs this browser out on its next page.
+is verified (`ClerkAuth.user_for_clerk_token`, networkless), the browser collects a Bookbug
+session cookie with a one-time ticket (state/browser.py), exactly as after a local sign-in,
+and page loads, images and downloads use that. Each page load reports a fresh Clerk token
+again; Clerk reporting no session ends the Bookbug one (and clears its cookie), so signing out
+at Clerk (or in another tab) signs this browser out on its next page.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import reflex as rx
 
 from bookbug.services import accounts
+from bookbug.services.web_session import AUTH_ROUTES, HOME_AFTER_SIGN_IN
 from bookbug.settings import get_settings
-from bookbug.state.session import AUTH_ROUTES, SessionState
+from bookbug.state.browser import SESSION_ROUTE, SIGN_OUT_ROUTE, post_to
+from bookbug.state.session import SessionState, forget, public
 
-HOME_AFTER_SIGN_IN = "/books"
 MAX_TOKEN_LENGTH = 8192  # Clerk session tokens are about 1 KB; anything huge is not one
+# A browser that did not keep the cookie (say, a Secure one over plain http) would otherwise
+# collect a new one on every page load, for ever.
+COLLECT_AGAIN_AFTER = 30.0
 NOT_VERIFIED = ("Clerk signed you in, but this server could not confirm it. Sign out below and try again; "
                 "if it keeps happening, the site's Clerk settings need checking.")
+NOT_KEPT = ("Clerk signed you in, but this browser did not keep Bookbug's session cookie. Check that "
+            "cookies are allowed for this site (and that it is opened at its https:// address).")
+
+__all__ = ["ClerkAuthState", "HOME_AFTER_SIGN_IN"]
 
 
 class ClerkAuthState(SessionState):
     clerk_error: str = ""
 
+    _collected_at: float = 0.0  # when this tab last went to collect a session cookie
+
     def _on_auth_page(self) -> bool:
         return str(self.router.url.path or "").rstrip("/") in AUTH_ROUTES
 
+    def _here(self) -> str:
+        path = str(self.router.url.path or "/")
+        query = str(self.router.url.query or "")
+        return path + (f"?{query}" if query else "")
+
+    @public
     @rx.event
     async def clerk_session(self, token: Any) -> Any:
         if not get_settings().clerk_enabled:
@@ -47,20 +65,26 @@ class ClerkAuthState(SessionState):
             self.clerk_error = NOT_VERIFIED
             return None
         self.clerk_error = ""
-        if await self._current_user_id() != user.id:
-            if self.session_token:  # someone else's session in this browser: end it first
-                await asyncio.to_thread(accounts.sign_out, self.session_token)
-            agent = self.router.headers.user_agent if self.router else ""
-            signed = await asyncio.to_thread(accounts.open_session, user.id, user_agent=agent)
-            self.session_token = signed.token
-            self._remember(signed.user, signed.token)
-        return rx.redirect(self._after_sign_in(HOME_AFTER_SIGN_IN)) if self._on_auth_page() else None
+        if await self._current_user_id() == user.id:
+            return rx.redirect(self._after_sign_in(HOME_AFTER_SIGN_IN)) if self._on_auth_page() else None
+        if time.monotonic() - self._collected_at < COLLECT_AGAIN_AFTER:
+            self.clerk_error = NOT_KEPT
+            return None
+        key = self._session_key()
+        if key:  # someone else's session in this browser: end it first
+            await asyncio.to_thread(accounts.end_session, key)
+            forget(key)
+        self._collected_at = time.monotonic()
+        ticket = await asyncio.to_thread(accounts.issue_ticket, user.id)
+        target = self._after_sign_in(HOME_AFTER_SIGN_IN) if self._on_auth_page() else self._here()
+        return post_to(SESSION_ROUTE, {"ticket": ticket, "next": target})
 
     async def _clerk_signed_out(self) -> Any:
         self.clerk_error = ""
-        if not self.session_token:
+        key = self._session_key()
+        if not key:
             return None
-        await asyncio.to_thread(accounts.sign_out, self.session_token)
-        self.session_token = ""
-        self._remember(None, "")
-        return None if self._on_auth_page() else rx.redirect("/")
+        await asyncio.to_thread(accounts.end_session, key)
+        forget(key)
+        self._session_root().reset()
+        return post_to(SIGN_OUT_ROUTE, {"next": self._here() if self._on_auth_page() else "/"})

@@ -74,7 +74,7 @@ class GalleryState(SessionState):
 
     @rx.event
     async def load_gallery(self) -> Any:
-        await self._refresh_viewer()
+        await self._current_user_id()
         page = str(self.router.url.query_parameters.get("page", "1"))
         return await self._show(int(page) if page.isdigit() else 1)
 
@@ -105,6 +105,8 @@ class GalleryState(SessionState):
                 async with self:
                     if str(self.router.url.path or "").rstrip("/") != GALLERY_ROUTE or ticks >= MAX_IDLE_TICKS:
                         return
+                    if not await self._still_viewing_as(user_id):
+                        return  # signed out meanwhile: nothing more reaches this tab
                     if listing is not None and listing.page == self.page_number:
                         self._apply(listing)
                     if event is not None:

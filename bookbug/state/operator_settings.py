@@ -69,11 +69,13 @@ class OperatorSettingsState(SessionState):
     saved: str = ""
 
     async def _require_operator(self) -> Any:
-        """None when the viewer is an operator; otherwise where to send them."""
+        """None when the viewer is an operator (checked again now: the role may have been taken
+        away since the page loaded); otherwise where to send them, with what the page showed gone."""
         user_id = await self._current_user_id()
         if not user_id:
             return self._to_login()
         if not self.viewer_is_operator:
+            self.reset()
             return rx.redirect("/books")
         return None
 
@@ -85,7 +87,7 @@ class OperatorSettingsState(SessionState):
 
     @rx.event
     async def load_settings(self) -> Any:
-        await self._refresh_viewer()
+        await self._current_user_id()
         away = await self._require_operator()
         if away is not None:
             return away
@@ -97,10 +99,14 @@ class OperatorSettingsState(SessionState):
         return None
 
     @rx.event
-    def set_field(self, key: str, value: str) -> None:
+    async def set_field(self, key: str, value: str) -> Any:
+        away = await self._require_operator()
+        if away is not None:
+            return away
         if key in app_config.AppConfig.model_fields:
             self.config = {**self.config, key: value}
             self.saved = ""
+        return None
 
     @rx.event
     async def save_settings(self, form: dict[str, Any]) -> Any:

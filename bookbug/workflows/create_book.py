@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from bookbug.db import BookStatus
-from bookbug.engine import CancelOn, Concurrency, Context, Throttle, workflow
+from bookbug.engine import CancelOn, Concurrency, Context, workflow
 from bookbug.story import Brief, Plot, page_plan
 from bookbug.workflows import assembly, drawing, illustrating, records, writing
 from bookbug.workflows.handoff import Handoff
@@ -51,7 +51,6 @@ async def wait_for_answer(ctx: Context, book_id: str, turn: int, phase: str) -> 
     CREATE_BOOK,
     trigger=BOOK_CREATED,
     subject="book_id",
-    throttle=Throttle(key="event.data.user_id", limit=3, period="1m"),
     cancel_on=[CancelOn(event=BOOK_CANCEL, match="book_id")],
 )
 async def create_book(ctx: Context) -> dict[str, Any]:

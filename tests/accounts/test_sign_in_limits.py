@@ -1,5 +1,6 @@
-"""Limits on password guessing: per e-mail for every door, per client address where the door
-knows it, shared through the database, and saying when to try again."""
+"""Limits on password guessing: per (e-mail, client address) pair with a growing wait, a
+ceiling per address across e-mails, shared through the database, and saying when to try again.
+A stranger guessing at an account slows only themselves: the owner is never locked out."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ import hashlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from sqlmodel import select
 
 from bookbug.db.accounts import SignInAttempt
 from bookbug.db.session import session_scope
 from bookbug.services import accounts
-from bookbug.services.sign_in_limits import PER_CLIENT, PER_EMAIL
+from bookbug.services.sign_in_limits import PER_CLIENT, PER_PAIR
 from tests.accounts.conftest import PASSWORD
 
 WRONG = "not the password at all"
+OWNER, STRANGER = "198.51.100.7", "203.0.113.9"
 
 
 def fail(email: str, db: str, client: str = "") -> None:
@@ -29,104 +32,120 @@ def refused(email: str, db: str, password: str = PASSWORD, client: str = "") -> 
     return caught.value
 
 
-def test_after_five_failures_even_the_right_password_is_refused_with_when_to_retry(db: str, make_user,
-                                                                                     clock) -> None:
+def test_a_stranger_guessing_cannot_lock_the_owner_out(db: str, make_user) -> None:
     make_user("ada@example.com")
-    for _ in range(PER_EMAIL.attempts):
-        fail("ada@example.com", db)
-        clock.advance(seconds=10)
+    for _ in range(PER_PAIR.free):
+        fail("ada@example.com", db, client=STRANGER)
+    for _ in range(20):  # whatever the stranger keeps sending is refused, not counted
+        refused("ada@example.com", db, password=WRONG, client=STRANGER)
 
-    error = refused("Ada@Example.com ", db)  # the same address however it is typed
-
-    # the oldest failure leaves the window 15 minutes after it was made, 50 s ago
-    assert error.retry_after == pytest.approx(PER_EMAIL.window.total_seconds() - 50)
-    assert error.message == "Too many sign-in attempts for this e-mail address. Please try again in 15 minutes."
-    assert error.field is None
+    signed = accounts.sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db)
+    assert signed.user.email == "ada@example.com"
 
 
-def test_the_limit_reads_the_same_for_an_email_with_no_account(db: str, make_user) -> None:
+def test_after_a_few_failures_each_attempt_from_that_address_waits_twice_as_long(db: str, make_user,
+                                                                                 clock) -> None:
+    make_user("ada@example.com")
+    for _ in range(PER_PAIR.free):
+        fail("ada@example.com", db, client=STRANGER)
+    waits = []
+    for _ in range(4):
+        error = refused("Ada@Example.com ", db, client=STRANGER)  # the same address however it is typed
+        waits.append(error.retry_after)
+        clock.advance(seconds=error.retry_after)
+        fail("ada@example.com", db, client=STRANGER)
+    first = PER_PAIR.first.total_seconds()
+    assert waits == pytest.approx([first, 2 * first, 4 * first, 8 * first])
+    assert refused("ada@example.com", db, client=STRANGER).message == (  # 80 seconds, in minutes
+        "Too many sign-in attempts for this e-mail address. Please try again in 2 minutes.")
+
+
+@settings(max_examples=40, deadline=None)
+@given(failures=st.integers(min_value=0, max_value=40))
+def test_the_wait_grows_with_the_failures_and_never_passes_its_ceiling(failures: int) -> None:
+    waits = [PER_PAIR.wait_after(n) for n in range(failures + 1)]
+    assert all(wait.total_seconds() == 0 for wait in waits[:PER_PAIR.free])
+    assert waits == sorted(waits)
+    assert max(waits) <= PER_PAIR.longest
+
+
+def test_the_wait_reads_the_same_for_an_email_with_no_account(db: str, make_user) -> None:
     make_user("ada@example.com")
     for email in ("ada@example.com", "nobody@example.com"):
-        for _ in range(PER_EMAIL.attempts):
-            fail(email, db)
+        for _ in range(PER_PAIR.free):
+            fail(email, db, client=STRANGER)
 
-    assert refused("ada@example.com", db).message == refused("nobody@example.com", db).message
-
-
-def test_once_the_oldest_failure_leaves_the_window_one_more_attempt_is_allowed(db: str, make_user, clock) -> None:
-    make_user("ada@example.com")
-    fail("ada@example.com", db)
-    clock.advance(minutes=5)
-    for _ in range(PER_EMAIL.attempts - 1):
-        fail("ada@example.com", db)
-    refused("ada@example.com", db)
-
-    clock.advance(minutes=10, seconds=1)  # the first failure is now older than 15 minutes
-    fail("ada@example.com", db)  # one attempt freed up, and spent
-    error = refused("ada@example.com", db)
-    assert error.retry_after == pytest.approx(5 * 60 - 1, abs=1)  # the four made 5 minutes in
-
-    clock.advance(minutes=5)
-    assert accounts.sign_in("ada@example.com", PASSWORD, db_url=db).user.email == "ada@example.com"
+    assert (refused("ada@example.com", db, client=STRANGER).message
+            == refused("nobody@example.com", db, client=STRANGER).message)
 
 
 def test_refused_attempts_do_not_push_the_wait_further(db: str, make_user, clock) -> None:
     make_user("ada@example.com")
-    for _ in range(PER_EMAIL.attempts):
-        fail("ada@example.com", db)
-    for _ in range(20):
-        clock.advance(seconds=30)
-        refused("ada@example.com", db, password=WRONG)
+    for _ in range(PER_PAIR.free):
+        fail("ada@example.com", db, client=OWNER)
+    for _ in range(3):
+        clock.advance(seconds=1)
+        refused("ada@example.com", db, password=WRONG, client=OWNER)
 
-    clock.advance(minutes=5, seconds=1)  # 15 minutes after the five failures, whatever came since
-    assert accounts.sign_in("ada@example.com", PASSWORD, db_url=db).user.email == "ada@example.com"
+    clock.advance(seconds=PER_PAIR.first.total_seconds() - 3)  # the wait counts from the last failure
+    assert accounts.sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db).user.email == "ada@example.com"
+
+
+def test_failures_older_than_the_window_are_forgotten(db: str, make_user, clock) -> None:
+    make_user("ada@example.com")
+    for _ in range(PER_PAIR.free + 3):
+        fail("ada@example.com", db, client=OWNER)
+        clock.advance(seconds=PER_PAIR.longest.total_seconds())
+    clock.advance(seconds=PER_PAIR.window.total_seconds())
+    for _ in range(PER_PAIR.free):  # a full set of free attempts again
+        fail("ada@example.com", db, client=OWNER)
 
 
 def test_other_emails_are_not_affected(db: str, make_user) -> None:
     make_user("ada@example.com")
     make_user("leo@example.com")
-    for _ in range(PER_EMAIL.attempts):
-        fail("ada@example.com", db)
-    refused("ada@example.com", db)
+    for _ in range(PER_PAIR.free):
+        fail("ada@example.com", db, client=OWNER)
+    refused("ada@example.com", db, client=OWNER)
 
-    assert accounts.sign_in("leo@example.com", PASSWORD, db_url=db).user.email == "leo@example.com"
+    assert accounts.sign_in("leo@example.com", PASSWORD, client=OWNER, db_url=db).user.email == "leo@example.com"
 
 
-def test_signing_in_clears_the_emails_failures(db: str, make_user) -> None:
+def test_signing_in_clears_the_pairs_failures_but_not_a_strangers(db: str, make_user) -> None:
     make_user("ada@example.com")
-    for _ in range(PER_EMAIL.attempts - 1):
-        fail("ada@example.com", db)
-    accounts.sign_in("ada@example.com", PASSWORD, db_url=db)
+    for _ in range(PER_PAIR.free):
+        fail("ada@example.com", db, client=STRANGER)
+    for _ in range(PER_PAIR.free - 1):
+        fail("ada@example.com", db, client=OWNER)
+    accounts.sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db)
 
-    for _ in range(PER_EMAIL.attempts):  # a full budget again
-        fail("ada@example.com", db)
-    refused("ada@example.com", db)
+    for _ in range(PER_PAIR.free):  # the owner has every free attempt again
+        fail("ada@example.com", db, client=OWNER)
+    refused("ada@example.com", db, password=WRONG, client=STRANGER)  # the stranger still waits
 
 
-def test_one_client_address_gets_a_wider_budget_across_emails(db: str, make_user) -> None:
+def test_one_client_address_gets_a_ceiling_across_emails(db: str, make_user) -> None:
     make_user("ada@example.com")
-    guesser, neighbour = "203.0.113.9", "198.51.100.7"
-    for number in range(PER_CLIENT.attempts):  # a few guesses at many addresses, each under its own limit
-        fail(f"person{number // 4}@example.com", db, client=guesser)
+    for number in range(PER_CLIENT.attempts):  # a few guesses at many addresses, each pair under its own wait
+        fail(f"person{number // PER_PAIR.free}@example.com", db, client=STRANGER)
 
-    error = refused("ada@example.com", db, client=guesser)
+    error = refused("ada@example.com", db, client=STRANGER)
     assert error.message.startswith("Too many sign-in attempts from your network.")
-    assert accounts.sign_in("ada@example.com", PASSWORD, client=neighbour, db_url=db).user.email == "ada@example.com"
+    assert accounts.sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db).user.email == "ada@example.com"
 
 
 def test_signing_in_to_ones_own_account_does_not_refill_the_client_budget(db: str, make_user) -> None:
     make_user("mallory@example.com")
-    guesser = "203.0.113.9"
     for number in range(PER_CLIENT.attempts - 2):
-        fail(f"victim{number // 4}@example.com", db, client=guesser)
-    fail("mallory@example.com", db, client=guesser)
+        fail(f"victim{number // PER_PAIR.free}@example.com", db, client=STRANGER)
+    fail("mallory@example.com", db, client=STRANGER)
 
     # clears mallory's failure for her e-mail, but it still counts for the address it came from
-    accounts.sign_in("mallory@example.com", PASSWORD, client=guesser, db_url=db)
+    accounts.sign_in("mallory@example.com", PASSWORD, client=STRANGER, db_url=db)
 
-    fail("victim-next@example.com", db, client=guesser)  # the last attempt the address had left
-    refused("victim-last@example.com", db, password=WRONG, client=guesser)
-    refused("mallory@example.com", db, client=guesser)
+    fail("victim-next@example.com", db, client=STRANGER)  # the last attempt the address had left
+    refused("victim-last@example.com", db, password=WRONG, client=STRANGER)
+    refused("mallory@example.com", db, client=STRANGER)
 
 
 def test_guesses_sent_at_the_same_moment_cannot_pass_the_limit_together(db: str, make_user) -> None:
@@ -134,7 +153,7 @@ def test_guesses_sent_at_the_same_moment_cannot_pass_the_limit_together(db: str,
 
     def guess(_: int) -> str:
         try:
-            accounts.sign_in("ada@example.com", WRONG, db_url=db)
+            accounts.sign_in("ada@example.com", WRONG, client=STRANGER, db_url=db)
         except accounts.TooManyAttempts:
             return "refused"
         except accounts.WrongCredentials:
@@ -144,21 +163,21 @@ def test_guesses_sent_at_the_same_moment_cannot_pass_the_limit_together(db: str,
     with ThreadPoolExecutor(max_workers=8) as pool:
         outcomes = list(pool.map(guess, range(16)))
 
-    assert outcomes.count("checked") <= PER_EMAIL.attempts
-    assert outcomes.count("refused") >= 16 - PER_EMAIL.attempts
+    assert outcomes.count("checked") <= PER_PAIR.free
+    assert outcomes.count("refused") >= 16 - PER_PAIR.free
 
 
 def test_only_a_hash_of_the_typed_email_is_stored(db: str, make_user) -> None:
-    fail("Someone.Typo@Example.com", db, client="203.0.113.9")
+    fail("Someone.Typo@Example.com", db, client=STRANGER)
 
     with session_scope(db) as session:
         rows = session.exec(select(SignInAttempt)).all()
     assert [(r.email_key, r.client) for r in rows] == [
-        (hashlib.sha256(b"someone.typo@example.com").hexdigest(), "203.0.113.9")]
+        (hashlib.sha256(b"someone.typo@example.com").hexdigest(), STRANGER)]
 
 
 def test_a_malformed_email_counts_only_against_the_client(db: str, make_user) -> None:
-    for _ in range(PER_EMAIL.attempts + 2):
+    for _ in range(PER_PAIR.free + 2):
         fail("not an e-mail", db)  # never "too many attempts for this e-mail": there is no such e-mail
-    for _ in range(PER_EMAIL.attempts + 2):
+    for _ in range(PER_PAIR.free + 2):
         fail("", db)

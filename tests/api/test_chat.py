@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -66,3 +68,16 @@ async def test_a_message_to_a_cancelled_book_is_409(client: httpx.AsyncClient, a
     assert (await client.post(f"/api/jobs/{book_id}/cancel", headers=alice.headers)).status_code == 200
     assert_error(await client.post(f"/api/chat/{book_id}/message", headers=alice.headers, json={"content": "Pip"}),
                  409, "wrong_phase")
+
+
+@pytest.mark.parametrize("content", ["Mia\u0000", "Pip \u001b[2J", "Pip \ud800"])
+async def test_a_message_with_a_control_character_is_a_clear_422_and_is_not_stored(
+        client: httpx.AsyncClient, alice: Caller, content: str) -> None:
+    book_id, _ = await started_book(client, alice)
+    before = (await client.get(f"/api/chat/{book_id}/history", headers=alice.headers)).json()
+    body = json.dumps({"content": content})  # escaped as JSON does, a lone surrogate included
+    answer = await client.post(f"/api/chat/{book_id}/message", content=body,
+                               headers={**alice.headers, "Content-Type": "application/json"})
+    error = assert_error(answer, 422, "invalid_input", "content")
+    assert "control character" in str(error["message"]) or "NUL" in str(error["message"])
+    assert (await client.get(f"/api/chat/{book_id}/history", headers=alice.headers)).json() == before

@@ -53,13 +53,25 @@ def submit_account_form(context: Any, app: LiveApp, route: str, fields: dict[str
     for selector, value in fields.items():
         page.fill(selector, value)
     page.click(button)
-    page.wait_for_url(re.compile(r".*/books$"))
+    # the sign-in is collected by an HTTP route whose redirect is a full page load: /books/
+    page.wait_for_url(re.compile(r".*/books/?$"))
     return page
 
 
 def register(context: Any, app: LiveApp, email: str) -> Any:
-    return submit_account_form(context, app, "/register",
-                               {"#email": email, "#password": PASSWORD, "#confirm": PASSWORD}, "#register")
+    """Register, then sign in: registering never signs in (it answers the same for an e-mail
+    that already has an account), it sends the visitor to the sign-in page."""
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT)
+    page.goto(app.url + "/register")
+    wait_for_hydration(page)
+    for selector, value in {"#email": email, "#password": PASSWORD, "#confirm": PASSWORD}.items():
+        page.fill(selector, value)
+    page.click("#register")
+    page.wait_for_url(re.compile(r".*/login\?registered=1$"))
+    page.wait_for_selector("#registered-notice")
+    page.close()
+    return sign_in(context, app, email)
 
 
 def ready_to_answer(page: Any) -> None:
@@ -77,6 +89,9 @@ def test_a_parent_registers_chats_approves_and_watches_the_book_being_made(brows
     page = register(context, live_app, "parent@example.com")
     assert page.locator("#viewer-email").inner_text() == "parent@example.com"
     assert page.locator("#nav-settings").count() == 0  # not an operator
+    session = next(cookie for cookie in context.cookies() if cookie["name"] == "bookbug_session")
+    assert session["httpOnly"] and session["sameSite"] == "Lax"  # set by the server; scripts cannot read it
+    assert "bookbug_session" not in page.evaluate("document.cookie")
 
     page.goto(live_app.url + "/create")
     page.wait_for_url(re.compile(r".*/create/[0-9a-f]+$"))
@@ -251,6 +266,23 @@ def test_another_user_cannot_see_the_book_its_pictures_or_its_pdf(browser: Any, 
         assert answer.status == nothing.status == 404
         assert answer.body() == nothing.body()
     context.close()
+
+
+def test_signing_out_everywhere_signs_an_open_tab_out_at_its_next_action(browser: Any, live_app: LiveApp) -> None:
+    laptop, phone = browser.new_context(), browser.new_context()
+    open_tab = register(laptop, live_app, "two-devices@example.com")
+    other = sign_in(phone, live_app, "two-devices@example.com")
+    other.goto(live_app.url + "/account")
+    wait_for_hydration(other)
+    other.click("#sign-out-everywhere")
+    other.wait_for_url(re.compile(r".*/login/?$"))
+    assert not [c for c in phone.cookies() if c["name"] == "bookbug_session"]  # cleared by the server
+
+    open_tab.click("#nav-create")  # the laptop's tab, still open: its next action is refused
+    open_tab.wait_for_url(re.compile(r".*/login\?next=%2Fcreate$"))
+    assert laptop.request.get(live_app.url + "/api/books").status == 401
+    laptop.close()
+    phone.close()
 
 
 def test_a_non_operator_is_sent_away_from_settings(browser: Any, live_app: LiveApp) -> None:

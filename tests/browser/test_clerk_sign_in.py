@@ -99,7 +99,7 @@ def me(context: Any, app: LiveApp) -> Any:
 def test_signing_in_with_clerk_opens_a_bookbug_session_that_survives_a_reload(context: Any,
                                                                               clerk_app: LiveApp) -> None:
     page = sign_in(context, clerk_app, ADA)
-    page.wait_for_url(re.compile(r".*/books$"))
+    page.wait_for_url(re.compile(r".*/books/?$"))
     page.wait_for_selector("#viewer-email")
     assert page.inner_text("#viewer-email") == ADA
     answer = me(context, clerk_app)
@@ -122,7 +122,7 @@ def test_signing_in_with_clerk_opens_a_bookbug_session_that_survives_a_reload(co
 
 def test_signing_out_at_clerk_ends_the_bookbug_session(context: Any, clerk_app: LiveApp) -> None:
     page = sign_in(context, clerk_app, GRACE)
-    page.wait_for_url(re.compile(r".*/books$"))
+    page.wait_for_url(re.compile(r".*/books/?$"))
     page.wait_for_selector("#viewer-email")
     # as when the user signs out in another tab, or the session is revoked at Clerk
     page.evaluate("window.Clerk.signOut()")

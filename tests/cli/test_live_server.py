@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from unittest import mock
 from pathlib import Path
 
 import httpx
@@ -32,6 +33,12 @@ def token_for(live: LiveApp, user: LiveUser) -> str:
     answer = httpx.post(f"{live.url}/api/auth/token", json={"email": user.email, "password": user.password}, timeout=30)
     assert answer.status_code == 201, answer.text
     return str(answer.json()["token"])
+
+
+def login(capsys: pytest.CaptureFixture[str], *args: str, password: str) -> tuple[int, str, str]:
+    """`bookbug login ARGS` with the password where scripts put it (never on the command line)."""
+    with mock.patch.dict(os.environ, {"BOOKBUG_PASSWORD": password}):
+        return cli(capsys, "login", *args)
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -87,7 +94,7 @@ def test_login_keeps_a_private_token_and_logout_revokes_it(live: LiveApp, make_u
                                                             config_home: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     user = make_user("login")
-    code, out, _ = cli(capsys, "login", "--server", live.url, "--email", user.email, "--password", user.password)
+    code, out, _ = login(capsys, "--server", live.url, "--email", user.email, password=user.password)
     assert code == 0 and user.email in out
     path = config_home / "bookbug" / "credentials.json"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -104,7 +111,7 @@ def test_login_keeps_a_private_token_and_logout_revokes_it(live: LiveApp, make_u
 def test_a_wrong_password_is_one_line_and_exit_4(live: LiveApp, make_user: Callable[..., LiveUser],
                                                  config_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     user = make_user("typo")
-    code, _, err = cli(capsys, "login", "--server", live.url, "--email", user.email, "--password", "wrong password!")
+    code, _, err = login(capsys, "--server", live.url, "--email", user.email, password="wrong password!")
     assert code == 4 and err.strip() == "bookbug: The e-mail or password is not right."
     assert config.load(live.url) is None
 
@@ -122,7 +129,11 @@ def test_errors_are_one_clear_line_with_their_exit_code(live: LiveApp, make_user
 
     user = make_user("errors")
     token = token_for(live, user)
-    assert cli(capsys, "login", "--server", live.url, "--token", token)[0] == 0
+    code, _, err = cli(capsys, "login", "--server", live.url, "--token", token)  # never on the command line
+    assert code == 2 and "takes no value on the command line" in err and token not in err
+    monkeypatch.setenv("BOOKBUG_TOKEN", token)
+    assert cli(capsys, "login", "--server", live.url, "--token")[0] == 0
+    monkeypatch.delenv("BOOKBUG_TOKEN")
     code, _, err = cli(capsys, "status", "0" * 32, "--server", live.url)
     assert code == 5 and "not found" in err
 
@@ -136,7 +147,7 @@ def test_cancel_stops_a_book_and_following_it_reports_the_end(live: LiveApp, mak
                                                                config_home: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     user = make_user("cancel")
-    assert cli(capsys, "login", "--server", live.url, "--email", user.email, "--password", user.password)[0] == 0
+    assert login(capsys, "--server", live.url, "--email", user.email, password=user.password)[0] == 0
     token = config.load(live.url)
     assert token is not None
     book = httpx.post(f"{live.url}/api/books", headers={"Authorization": f"Bearer {token.token}"}).json()
@@ -156,7 +167,7 @@ def test_create_talks_it_through_on_a_terminal_and_saves_the_pdf(live: LiveApp, 
                                                                  config_home: Path, tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     user = make_user("maker")
-    assert cli(capsys, "login", "--server", live.url, "--email", user.email, "--password", user.password)[0] == 0
+    assert login(capsys, "--server", live.url, "--email", user.email, password=user.password)[0] == 0
     env = cli_env(live, config_home)
     scripted_out = tmp_path / "scripted"
     # a script's run (--auto --json) at the same time, sharing the machine's two cores
@@ -237,7 +248,7 @@ def test_redo_draws_a_page_again_and_keeps_or_drops_it(live: LiveApp, make_user:
     stranger_book = httpx.post(f"{live.url}/api/books",
                                headers={"Authorization": f"Bearer {token_for(live, stranger)}"}).json()
     user = make_user("redo")
-    assert cli(capsys, "login", "--email", user.email, "--password", user.password)[0] == 0
+    assert login(capsys, "--email", user.email, password=user.password)[0] == 0
     credentials = config.load(live.url)
     assert credentials is not None
     headers = {"Authorization": f"Bearer {credentials.token}"}

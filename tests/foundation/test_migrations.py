@@ -12,7 +12,8 @@ from bookbug.db.migrations import downgrade, for_dialect, upgrade
 from bookbug.db.session import get_engine
 
 EXPECTED_TABLES = {
-    "users", "user_sessions", "api_tokens", "books", "chat_messages", "rendered_pages", "app_settings",
+    "users", "user_sessions", "api_tokens", "books", "chat_messages", "rendered_pages", "app_settings", "limit_slots",
+    "sign_in_tickets",
     # the engine's own, from its own migration branch
     "engine_runs", "engine_steps", "engine_events", "engine_waits", "engine_wait_shapes", "engine_channels",
 }

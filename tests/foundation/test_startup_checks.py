@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import os
 import subprocess
 import sys
@@ -65,3 +66,13 @@ def test_env_example_lists_every_setting() -> None:
     documented = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines()
                   if line and not line.startswith("#")}
     assert {name.upper() for name in Settings.model_fields} <= documented
+
+
+def test_every_setting_is_read_by_the_app() -> None:
+    """A documented setting that nothing reads (SECRET_KEY once was) promises what the app does not do."""
+    sources = [path.read_text() for path in (ROOT / "bookbug").rglob("*.py")]
+    sources += [(ROOT / "rxconfig.py").read_text(), *(path.read_text() for path in (ROOT / "workers").rglob("*.py"))]
+    text = "\n".join(sources)
+    for name in Settings.model_fields:
+        uses = len(re.findall(rf"\b{name}\b", text))
+        assert uses >= 2, f"{name.upper()} is declared but never read: use it or remove it"

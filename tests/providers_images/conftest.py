@@ -51,6 +51,7 @@ def replicate_api() -> Iterator[ReplicateStandIn]:
 def replicate_settings(replicate_api: ReplicateStandIn, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("REPLICATE_API_TOKEN", TOKEN)
     monkeypatch.setenv("REPLICATE_BASE_URL", replicate_api.base_url)
+    monkeypatch.setenv("REPLICATE_DELIVERY_HOSTS", "127.0.0.1")  # the stand-in delivers its files itself
     monkeypatch.setenv("REPLICATE_REFERENCE_MODEL", "google/nano-banana-pro")
     monkeypatch.setenv("REPLICATE_PROMPT_MODEL", "google/imagen-4")
     reset_settings()

@@ -79,6 +79,7 @@ async def test_references_go_to_the_reference_model_as_data_uris(
     replicate_api: ReplicateStandIn, replicate_settings: Settings
 ) -> None:
     stored = {"books/book-1/sheets/pip.png": picture_png((1600, 900))}
+    replicate_api.image = picture_png((640, 960))  # the 2:3 picture a portrait book asks for
     drawer = illustrator(replicate_settings, read_stored=stored.__getitem__)
     request = page_request(
         format_name="portrait-small",

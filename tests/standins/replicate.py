@@ -15,7 +15,9 @@ Script it by setting attributes before (or between) calls:
         api.output_shape = "list"        # output as ["url"] instead of "url"
         api.storm(throttle_every=2, retry_after=1, fail_every=5)  # by create request / prediction number
         api.finish_after = (3.0, 6.0)    # a prediction ends this long after it is created (seconds)
-        ... api.creations, api.inputs, api.models
+        api.delivery_host = "localhost"  # outputs named on another host (this server still)
+        api.redirect_files_to = url      # file downloads answer 302 to url
+        ... api.creations, api.inputs, api.models, api.file_requests
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ class ReplicateStandIn:
         self.inputs: list[dict[str, Any]] = []
         self.models: list[str] = []
         self.polls: dict[str, int] = {}
+        # where finished outputs say they are: this server (as 127.0.0.1), or another host name
+        # for it (say "localhost") to play a host that is not a delivery host
+        self.delivery_host: str | None = None
+        self.redirect_files_to: str | None = None  # answer file downloads with a redirect there
+        self.file_requests: list[dict[str, str]] = []  # the headers of every file download
         self._throttled: list[float] = []  # Retry-After of each create still to refuse
         self.finish_after: tuple[float, float] | None = None  # None: done after `polls_before_done` polls
         self.create_requests = 0  # every POST that reached the door, refused or not
@@ -167,7 +174,8 @@ class ReplicateStandIn:
             record["error"] = record["_error"]
             self.failed_predictions += 1
             return
-        url = f"{self.base_url}/files/{record['id']}.png"
+        base = self.base_url if self.delivery_host is None else self.base_url.replace("127.0.0.1", self.delivery_host)
+        url = f"{base}/files/{record['id']}.png"
         record["status"] = "succeeded"
         record["output"] = [url] if record["_shape"] == "list" else url
         record["metrics"] = {"predict_time": 4.2}
@@ -223,7 +231,10 @@ class ReplicateStandIn:
             def do_GET(self) -> None:  # noqa: N802
                 file_match = _FILE.match(self.path)
                 if file_match:  # delivery URLs need no token, like replicate.delivery
-                    if file_match["id"] in standin._predictions:
+                    standin.file_requests.append({k.lower(): v for k, v in self.headers.items()})
+                    if standin.redirect_files_to:
+                        self._send(302, b"", "text/plain", {"Location": standin.redirect_files_to})
+                    elif file_match["id"] in standin._predictions:
                         self._send(200, standin.image, "image/png", {})
                     else:
                         self._send(404, b"gone", "text/plain", {})

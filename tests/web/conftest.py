@@ -4,11 +4,15 @@ signed in through the accounts service, and state objects built the way Reflex b
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
+import httpx
 import pytest
 import reflex as rx
 from argon2 import PasswordHasher
@@ -18,10 +22,12 @@ from sqlmodel import SQLModel
 import bookbug.db  # noqa: F401 - registers the tables
 import bookbug.workflows  # noqa: F401 - registers the book workflow
 from bookbug.db.session import get_engine
+from bookbug.edge.socket_session import SocketSessionKey
 from bookbug.engine import Engine, EngineConfig, RateLimit
 from bookbug.services import accounts, app_config
 from bookbug.services.runtime import use_engine
-from bookbug.settings import reset_settings
+from bookbug.services.web_session import COOKIE
+from bookbug.settings import get_settings, reset_settings
 from bookbug.state.session import SessionState
 from tests.workflows.conversation import wait_until
 
@@ -83,16 +89,30 @@ def make_viewer(web_db: str) -> Callable[[str], Viewer]:
 
 
 def build_state(cls: type[S], *, token: str = "", path: str = "/") -> S:
-    """A page state inside a fresh state tree, as Reflex's state manager creates one per tab."""
+    """A page state inside a fresh state tree, as Reflex's state manager creates one per tab,
+    connected from a browser whose session cookie holds `token` ("" for none)."""
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split("."))
-    state.session_token = token
-    visit(state, path)
+    connect(state, token, path)
     return state  # type: ignore[return-value]
 
 
+def socket_headers(token: str) -> dict[str, str]:
+    """The socket handshake's headers once the edge has swapped the session cookie for its key."""
+    rewritten = SocketSessionKey.rewrite([(b"cookie", f"{COOKIE}={token}".encode())] if token else [])
+    return {name.decode(): value.decode() for name, value in rewritten}
+
+
+def connect(state: rx.State, token: str, path: str | None = None) -> None:
+    """A (re)connection of the tab's socket, carrying the browser's cookie as it is now."""
+    where = path if path is not None else str(state.router.url.path or "/")
+    state.router = RouterData.from_router_data({"pathname": where, "asPath": where, "headers": socket_headers(token)})
+
+
 def visit(state: rx.State, path: str) -> None:
-    state.router = RouterData.from_router_data({"pathname": path, "asPath": path})
+    """Navigating inside the app: the socket (and so its headers) stays the same."""
+    headers = dict(state.router.headers.raw_headers)
+    state.router = RouterData.from_router_data({"pathname": path, "asPath": path, "headers": headers})
 
 
 async def call(state: Any, handler: str, *args: Any) -> Any:
@@ -100,6 +120,61 @@ async def call(state: Any, handler: str, *args: Any) -> Any:
     fn = getattr(type(state), handler).fn
     result = fn(state, *args)
     return await result if asyncio.iscoroutine(result) else result
+
+
+def script_of(spec: Any) -> str:
+    """The JavaScript of an rx.call_script(...) a handler returned ("" if it is not one)."""
+    fn = getattr(getattr(spec, "handler", None), "fn", None)
+    if fn is None or fn.__qualname__ != "_call_script":
+        return ""
+    args = {name._js_expr: value for name, value in spec.args}
+    return str(args["javascript_code"]._var_value)
+
+
+def posted_form(spec: Any) -> tuple[str, dict[str, str]]:
+    """Where a post_to(...) script sends the browser, and the form fields it posts."""
+    script = script_of(spec)
+    action = re.search(r"form\.action = (\"[^\"]*\");", script)
+    fields = re.search(r"Object\.entries\((\{.*?\})\)", script)
+    assert action and fields, f"not a form post: {script!r}"
+    return json.loads(action.group(1)), json.loads(fields.group(1))
+
+
+async def submit(spec: Any, *, cookie: str = "") -> httpx.Response:
+    """Post the form a handler's script would post, to the real HTTP route, from this app's page."""
+    from bookbug.api.app import build_api
+
+    action, fields = posted_form(spec)
+    headers = {"Origin": get_settings().origins[0], "Content-Type": "application/x-www-form-urlencoded"}
+    if cookie:
+        headers["Cookie"] = f"{COOKIE}={cookie}"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=build_api()), base_url="http://bookbug.test") as http:
+        return await http.post(action, content=urlencode(fields), headers=headers)
+
+
+def cookie_set_by(answer: httpx.Response) -> str:
+    """The session cookie value an answer sets ("" when it sets none or clears it)."""
+    for header in answer.headers.get_list("set-cookie"):
+        name, _, rest = header.partition("=")
+        if name == COOKIE:
+            return rest.split(";", 1)[0].strip('"')
+    return ""
+
+
+async def sign_in_through(state: rx.State, spec: Any) -> str:
+    """Follow a sign-in hand-over as a browser does: post the ticket, keep the cookie the
+    answer sets, reconnect the tab's socket with it. Returns the session token."""
+    answer = await submit(spec)
+    assert answer.status_code == 303, answer.text
+    token = cookie_set_by(answer)
+    assert token.startswith("bbs_"), answer.headers
+    connect(state, token, answer.headers["location"].split("?", 1)[0])
+    return token
+
+
+def authenticate(token: str) -> Any:
+    """The user behind a browser session token, or None (revoked, expired, unknown)."""
+    return accounts.user_for_session(token)
 
 
 def redirect_target(spec: Any) -> str:

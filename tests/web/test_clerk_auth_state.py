@@ -1,4 +1,5 @@
-"""Signing in with Clerk through the pages' state: Clerk's token verified, a Bookbug session opened."""
+"""Signing in with Clerk through the pages' state: Clerk's token verified, a Bookbug session collected
+as an HttpOnly cookie."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from bookbug.db.accounts import User, UserSession
 from bookbug.db.session import session_scope
 from bookbug.settings import reset_settings
 from bookbug.state.auth import CLERK_HANDLES_ACCOUNTS, AuthState
-from bookbug.state.clerk_auth import NOT_VERIFIED, ClerkAuthState
-from bookbug.state.session import authenticate
+from bookbug.state.clerk_auth import NOT_KEPT, NOT_VERIFIED, ClerkAuthState
 from tests.standins.clerk import SECRET_KEY, ClerkApiStandIn, ClerkKeys
-from tests.web.conftest import PASSWORD, Viewer, build_state, call, redirect_target
+from tests.web.conftest import (PASSWORD, Viewer, authenticate, build_state, call, posted_form, script_of,
+                                sign_in_through)
 
 APP = "http://localhost:3000"
 KEYS = ClerkKeys()
@@ -47,22 +48,27 @@ def open_sessions(db: str) -> list[UserSession]:
         return [row for row in session.exec(select(UserSession)).all() if row.revoked_at is None]
 
 
+def ada() -> str:
+    return KEYS.mint("user_ada", azp=APP, email="ada@example.com")
+
+
 async def test_a_verified_clerk_token_opens_a_bookbug_session_and_leaves_the_sign_in_page(clerk_on: str) -> None:
     state = build_state(ClerkAuthState, path="/login")
-    result = await call(state, "clerk_session", KEYS.mint("user_ada", azp=APP, email="ada@example.com"))
-    assert redirect_target(result) == "/books"
-    assert state.session_token.startswith("bbs_") and state.viewer_email == "ada@example.com"
-    user = authenticate(state.session_token)
+    result = await call(state, "clerk_session", ada())
+    assert posted_form(result)[0] == "/api/auth/session" and posted_form(result)[1]["next"] == "/books"
+    token = await sign_in_through(state, result)
+    user = authenticate(token)
     assert user is not None and user.clerk_id == "user_ada"  # Clerk's user mapped to ours, cookie works
+    assert await call(state, "clerk_session", ada()) is None  # on /books now, signed in: nothing more to do
+    assert state.viewer_email == "ada@example.com"
 
 
 async def test_the_same_clerk_user_reported_again_keeps_the_session_it_has(clerk_on: str) -> None:
     state = build_state(ClerkAuthState, path="/books")
-    assert await call(state, "clerk_session", KEYS.mint("user_ada", azp=APP, email="ada@example.com")) is None
-    first = state.session_token
+    await sign_in_through(state, await call(state, "clerk_session", ada()))
     # every page load re-presents a fresh token
-    assert await call(state, "clerk_session", KEYS.mint("user_ada", azp=APP, email="ada@example.com")) is None
-    assert state.session_token == first
+    assert await call(state, "clerk_session", ada()) is None
+    assert await call(state, "clerk_session", ada()) is None
     assert len(open_sessions(clerk_on)) == 1 and len(users(clerk_on)) == 1
 
 
@@ -78,16 +84,16 @@ async def test_a_token_that_does_not_verify_signs_no_one_in_and_says_so(clerk_on
     state = build_state(ClerkAuthState, path="/login")
     assert await call(state, "clerk_session", token) is None
     assert state.clerk_error == NOT_VERIFIED
-    assert state.session_token == "" and not state.signed_in
+    assert not state.signed_in
     assert users(clerk_on) == [] and open_sessions(clerk_on) == []
 
 
 async def test_clerk_reporting_no_session_ends_the_bookbug_one(clerk_on: str) -> None:
     state = build_state(ClerkAuthState, path="/books")
-    await call(state, "clerk_session", KEYS.mint("user_ada", azp=APP, email="ada@example.com"))
-    token = state.session_token
-    assert redirect_target(await call(state, "clerk_session", "")) == "/"
-    assert state.session_token == "" and not state.signed_in
+    token = await sign_in_through(state, await call(state, "clerk_session", ada()))
+    result = await call(state, "clerk_session", "")
+    assert posted_form(result) == ("/api/auth/sign-out", {"next": "/"})  # which clears the cookie
+    assert not state.signed_in
     assert authenticate(token) is None  # revoked, not just forgotten by this tab
 
 
@@ -100,28 +106,38 @@ async def test_no_session_on_either_side_changes_nothing(clerk_on: str) -> None:
 
 async def test_another_clerk_user_in_the_same_browser_replaces_the_session(clerk_on: str) -> None:
     state = build_state(ClerkAuthState, path="/books")
-    await call(state, "clerk_session", KEYS.mint("user_ada", azp=APP, email="ada@example.com"))
-    ada_token = state.session_token
+    ada_token = await sign_in_through(state, await call(state, "clerk_session", ada()))
+    state._collected_at = 0.0  # a while later
+    result = await call(state, "clerk_session", KEYS.mint("user_leo", azp=APP, email="leo@example.com"))
+    assert authenticate(ada_token) is None
+    leo_token = await sign_in_through(state, result)
     await call(state, "clerk_session", KEYS.mint("user_leo", azp=APP, email="leo@example.com"))
     assert state.viewer_email == "leo@example.com"
-    assert authenticate(ada_token) is None
-    assert [s.user_id for s in open_sessions(clerk_on)] == [authenticate(state.session_token).id]
+    assert [s.user_id for s in open_sessions(clerk_on)] == [authenticate(leo_token).id]
+
+
+async def test_a_browser_that_does_not_keep_the_cookie_is_told_so_instead_of_reloading_for_ever(
+        clerk_on: str) -> None:
+    state = build_state(ClerkAuthState, path="/books")
+    assert posted_form(await call(state, "clerk_session", ada()))  # the cookie is never stored
+    assert await call(state, "clerk_session", ada()) is None
+    assert state.clerk_error == NOT_KEPT
 
 
 async def test_a_token_without_an_email_claim_takes_it_from_clerks_api(clerk_on: str,
                                                                        clerk_api: ClerkApiStandIn) -> None:
     clerk_api.add_user("user_mia", email="mia@example.com", first_name="Mia")
     state = build_state(ClerkAuthState, path="/books")
-    await call(state, "clerk_session", KEYS.mint("user_mia", azp=APP))
-    assert state.viewer_email == "mia@example.com" and clerk_api.requests == ["user_mia"]
+    token = await sign_in_through(state, await call(state, "clerk_session", KEYS.mint("user_mia", azp=APP)))
+    assert authenticate(token).email == "mia@example.com" and clerk_api.requests == ["user_mia"]
 
 
 async def test_with_local_accounts_clerk_reports_are_ignored(make_viewer: Callable[[str], Viewer]) -> None:
     viewer = make_viewer("mia")
     state = build_state(ClerkAuthState, token=viewer.token, path="/books")
     assert await call(state, "clerk_session", "") is None
-    assert await call(state, "clerk_session", KEYS.mint("user_ada", azp=APP, email="ada@example.com")) is None
-    assert state.session_token == viewer.token and authenticate(viewer.token) is not None
+    assert await call(state, "clerk_session", ada()) is None
+    assert authenticate(viewer.token) is not None
 
 
 async def test_password_forms_are_refused_beside_clerk(clerk_on: str) -> None:
@@ -135,14 +151,15 @@ async def test_password_forms_are_refused_beside_clerk(clerk_on: str) -> None:
 async def test_signing_out_beside_clerk_ends_both_sessions(clerk_on: str) -> None:
     state = build_state(AuthState, path="/books")
     clerk = await state.get_state(ClerkAuthState)
-    await call(clerk, "clerk_session", KEYS.mint("user_ada", azp=APP, email="ada@example.com"))
-    token = state.session_token
+    token = await sign_in_through(state, await call(clerk, "clerk_session", ada()))
     result = await call(state, "sign_out")
-    assert "bookbugClerkSignOut" in str(result)  # the page then signs out of Clerk and goes home
-    assert authenticate(token) is None and state.session_token == ""
+    script = script_of(result)
+    # the page signs out of Clerk, then posts to the route that clears the cookie
+    assert script.startswith("window.bookbugClerkSignOut(") and "/api/auth/sign-out" in script
+    assert authenticate(token) is None and not state.signed_in
 
 
 async def test_a_clerk_sign_in_returns_to_the_page_that_asked_for_it(clerk_on: str) -> None:
     state = build_state(ClerkAuthState, path="/login?next=%2Fcreate")
-    result = await call(state, "clerk_session", KEYS.mint("user_ada", azp=APP, email="ada@example.com"))
-    assert redirect_target(result) == "/create"
+    result = await call(state, "clerk_session", ada())
+    assert posted_form(result)[1]["next"] == "/create"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -12,8 +13,7 @@ from bookbug.services import accounts
 from bookbug.state import gallery
 from bookbug.state.account import AccountState
 from bookbug.state.gallery import GalleryState
-from bookbug.state.session import authenticate
-from tests.web.conftest import Viewer, build_state, call, redirect_target
+from tests.web.conftest import Viewer, authenticate, build_state, call, posted_form, redirect_target, script_of
 
 
 def add_books(user_id: str, titles: list[str], status: str = "complete") -> None:
@@ -75,14 +75,16 @@ async def test_a_new_api_token_is_shown_once_and_can_be_revoked(
     mia = make_viewer("mia")
     state = build_state(AccountState, token=mia.token, path="/account")
     await call(state, "load_account")
-    await call(state, "create_token", {"name": "  "})
-    assert state.notice == "Give the token a name so you can recognise it later." and state.new_token == ""
-    await call(state, "create_token", {"name": "laptop"})
-    plaintext = state.new_token
-    assert plaintext.startswith("bb_") and accounts.user_for_api_token(plaintext).id == mia.user_id
-    assert [t.name for t in state.tokens] == ["laptop"] and plaintext not in repr(state.tokens)
-    await call(state, "load_account")  # coming back: the plaintext is gone for good
-    assert state.new_token == ""
+    assert await call(state, "create_token", {"name": "  "}) is None
+    assert state.notice == "Give the token a name so you can recognise it later." and state.new_token_name == ""
+    shown = script_of(await call(state, "create_token", {"name": "laptop"}))
+    plaintext = re.search(r'"(bb_[^"]+)"', shown).group(1)  # written into the page, once
+    assert 'getElementById("new-token")' in shown
+    assert accounts.user_for_api_token(plaintext).id == mia.user_id
+    assert state.new_token_name == "laptop" and [t.name for t in state.tokens] == ["laptop"]
+    assert plaintext not in repr(state.dict())  # never in state: it is synced and stored
+    await call(state, "load_account")  # coming back: the notice is gone for good
+    assert state.new_token_name == ""
     await call(state, "revoke_token", state.tokens[0].id)
     assert state.tokens == [] and accounts.user_for_api_token(plaintext) is None
 
@@ -102,6 +104,7 @@ async def test_signing_out_everywhere_ends_every_session(web_db: str, make_viewe
     state = build_state(AccountState, token=mia.token, path="/account")
     await call(state, "load_account")
     assert len(state.sessions) == 2
-    assert redirect_target(await call(state, "sign_out_everywhere")) == "/login"
+    result = await call(state, "sign_out_everywhere")
+    assert posted_form(result) == ("/api/auth/sign-out", {"next": "/login"})  # clears this browser's cookie
     assert authenticate(mia.token) is None and authenticate(other_device) is None
-    assert state.session_token == ""
+    assert not state.signed_in and state.sessions == []

@@ -101,7 +101,8 @@ def sockets() -> Iterator[Any]:
 def open_tab(state: Any, path: str) -> str:
     """The state as a connected tab sees it: its router carries the tab's client token."""
     tab = str(uuid.uuid4())
-    state.router = RouterData.from_router_data({"pathname": path, "asPath": path, "token": tab})
+    state.router = RouterData.from_router_data({"pathname": path, "asPath": path, "token": tab,
+                                                "headers": dict(state.router.headers.raw_headers)})
     return tab
 
 

@@ -148,6 +148,7 @@ async def test_a_worker_killed_while_replicate_draws_resumes_the_same_prediction
         replicate.polls_before_done = 3  # each prediction stays in flight for a few seconds
         monkeypatch.setenv("REPLICATE_API_TOKEN", TOKEN)
         monkeypatch.setenv("REPLICATE_BASE_URL", replicate.base_url)
+        monkeypatch.setenv("REPLICATE_DELIVERY_HOSTS", "127.0.0.1")  # the stand-in delivers its files itself
         user = make_user()
         first = workers.start(delay=0.0)
         summary = await books.create_book(user.id, page_count=8)

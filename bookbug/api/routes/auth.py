@@ -17,28 +17,28 @@ from bookbug.services import accounts
 router = APIRouter(prefix="/api", tags=["auth"])
 
 
-def _token_for_password(body: TokenRequest, user_agent: str, client: str) -> accounts.NewApiToken:
-    # sign_in is the one place that checks a password (with its timing guard, rehashing and
-    # limits on guessing); the browser session it opens is not wanted here, so it is closed.
-    signed_in = accounts.sign_in(body.email, body.password, user_agent=user_agent, client=client)
-    accounts.sign_out(signed_in.token)
+def _token_for_password(body: TokenRequest, client: str) -> accounts.NewApiToken:
+    # authenticate_password is the one place that checks a password (with its timing guard,
+    # rehashing and limits on guessing)
+    user = accounts.authenticate_password(body.email, body.password, client=client)
     expires = timedelta(days=body.expires_in_days) if body.expires_in_days else None
-    return accounts.create_api_token(signed_in.user.id, body.name, expires_in=expires)
+    return accounts.create_api_token(user.id, body.name, expires_in=expires)
 
 
 @router.post("/auth/token", status_code=status.HTTP_201_CREATED, response_model=NewApiTokenOut,
              responses={**INPUT_ERRORS, 401: {"model": ErrorResponse, "description": "Wrong e-mail or password."},
                         429: {"model": ErrorResponse,
-                              "description": "Too many failed attempts for this e-mail or from this address; "
-                                             "see Retry-After."}})
+                              "description": "Too many attempts for this e-mail from this address, or from "
+                                             "this address; see Retry-After."}})
 async def create_token(body: TokenRequest, request: Request) -> NewApiTokenOut:
     """Trade an e-mail and password for a new personal API token (shown this once).
 
-    Too many failed attempts for one e-mail, or from one address, within a quarter of an hour
-    make further attempts answer 429, with Retry-After saying when to try again."""
+    After a few failed attempts for one e-mail from one address, each further attempt from
+    there must wait longer (5 seconds, doubling up to 15 minutes); one address also has a
+    ceiling across all e-mails. Until then attempts answer 429, with Retry-After saying when."""
     # the peer's address, or the proxy's if the server was not told to trust forwarded headers
     client = request.client.host if request.client else ""
-    new = await asyncio.to_thread(_token_for_password, body, request.headers.get("user-agent", ""), client)
+    new = await asyncio.to_thread(_token_for_password, body, client)
     return NewApiTokenOut(id=new.id, name=new.name, prefix=new.prefix, token=new.token, expires_at=new.expires_at)
 
 

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from bookbug.api import book_files
 from bookbug.api.book_files import StoredFile
 from bookbug.api.deps import CurrentUser
 from bookbug.api.errors import NoSuchFile
-from bookbug.api.schemas import BOOK_ERRORS
+from bookbug.api.schemas import BOOK_ERRORS, INPUT_ERRORS, CharacterIndex, PageNumber, PageVersion
 from bookbug.providers.storage import FileMissing, InvalidKey, LocalStore, get_storage
 
 router = APIRouter(prefix="/api/books", tags=["files"])
 
 FILE_RESPONSES: dict[int | str, dict[str, object]] = {
-    **BOOK_ERRORS,
+    **BOOK_ERRORS, **INPUT_ERRORS,
     200: {"description": "The file.", "content": {"image/png": {}, "image/jpeg": {}, "application/pdf": {}}},
     307: {"description": "Files on S3 / R2: a redirect to a presigned URL."},
 }
@@ -66,8 +64,7 @@ async def cover(user: CurrentUser, book_id: str) -> Response:
 
 
 @router.get("/{book_id}/pages/{number}/image", responses=FILE_RESPONSES, response_class=Response)
-async def page_image(user: CurrentUser, book_id: str, number: int,
-                     v: Annotated[int | None, Query(description="The page's version; a cache key.")] = None) -> Response:
+async def page_image(user: CurrentUser, book_id: str, number: PageNumber, v: PageVersion = None) -> Response:
     """One page's picture. With the current `v`, browsers may cache it for good (a redo bumps it).
 
     While a redone page waits for a decision, the old version's `v` serves the old picture.
@@ -78,7 +75,7 @@ async def page_image(user: CurrentUser, book_id: str, number: int,
 
 
 @router.get("/{book_id}/characters/{index}/image", responses=FILE_RESPONSES, response_class=Response)
-async def character_image(user: CurrentUser, book_id: str, index: int) -> Response:
+async def character_image(user: CurrentUser, book_id: str, index: CharacterIndex) -> Response:
     """A character's reference sheet, reused in every page's illustration prompt."""
     file = await asyncio.to_thread(book_files.character_file, user.id, book_id, index)
     return await asyncio.to_thread(serve, file)

@@ -39,6 +39,7 @@ def current_job(user: CurrentUser, book_id: str) -> JobView:
 
 @router.get("/{book_id}/stream", responses={
     **BOOK_ERRORS, **INPUT_ERRORS,
+    429: {"model": ErrorResponse, "description": "Too many of your streams are open at once; see Retry-After."},
     200: {"content": {"text/event-stream": {}},
           "description": "Server-Sent Events named chat, progress, page, sheet, book, redo (a page redo "
                          "ended), complete, failed or cancelled; each `data` is JSON and each `id` can be "
@@ -54,6 +55,7 @@ async def stream_events(
     after = stream.parse_last_event_id(last_event_id_header, last_event_id)
     # Checked before the response starts, so a stranger's book is a JSON 404, not an empty stream.
     book = await asyncio.to_thread(books.get_book, user.id, book_id)
+    held = await stream.open_stream_slot(user.id)  # at most STREAMS_PER_USER open at once
 
     async def events() -> AsyncIterator[dict[str, str]]:
         async for event in stream.book_stream(user.id, book_id, book_status=book.status,
@@ -61,7 +63,8 @@ async def stream_events(
             yield stream.as_sse(event)
 
     # X-Accel-Buffering: nginx and friends pass each event on at once instead of buffering
-    return EventSourceResponse(events(), ping=HEARTBEAT_SECONDS, headers={"X-Accel-Buffering": "no"})
+    return EventSourceResponse(stream.holding(held, events()), ping=HEARTBEAT_SECONDS,
+                               headers={"X-Accel-Buffering": "no"})
 
 
 @router.post("/{book_id}/cancel", response_model=JobView, responses={**BOOK_ERRORS, **NOTHING_RUNNING})

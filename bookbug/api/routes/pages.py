@@ -12,16 +12,15 @@ from typing import Annotated, Literal
 
 import asyncio
 
-from fastapi import APIRouter, Body, Path, Response, status
+from fastapi import APIRouter, Body, Response, status
 from pydantic import BaseModel, Field
 
 from bookbug.api.deps import CurrentUser
-from bookbug.api.schemas import BOOK_ERRORS, INPUT_ERRORS, ErrorResponse
+from bookbug.api.schemas import BOOK_ERRORS, INPUT_ERRORS, ErrorResponse, PageNumber
 from bookbug.services import books
 
 router = APIRouter(prefix="/api/books", tags=["pages"])
 
-PageNumber = Annotated[int, Path(ge=1, le=64, description="the story page, from 1")]
 NOT_NOW = {409: {"model": ErrorResponse,
                  "description": "The book is not complete, or the page already has a new version waiting."}}
 

@@ -130,6 +130,7 @@ class PredictionOutcome(BaseModel):
     refused: bool = False
     model: str = ""
     metrics: dict[str, Any] = Field(default_factory=dict)
+    aspect_ratio: str | None = None  # the shape asked for: the picture fetched must have it
 
     @property
     def succeeded(self) -> bool:

@@ -16,6 +16,7 @@ import io
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import replicate
@@ -116,6 +117,7 @@ class ReplicateIllustrator:
         self.poll_interval = poll_interval
         self.max_wait_seconds = max_wait_seconds
         self._read_stored = read_stored  # resolves references given as storage keys
+        self.delivery_hosts = list(settings.replicate_delivery_hosts)
         self._client = replicate.Client(
             api_token=settings.replicate_api_token,
             base_url=settings.replicate_base_url or None,
@@ -203,14 +205,16 @@ class ReplicateIllustrator:
             ) from exc
         except httpx.TransportError as exc:
             raise RetryableError(f"could not reach Replicate for {prediction_id}: {exc!r}", service=SERVICE) from exc
+        asked = (prediction.input or {}).get("aspect_ratio") if isinstance(prediction.input, dict) else None
         return PredictionOutcome(
             status=prediction.status, output=_locations(prediction.output), error=prediction.error,  # type: ignore[arg-type]
+            aspect_ratio=asked if isinstance(asked, str) else None,
             refused=prediction.status == "failed" and refused_for_safety(prediction.error),
             model=prediction.model or "", metrics=dict(prediction.metrics or {}),
         )
 
     async def fetch(self, prediction_id: str, outcome: PredictionOutcome) -> IllustrationResult:
-        raw = await self.download_output(prediction_id, outcome.output)
+        raw = await self.download_output(prediction_id, outcome.output, aspect_ratio=outcome.aspect_ratio)
         png, width, height = await asyncio.to_thread(_as_png, raw, prediction_id)
         return IllustrationResult(
             png=png,
@@ -230,30 +234,61 @@ class ReplicateIllustrator:
                              kind="content_refused" if outcome.refused else "internal")
         return await self.fetch(prediction_id, outcome)
 
-    async def download_output(self, prediction_id: str, output: Any) -> bytes:
+    async def download_output(self, prediction_id: str, output: Any, *, aspect_ratio: str | None = None) -> bytes:
         """The image bytes of `output`: a URL string, a FileOutput (what `replicate.run`
-        returns), or a list of either (the first is the picture)."""
+        returns), or a list of either (the first is the picture).
+
+        A prediction's output URL is whatever Replicate's answer said, so it is fetched only
+        from the delivery hosts (REPLICATE_DELIVERY_HOSTS), over https, without the API token
+        (a plain client, not the SDK's authenticated one), following no redirects, and reading
+        at most MAX_IMAGE_BYTES. What arrives must be a picture of a sensible size whose shape
+        matches the `aspect_ratio` asked for (when known)."""
         first = output[0] if isinstance(output, (list, tuple)) and output else output
-        if isinstance(first, FileOutput):
-            file_output = first
-        elif isinstance(first, str) and first:
-            file_output = FileOutput(first, self._client)
-        else:
+        url = first.url if isinstance(first, FileOutput) else first if isinstance(first, str) else ""
+        if not url:
             raise FatalError(
                 f"Replicate prediction {prediction_id} succeeded without an image (output: {output!r})",
                 service=SERVICE,
             )
+        if url.startswith("data:"):  # a model that answers inline: nothing to fetch
+            data = await FileOutput(url, self._client).aread()
+        else:
+            data = await self._fetch_delivery(prediction_id, url)
+        _check_picture(data, prediction_id, aspect_ratio)
+        return data
+
+    async def _fetch_delivery(self, prediction_id: str, url: str) -> bytes:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if not _delivery_host_allowed(host, self.delivery_hosts):
+            raise FatalError(f"prediction {prediction_id}'s output is on {host or url!r}, which is not a "
+                             "Replicate delivery host (REPLICATE_DELIVERY_HOSTS); it was not downloaded",
+                             service=SERVICE)
+        if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(host)):
+            raise FatalError(f"prediction {prediction_id}'s output is not an https URL; it was not downloaded",
+                             service=SERVICE)
         try:
-            return await file_output.aread()
-        except httpx.HTTPStatusError as exc:
-            status = exc.response.status_code
-            error_type = RetryableError if status >= 500 or status == 429 else FatalError
-            raise error_type(
-                f"could not download the image of prediction {prediction_id} ({status}); "
-                "Replicate deletes outputs about an hour after they are made",
-                service=SERVICE,
-                status=status,
-            ) from exc
+            async with httpx.AsyncClient(follow_redirects=False, timeout=DOWNLOAD_TIMEOUT) as plain:
+                async with plain.stream("GET", url) as response:
+                    if response.status_code != 200:
+                        status = response.status_code
+                        error_type = RetryableError if status >= 500 or status == 429 else FatalError
+                        raise error_type(
+                            f"could not download the image of prediction {prediction_id} ({status}); "
+                            "Replicate deletes outputs about an hour after they are made",
+                            service=SERVICE,
+                            status=status,
+                        )
+                    declared = response.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > MAX_IMAGE_BYTES:
+                        raise _too_big(prediction_id)
+                    chunks, size = [], 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > MAX_IMAGE_BYTES:
+                            raise _too_big(prediction_id)
+                        chunks.append(chunk)
+                    return b"".join(chunks)
         except httpx.TransportError as exc:
             raise RetryableError(f"could not download prediction {prediction_id}: {exc!r}", service=SERVICE) from exc
 
@@ -262,6 +297,51 @@ def _locations(output: Any) -> list[str]:
     """Where a prediction's pictures are: its output as URL strings (a FileOutput, a URL, or a list)."""
     items = output if isinstance(output, (list, tuple)) else [output] if output else []
     return [str(item.url) if isinstance(item, FileOutput) else str(item) for item in items if item]
+
+
+MAX_IMAGE_BYTES = 40 * 1024 * 1024  # a 4096-pixel PNG is well under this
+MIN_SIDE, MAX_SIDE, MAX_PIXELS = 256, 8192, 40_000_000
+RATIO_TOLERANCE = 0.15  # models round sizes to multiples of 8 or 64; publishing crops the rest
+DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
+def _delivery_host_allowed(host: str, allowed: list[str]) -> bool:
+    for pattern in allowed:
+        if pattern.startswith("*.") and host.endswith(pattern[1:]) and host != pattern[2:]:
+            return True
+        if host == pattern:
+            return True
+    return False
+
+
+def _loopback(host: str) -> bool:
+    return host in ("localhost", "127.0.0.1", "::1")
+
+
+def _too_big(prediction_id: str) -> FatalError:
+    return FatalError(f"the output of prediction {prediction_id} is larger than {MAX_IMAGE_BYTES // 2**20} MiB; "
+                      "it was not downloaded", service=SERVICE)
+
+
+def _check_picture(data: bytes, prediction_id: str, aspect_ratio: str | None) -> None:
+    """A picture Pillow reads, of a sensible size, shaped like the ratio asked for."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only: no pixels decoded yet
+            width, height, kind = image.width, image.height, image.format
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for bad bytes
+        raise RetryableError(f"the output of prediction {prediction_id} is not an image ({len(data)} bytes)",
+                             service=SERVICE) from exc
+    if kind not in ("PNG", "JPEG", "WEBP"):
+        raise FatalError(f"the output of prediction {prediction_id} is a {kind} file, not a PNG, JPEG or WebP",
+                         service=SERVICE)
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE) or width * height > MAX_PIXELS:
+        raise FatalError(f"the output of prediction {prediction_id} is {width}x{height} pixels, not a picture "
+                         "size a page can use", service=SERVICE)
+    if aspect_ratio and ":" in aspect_ratio:
+        wanted = _ratio_value(aspect_ratio)
+        if abs(width / height - wanted) / wanted > RATIO_TOLERANCE:
+            raise FatalError(f"the output of prediction {prediction_id} is {width}x{height} pixels, not the "
+                             f"{aspect_ratio} shape that was asked for", service=SERVICE)
 
 
 def _as_png(raw: bytes, prediction_id: str) -> tuple[bytes, int, int]:
