@@ -21,7 +21,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 import bookbug.pages  # noqa: F401 - registers every page, and so every page state
-from bookbug.db import Run, session_scope
+from bookbug.db import session_scope
+from bookbug.engine import latest_run
 from bookbug.db.accounts import UserSession
 from bookbug.db.session import get_engine, utcnow
 from bookbug.engine import Engine
@@ -102,9 +103,9 @@ async def world(engine: Engine, make_viewer: Callable[[str], Viewer]) -> World:
     viewer = make_viewer("mia")  # the first account: an operator
     book_id = await make_book(viewer, approve=False)  # its plot waits for approval
     token = accounts.create_api_token(viewer.user_id, "existing")
-    with session_scope() as session:
-        run_id = session.exec(select(Run.id).where(Run.book_id == book_id)).first()
-    assert run_id is not None
+    run = latest_run(get_settings().db_url, book_id, "create-book")
+    assert run is not None
+    run_id = run.id
     return World(viewer, book_id, token.id, run_id)
 
 
@@ -116,8 +117,8 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         "rendered_pages": "SELECT id, version, redo_count FROM rendered_pages",
         "api_tokens": "SELECT id, revoked_at FROM api_tokens",
         "app_settings": "SELECT key, value FROM app_settings",
-        "book_jobs": "SELECT id, status, cancel_requested FROM book_jobs",
-        "events": "SELECT count(*) FROM events",
+        "engine_runs": "SELECT id, status, cancel_requested FROM engine_runs",
+        "engine_events": "SELECT count(*) FROM engine_events",
         "sign_in_tickets": "SELECT count(*) FROM sign_in_tickets",
     }
     with get_engine(get_settings().db_url).connect() as conn:
