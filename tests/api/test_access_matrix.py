@@ -93,7 +93,7 @@ def alices_rows(user_id: str) -> dict[str, list[tuple[Any, ...]]]:
         "pages": "SELECT p.id, p.version, p.redo_count, p.redo_failure FROM rendered_pages p "
                  "JOIN books b ON b.id = p.book_id WHERE b.user_id = :u",
         "tokens": "SELECT id, revoked_at FROM api_tokens WHERE user_id = :u",
-        "runs": "SELECT r.id, r.status FROM book_jobs r JOIN books b ON b.id = r.book_id WHERE b.user_id = :u",
+        "runs": "SELECT r.id, r.status FROM engine_runs r JOIN books b ON b.id = r.subject WHERE b.user_id = :u",
     }
     with get_engine(get_settings().db_url).connect() as conn:
         return {name: sorted(map(tuple, conn.execute(text(sql), {"u": user_id}).all()), key=repr)
