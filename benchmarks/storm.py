@@ -52,8 +52,11 @@ async def run_books(db_url: str, redis_url: str, books_wanted: int, pages: int, 
     redis_sync.Redis.from_url(redis_url).flushdb()
     painter = OfflineIllustrator()
     picture = (await painter.finish(await painter.start(IllustrationRequest(book_id="storm", page=1)))).png
-    with tempfile.TemporaryDirectory() as folder, AnthropicStandIn() as claude, \
+    keep = os.environ.get("BOOKBUG_STORM_LOGS")  # a folder to keep the workers' logs in
+    with tempfile.TemporaryDirectory() as scratch, AnthropicStandIn() as claude, \
             ReplicateStandIn(image=picture) as replicate, carry_inputs():
+        folder = keep or scratch
+        Path(folder).mkdir(parents=True, exist_ok=True)
         claude.responder, claude.latency = offline_claude, (0.05, 0.3)
         replicate.finish_after = (1.0, 2.0)
         if storm:
@@ -71,7 +74,7 @@ async def run_books(db_url: str, redis_url: str, books_wanted: int, pages: int, 
         reset_settings()
         upgrade(db_url)
         app_config._cache = None
-        logs = [open(Path(folder) / f"worker{n}.log", "wb") for n in range(2)]
+        logs = [open(Path(folder) / f"worker{n}-{'storm' if storm else 'calm'}.log", "wb") for n in range(2)]
         workers = [subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                                     stdout=log, stderr=subprocess.STDOUT) for log in logs]
         use_engine(None)
@@ -101,7 +104,8 @@ async def run_books(db_url: str, redis_url: str, books_wanted: int, pages: int, 
             for log in logs:
                 log.close()
         return {"completed": sum(s == "complete" for s in statuses), "wall": wall,
-                "early": claude.early + replicate.early, "created": replicate.creations, "recorded": recorded,
+                "early": claude.early + replicate.early, "early_detail": (claude.early_requests, replicate.early_requests),
+                "created": replicate.creations, "recorded": recorded,
                 "claude_faults": sum(claude.faults.values()), "replicate_refused": replicate.create_requests -
                 replicate.creations, "failed_predictions": replicate.failed_predictions}
 
@@ -153,6 +157,9 @@ def main() -> None:
     print(f"  faults answered: {stormy['claude_faults']} by Claude, {stormy['replicate_refused']} prediction POSTs "
           f"refused with 429, {stormy['failed_predictions']} predictions failed")
     print(f"  requests sent before a Retry-After expired: {stormy['early']} (target 0)")
+    if stormy["early"]:
+        print(f"    Claude (s after the 429, s before its end, path): {stormy['early_detail'][0]}")
+        print(f"    Replicate (s after the 429, s before its end): {stormy['early_detail'][1]}")
     print(f"  predictions created {stormy['created']}, recorded {stormy['recorded']} (target equal)")
 
 

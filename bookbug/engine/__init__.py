@@ -57,7 +57,7 @@ from bookbug.engine.queries import (
     FailureView, RunView, StepView, count_runs_by_status, get_run, latest_run, latest_runs, list_runs, received,
     recent_failures, run_steps, unfinished_runs,
 )
-from bookbug.engine.steps import Context, EventInfo, StepInfo, current_step, spend, step_fence
+from bookbug.engine.steps import Context, EventInfo, StepInfo, current_step, pause_service, spend, step_fence
 from bookbug.engine.tables import RunStatus, StepStatus
 from bookbug.engine.workflow import (
     CancelOn, Concurrency, RateLimit, Registry, Throttle, Workflow, default_registry, workflow,
@@ -68,6 +68,6 @@ __all__ = [
     "RUN_FAILED", "CancelOn", "Concurrency", "Context", "Engine", "EngineConfig", "EventInfo", "EventReceipt",
     "FailureView", "RateLimit", "Registry", "RetryPolicy", "RunStatus", "RunView", "StepFailed", "StepInfo", "StepStatus",
     "StepView", "Throttle", "Workflow", "WorkflowChanged", "count_runs_by_status", "current_step",
-    "default_registry", "get_run", "latest_run", "latest_runs", "list_runs", "received", "recent_failures",
+    "default_registry", "get_run", "latest_run", "latest_runs", "list_runs", "pause_service", "received", "recent_failures",
     "run_steps", "spend", "step_fence", "unfinished_runs", "worker_settings", "workflow",
 ]

@@ -13,7 +13,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from bookbug.engine.engine import Engine
 
 log = logging.getLogger("bookbug.engine")
+T = TypeVar("T")
 RUNS = Run.__table__  # type: ignore[attr-defined]
 
 
@@ -89,6 +91,16 @@ class Execution:
             if dropped(exc):
                 self.close()  # the next transaction starts on a fresh connection
             raise
+
+    async def commit(self, write: Callable[[Connection], T]) -> T:
+        """A transaction that waits for the disk (a durable commit), on a thread with a pooled
+        connection: the event loop, which every branch of the run shares, keeps answering (a
+        provider's 429 is acted on at once) while the database flushes."""
+        def work() -> T:
+            with get_engine(self.db_url).begin() as conn:
+                return write(conn)
+
+        return await asyncio.to_thread(work)
 
     def close(self) -> None:
         if self._conn is not None:

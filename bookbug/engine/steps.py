@@ -100,6 +100,16 @@ async def spend(service: str | None) -> None:
         delay = await x.limits.paused_for(service)
 
 
+async def pause_service(service: str, seconds: float) -> None:
+    """Call inside a step the moment `service` answers 429 with Retry-After `seconds`: every
+    step, run and worker holds its requests to that service until then. (The engine also does
+    this when the step fails; calling it from the HTTP layer saves the time in between.)"""
+    running = _running.get()
+    if running is None:
+        raise RuntimeError("pause_service() is for code running inside a workflow step")
+    await running.execution.limits.pause(service, seconds)
+
+
 def current_step() -> StepInfo | None:
     """The step the calling code runs in (threads started by the step included), or None."""
     return _current.get()
@@ -230,10 +240,12 @@ class Steps:
             finally:
                 _running.reset(running)
                 _current.reset(token)
-            with x.db() as conn:
+            def complete(conn: Connection) -> None:
                 if not x.config.durable_completions:
                     checkpoints.relaxed_commit(conn)
                 checkpoints.complete_step(conn, x.run_id, x.generation, step, stored)
+
+            await x.commit(complete)
             return decode(stored)
         finally:
             if lease is not None:
@@ -264,17 +276,17 @@ class Steps:
                             x.run_id, key)
             log.warning("retry: run=%s step=%s service=%s kind=%s attempt=%d/%d wait=%.1fs detail=%s",
                         x.run_id, key, service, kind, attempt, limit, delay, detail)
-            with x.db() as conn:
-                checkpoints.fail_step(conn, x.run_id, x.generation, step, StepStatus.retrying,
-                                      f"attempt {attempt} of {limit} failed: {detail}", failure, retry_in=delay)
+            await x.commit(lambda conn: checkpoints.fail_step(
+                conn, x.run_id, x.generation, step, StepStatus.retrying, f"attempt {attempt} of {limit} failed: {detail}",
+                failure, retry_in=delay))
             raise Suspend(due=time.monotonic() + delay) from exc
         tries = f" after {attempt} attempts" if attempt > 1 else ""
         message = f"step {key!r} failed{tries}: {detail}"
         failure = {**failure, "attempts": attempt, "step": key}
         log.warning("step failed: run=%s step=%s service=%s kind=%s attempts=%d detail=%s",
                     x.run_id, key, service, kind, attempt, detail)
-        with x.db() as conn:
-            checkpoints.fail_step(conn, x.run_id, x.generation, step, StepStatus.failed, message, failure)
+        await x.commit(lambda conn: checkpoints.fail_step(conn, x.run_id, x.generation, step, StepStatus.failed,
+                                                          message, failure))
         raise StepFailed(key, message, failure) from exc
 
     @asynccontextmanager

@@ -6,7 +6,7 @@ applies to the next step of every book without a restart.
 
 from __future__ import annotations
 
-from bookbug.engine import spend
+from bookbug.engine import pause_service, spend
 from bookbug.providers.images import Illustrator, OfflineIllustrator, get_illustrator
 from bookbug.providers.storage import Storage, get_storage
 from bookbug.providers.text.offline import OfflineWriter
@@ -33,7 +33,8 @@ def text_provider(book_id: str) -> TextProvider:
     tuned = settings.model_copy(update={"anthropic_model": config.anthropic_model,
                                         "anthropic_fast_model": config.anthropic_fast_model})
     # every request, a repair included, waits for Claude's shared rate limit, pause and pace
-    return ClaudeWriter(tuned, before_request=lambda: spend(ClaudeWriter.service))
+    return ClaudeWriter(tuned, before_request=lambda: spend(ClaudeWriter.service),
+                        on_throttled=lambda seconds: pause_service(ClaudeWriter.service, seconds))
 
 
 def illustrator(storage: Storage) -> Illustrator:
@@ -44,7 +45,8 @@ def illustrator(storage: Storage) -> Illustrator:
     tuned = settings.model_copy(update={"replicate_reference_model": config.replicate_reference_model,
                                         "replicate_prompt_model": config.replicate_prompt_model})
     # each paid request waits for Replicate's shared rate limit, pause and pace
-    return get_illustrator(tuned, storage=storage, before_create=lambda: spend("replicate"))
+    return get_illustrator(tuned, storage=storage, before_create=lambda: spend("replicate"),
+                           on_throttled=lambda seconds: pause_service("replicate", seconds))
 
 
 def storage() -> Storage:
@@ -65,4 +67,5 @@ def vision_scorer():  # type: ignore[no-untyped-def]
         return None
     from bookbug.providers.images.vision import ClaudeVisionScorer
 
-    return ClaudeVisionScorer(settings, before_request=lambda: spend(ClaudeVisionScorer.service))
+    return ClaudeVisionScorer(settings, before_request=lambda: spend(ClaudeVisionScorer.service),
+                              on_throttled=lambda seconds: pause_service(ClaudeVisionScorer.service, seconds))

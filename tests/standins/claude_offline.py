@@ -35,25 +35,27 @@ def _agents() -> dict[str, Agent[Any, Any]]:
     return {a.name: a for a in vars(agents).values() if isinstance(a, Agent)}
 
 
+_ORIGINAL_PROMPT = Agent.prompt
+
+
+def _carrying_prompt(self: Agent[Any, Any], input: Any) -> str:
+    return _ORIGINAL_PROMPT(self, input) + MARKER + input.model_dump_json()
+
+
 @contextmanager
 def carry_inputs() -> Iterator[None]:
     """While open, every agent's prompt ends with its input as JSON (for `offline_claude`)."""
-    original = Agent.prompt
-
-    def prompt(self: Agent[Any, Any], input: Any) -> str:
-        return original(self, input) + MARKER + input.model_dump_json()
-
-    Agent.prompt = prompt  # type: ignore[method-assign]
+    Agent.prompt = _carrying_prompt  # type: ignore[method-assign]
     try:
         yield
     finally:
-        Agent.prompt = original  # type: ignore[method-assign]
+        Agent.prompt = _ORIGINAL_PROMPT  # type: ignore[method-assign]
 
 
 def carry_inputs_if_asked() -> None:
     """For worker processes started by a test: carry inputs for the rest of the process."""
     if os.environ.get(ENVIRONMENT) == "1":
-        carry_inputs().__enter__()
+        Agent.prompt = _carrying_prompt  # type: ignore[method-assign]
 
 
 def _first_text(body: dict[str, Any]) -> str:

@@ -61,6 +61,7 @@ class ReplicateStandIn:
         self.create_requests = 0  # every POST that reached the door, refused or not
         self.failed_predictions = 0
         self.early = 0  # creates that arrived before a Retry-After given here had passed
+        self.early_requests: list[tuple[float, float]] = []  # (seconds after the 429, before its end)
         self._storm = (0, 1.0, 0)  # (throttle every nth create request, its Retry-After, fail every nth prediction)
         self._blocked_until = 0.0
         self._told_at = 0.0
@@ -112,6 +113,7 @@ class ReplicateStandIn:
             arrived = time.monotonic()
             if self._told_at + 0.1 < arrived < self._blocked_until - 0.005:  # told to wait, and did not
                 self.early += 1
+                self.early_requests.append((arrived - self._told_at, self._blocked_until - arrived))
             throttle_every, storm_retry_after, fail_every = self._storm
             if throttle_every and self.create_requests % throttle_every == 0:
                 self._throttled.insert(0, storm_retry_after)

@@ -20,7 +20,8 @@ __all__ = [
 
 
 def get_illustrator(settings: Settings | None = None, *, storage: Storage | None = None,
-                    before_create: Callable[[], Awaitable[None]] | None = None) -> Illustrator:
+                    before_create: Callable[[], Awaitable[None]] | None = None,
+                    on_throttled: Callable[[float], Awaitable[None]] | None = None) -> Illustrator:
     """Replicate when REPLICATE_API_TOKEN is set, else the offline illustrator.
 
     `storage` (a Storage) lets Replicate read reference images given as storage keys;
@@ -31,5 +32,6 @@ def get_illustrator(settings: Settings | None = None, *, storage: Storage | None
         from bookbug.providers.images.replicate_illustrator import ReplicateIllustrator
 
         return ReplicateIllustrator(settings, read_stored=storage.get if storage is not None else None,
-                                    poll_interval=settings.replicate_poll_seconds, before_create=before_create)
+                                    poll_interval=settings.replicate_poll_seconds, before_create=before_create,
+                                    on_throttled=on_throttled)
     return OfflineIllustrator()

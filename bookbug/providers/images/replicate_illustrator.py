@@ -105,7 +105,11 @@ class ReplicateIllustrator:
         poll_interval: float = 1.0,
         max_wait_seconds: float = 600.0,
         before_create: Callable[[], Awaitable[None]] | None = None,
+        on_throttled: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
+        # hears of a 429 the moment its answer arrives (with its Retry-After), so the pause
+        # reaches every worker before anything else happens
+        self._on_throttled = on_throttled
         # awaited right before the paid POST goes out (references encoded by then): the
         # workflows pass the engine's rate limiting here
         self._before_create = before_create
@@ -122,8 +126,12 @@ class ReplicateIllustrator:
             api_token=settings.replicate_api_token,
             base_url=settings.replicate_base_url or None,
             # an async hook: this illustrator only ever uses the SDK's async methods
-            event_hooks={"response": [_raise_on_throttle]},
+            event_hooks={"response": [self._tell_throttled, _raise_on_throttle]},
         )
+
+    async def _tell_throttled(self, response: httpx.Response) -> None:
+        if response.status_code == 429 and self._on_throttled is not None:
+            await self._on_throttled(parse_retry_after(response.headers) or 1.0)
 
     # -- start -------------------------------------------------------------------------
     def model_for(self, request: IllustrationRequest) -> str:

@@ -14,12 +14,13 @@ import io
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from anthropic import AsyncAnthropic
+from anthropic import AsyncAnthropic, RateLimitError
 from PIL import Image
 from pydantic import ValidationError
 
 from bookbug.providers.images.quality import PASSING_SCORE, VisionScore
 from bookbug.resilience.errors import FatalError, RetryableError
+from bookbug.resilience.retry_after import parse_retry_after
 from bookbug.settings import Settings, get_settings
 
 TOOL = "score_illustration"
@@ -62,10 +63,12 @@ class ClaudeVisionScorer:
     service = "anthropic"  # its calls count against Claude's rate limit
 
     def __init__(self, settings: Settings | None = None, *, timeout: float = 60.0,
-                 before_request: Callable[[], Awaitable[None]] | None = None) -> None:
+                 before_request: Callable[[], Awaitable[None]] | None = None,
+                 on_throttled: Callable[[float], Awaitable[None]] | None = None) -> None:
         # awaited right before the request goes out (the images are encoded by then): the
-        # workflows pass the engine's rate limiting here
+        # workflows pass the engine's rate limiting here; `on_throttled` hears of a 429 at once
         self._before_request = before_request
+        self._on_throttled = on_throttled
         settings = settings or get_settings()
         if not settings.anthropic_api_key:
             raise FatalError("scoring pictures needs ANTHROPIC_API_KEY; without it only the offline check runs",
@@ -86,7 +89,25 @@ class ClaudeVisionScorer:
         content.append({"type": "text", "text": scoring_prompt(beat, len(character_sheets))})
         if self._before_request is not None:
             await self._before_request()
-        reply = await self.client.messages.create(
+        try:
+            reply = await self._ask(content)
+        except RateLimitError as exc:
+            if self._on_throttled is not None:
+                await self._on_throttled(parse_retry_after(exc.response.headers) or 1.0)
+            raise
+        for block in reply.content:
+            if block.type == "tool_use" and block.name == TOOL:
+                try:
+                    return VisionScore.model_validate(block.input)
+                except ValidationError as error:
+                    # another attempt usually answers in shape; the engine caps the attempts
+                    raise RetryableError(f"Claude's scores were not usable: {error.errors()[0]['msg']}",
+                                         service="anthropic", kind="invalid_reply") from error
+        raise RetryableError("Claude did not call the score_illustration tool", service="anthropic",
+                             kind="invalid_reply")
+
+    async def _ask(self, content: list[dict[str, Any]]) -> Any:
+        return await self.client.messages.create(
             model=self.model,
             max_tokens=600,
             system=SYSTEM,
@@ -95,15 +116,6 @@ class ClaudeVisionScorer:
                     "input_schema": VisionScore.model_json_schema()}],  # type: ignore[list-item]
             tool_choice={"type": "tool", "name": TOOL},
         )
-        for block in reply.content:
-            if block.type == "tool_use" and block.name == TOOL:
-                try:
-                    return VisionScore.model_validate(block.input)
-                except ValidationError as error:
-                    # another attempt usually answers in shape; the engine caps the attempts
-                    raise RetryableError(f"Claude's scores were not usable: {error.errors()[0]['msg']}",
-                                         service="anthropic") from error
-        raise RetryableError("Claude did not call the score_illustration tool", service="anthropic")
 
     async def aclose(self) -> None:
         await self.client.close()
