@@ -55,10 +55,19 @@ class Limits:
                     until = max(current, now + seconds)
                     pipe.multi()
                     pipe.set(name, repr(until), px=max(1, int((until - now) * 1000)) + 1000)
+                    # when each pause became known, for operators (and the storm benchmark)
+                    pipe.lpush(self._key("pauses", service), f"{now!r} {until!r}")
+                    pipe.ltrim(self._key("pauses", service), 0, 999)
+                    pipe.expire(self._key("pauses", service), 86400)
                     await pipe.execute()
                     return until
                 except WatchError:
                     continue
+
+    async def pauses(self, service: str) -> list[tuple[float, float]]:
+        """The latest pauses of `service` (up to 1,000): when each became known, and its end."""
+        rows = await self.redis.lrange(self._key("pauses", service), 0, -1)
+        return [(float(since), float(until)) for since, until in (row.decode().split() for row in rows)]
 
     async def paused_for(self, service: str) -> float:
         """Seconds until `service` may be called again (0 when it is not paused)."""

@@ -114,6 +114,7 @@ class AnthropicStandIn:
         self.faults: dict[int, int] = {}  # status → how many faults the storm answered with
         self.early = 0  # requests that arrived before a Retry-After given here had passed
         self.early_requests: list[tuple[float, float, str]] = []  # (after the 429, before its end, path)
+        self.arrivals: list[float] = []  # wall-clock time each Messages request arrived
         self.blocked_until = 0.0
         self._told_at = 0.0  # when the latest 429 went out (requests already on their way are not early)
         self._random = random.Random(7)
@@ -176,6 +177,7 @@ class AnthropicStandIn:
         with self._lock:
             number = len(self.requests)
             arrived = time.monotonic()
+            self.arrivals.append(time.time())
             if self._told_at + IN_FLIGHT < arrived < self.blocked_until - 0.005:  # told to wait, and did not
                 self.early += 1
                 self.early_requests.append((arrived - self._told_at, self.blocked_until - arrived, recorded.path))

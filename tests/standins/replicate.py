@@ -62,6 +62,7 @@ class ReplicateStandIn:
         self.failed_predictions = 0
         self.early = 0  # creates that arrived before a Retry-After given here had passed
         self.early_requests: list[tuple[float, float]] = []  # (seconds after the 429, before its end)
+        self.create_arrivals: list[float] = []  # wall-clock time each create request arrived
         self._storm = (0, 1.0, 0)  # (throttle every nth create request, its Retry-After, fail every nth prediction)
         self._blocked_until = 0.0
         self._told_at = 0.0
@@ -111,6 +112,7 @@ class ReplicateStandIn:
         with self._lock:
             self.create_requests += 1
             arrived = time.monotonic()
+            self.create_arrivals.append(time.time())
             if self._told_at + 0.1 < arrived < self._blocked_until - 0.005:  # told to wait, and did not
                 self.early += 1
                 self.early_requests.append((arrived - self._told_at, self._blocked_until - arrived))

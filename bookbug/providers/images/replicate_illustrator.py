@@ -110,8 +110,8 @@ class ReplicateIllustrator:
         # hears of a 429 the moment its answer arrives (with its Retry-After), so the pause
         # reaches every worker before anything else happens
         self._on_throttled = on_throttled
-        # awaited right before the paid POST goes out (references encoded by then): the
-        # workflows pass the engine's rate limiting here
+        # awaited by the HTTP client right before the paid POST goes out: the workflows pass
+        # the engine's rate limiting here
         self._before_create = before_create
         settings = settings or get_settings()
         if not settings.replicate_api_token:
@@ -126,8 +126,13 @@ class ReplicateIllustrator:
             api_token=settings.replicate_api_token,
             base_url=settings.replicate_base_url or None,
             # an async hook: this illustrator only ever uses the SDK's async methods
-            event_hooks={"response": [self._tell_throttled, _raise_on_throttle]},
+            event_hooks={"request": [self._pace_creates], "response": [self._tell_throttled, _raise_on_throttle]},
         )
+
+    async def _pace_creates(self, request: httpx.Request) -> None:
+        """Right before a prediction is created (the paid request) goes out: the engine's pacing."""
+        if self._before_create is not None and request.method == "POST" and request.url.path.endswith("/predictions"):
+            await self._before_create()
 
     async def _tell_throttled(self, response: httpx.Response) -> None:
         if response.status_code == 429 and self._on_throttled is not None:
@@ -174,8 +179,6 @@ class ReplicateIllustrator:
         model = self.model_for(request)
         # reading stored references and re-encoding them is blocking work: keep it off the loop
         model_input = await asyncio.to_thread(self.build_input, request)
-        if self._before_create is not None:
-            await self._before_create()
         try:
             prediction = await self._client.predictions.async_create(model=model, input=model_input)
         except ReplicateError as exc:

@@ -14,13 +14,12 @@ import io
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from anthropic import AsyncAnthropic, RateLimitError
 from PIL import Image
 from pydantic import ValidationError
 
 from bookbug.providers.images.quality import PASSING_SCORE, VisionScore
 from bookbug.resilience.errors import FatalError, RetryableError
-from bookbug.resilience.retry_after import parse_retry_after
+from bookbug.providers.anthropic_client import anthropic_client
 from bookbug.settings import Settings, get_settings
 
 TOOL = "score_illustration"
@@ -65,21 +64,14 @@ class ClaudeVisionScorer:
     def __init__(self, settings: Settings | None = None, *, timeout: float = 60.0,
                  before_request: Callable[[], Awaitable[None]] | None = None,
                  on_throttled: Callable[[float], Awaitable[None]] | None = None) -> None:
-        # awaited right before the request goes out (the images are encoded by then): the
-        # workflows pass the engine's rate limiting here; `on_throttled` hears of a 429 at once
-        self._before_request = before_request
-        self._on_throttled = on_throttled
+        # the engine's pacing, hooked into the HTTP layer (see providers/anthropic_client.py)
         settings = settings or get_settings()
         if not settings.anthropic_api_key:
             raise FatalError("scoring pictures needs ANTHROPIC_API_KEY; without it only the offline check runs",
                              service="anthropic")
         self.model = settings.anthropic_vision_model
-        self.client = AsyncAnthropic(
-            api_key=settings.anthropic_api_key,
-            base_url=settings.anthropic_base_url or None,
-            max_retries=0,
-            timeout=timeout,
-        )
+        self.client = anthropic_client(settings, timeout=timeout, before_request=before_request,
+                                       on_throttled=on_throttled)
 
     async def score(self, page_png: bytes, beat: str, character_sheets: list[bytes]) -> VisionScore:
         # resizing and re-encoding is Pillow work: off the event loop
@@ -87,14 +79,7 @@ class ClaudeVisionScorer:
                                          for sheet in character_sheets]
         content.append(await asyncio.to_thread(_image_block, page_png, PAGE_MAX_SIDE))
         content.append({"type": "text", "text": scoring_prompt(beat, len(character_sheets))})
-        if self._before_request is not None:
-            await self._before_request()
-        try:
-            reply = await self._ask(content)
-        except RateLimitError as exc:
-            if self._on_throttled is not None:
-                await self._on_throttled(parse_retry_after(exc.response.headers) or 1.0)
-            raise
+        reply = await self._ask(content)
         for block in reply.content:
             if block.type == "tool_use" and block.name == TOOL:
                 try:

@@ -19,14 +19,14 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from anthropic import AsyncAnthropic, RateLimitError
 from anthropic.types import Message
 from pydantic import BaseModel, ValidationError
 
 from bookbug.agents.base import Agent
 from bookbug.providers.text.pricing import estimate_cost
 from bookbug.providers.text.protocol import AgentResult, TokenUsage
-from bookbug.resilience import FatalError, RetryableError, parse_retry_after
+from bookbug.resilience import FatalError, RetryableError
+from bookbug.providers.anthropic_client import anthropic_client
 from bookbug.settings import Settings, get_settings
 
 I = TypeVar("I", bound=BaseModel)
@@ -56,23 +56,16 @@ class ClaudeWriter:
     def __init__(self, settings: Settings | None = None, *, timeout: float = DEFAULT_TIMEOUT_S,
                  before_request: Callable[[], Awaitable[None]] | None = None,
                  on_throttled: Callable[[float], Awaitable[None]] | None = None) -> None:
-        # `before_request` is awaited before every request (a repair included): the workflows
-        # pass the engine's rate limiting here, so each request, not each step, counts.
-        # `on_throttled` hears of a 429 the moment it arrives (with its Retry-After, seconds),
-        # so the pause reaches every worker before anything else happens.
-        self._before_request = before_request
-        self._on_throttled = on_throttled
+        # `before_request` runs right before every request (a repair included): the workflows
+        # pass the engine's rate limiting here, so each request, not each step, counts;
+        # `on_throttled` hears of a 429 at once (see providers/anthropic_client.py)
         settings = settings or get_settings()
         if not settings.anthropic_api_key:
             raise FatalError("the Claude writer needs ANTHROPIC_API_KEY; without it Bookbug uses the offline writer",
                              service="anthropic")
         self._models = {"main": settings.anthropic_model, "fast": settings.anthropic_fast_model}
-        self.client = AsyncAnthropic(
-            api_key=settings.anthropic_api_key,
-            base_url=settings.anthropic_base_url or None,
-            max_retries=0,
-            timeout=timeout,
-        )
+        self.client = anthropic_client(settings, timeout=timeout, before_request=before_request,
+                                       on_throttled=on_throttled)
 
     def model_for(self, agent: Agent[Any, Any]) -> str:
         return self._models[agent.tier]
@@ -99,17 +92,6 @@ class ClaudeWriter:
 
     async def _send(self, agent: Agent[Any, Any], model: str, tool: dict[str, Any],
                     messages: list[dict[str, Any]]) -> Message:
-        if self._before_request is not None:
-            await self._before_request()
-        try:
-            return await self._create(agent, model, tool, messages)
-        except RateLimitError as exc:
-            if self._on_throttled is not None:
-                await self._on_throttled(parse_retry_after(exc.response.headers) or 1.0)
-            raise
-
-    async def _create(self, agent: Agent[Any, Any], model: str, tool: dict[str, Any],
-                      messages: list[dict[str, Any]]) -> Message:
         return await self.client.messages.create(
             model=model,
             max_tokens=agent.max_tokens,
