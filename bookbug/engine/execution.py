@@ -66,6 +66,7 @@ class Execution:
         self.since_seq = run.event_seq or 0  # waits count the events numbered after the trigger
         self.workflow = workflow
         self.event = event
+        self.fair_key = workflow.fair_key_of(event.name, event.data)  # whose turn its rate-limited calls are
         self.recorded: dict[str, checkpoints.StepRecord] = {}
         self.leases: set[tuple[str, str]] = set()
         self.superseded = False

@@ -74,12 +74,14 @@ class _Deferred(BaseException):
         self.service, self.delay = service, delay
 
 
-async def spend(service: str | None) -> None:
+async def spend(service: str | None, *, fair_key: str | None = None) -> None:
     """Call inside a step just before each request to `service` (None: a local provider, nothing
     to wait for). Waits for the service's shared rate limit, its pause (after a 429 with
-    Retry-After, for every step, run and worker) and its pace (slowed after overloads). If the
-    wait is long and no request of this attempt has gone out yet, the step is deferred without
-    spending an attempt; once one has, it waits in place rather than pay for that one again."""
+    Retry-After, for every step, run and worker) and its pace (slowed after overloads). When
+    calls are short, waiting requests take turns by their fair key (by default the one the
+    workflow declares, such as its user), so nobody's many runs crowd out another's one.
+    If the wait is long and no request of this attempt has gone out yet, the step is deferred
+    without spending an attempt; once one has, it waits in place rather than pay for that one again."""
     running = _running.get()
     if running is None:
         raise RuntimeError("spend() is for code running inside a workflow step")
@@ -89,13 +91,12 @@ async def spend(service: str | None) -> None:
     rules = x.config.rate_limits_source() if x.config.rate_limits_source else x.config.rate_limits
     rule = rules.get(service)
     max_wait = float("inf") if running.spent else x.config.max_inline_rate_wait
-    reserved, delay = await x.limits.reserve(f"service:{service}", rule.limit if rule else None,
-                                             rule.period_seconds if rule else 60.0, max_wait=max_wait, service=service)
+    reserved, delay = await x.limits.take(f"service:{service}", rule.limit if rule else None,
+                                          rule.period_seconds if rule else 60.0, service=service,
+                                          fair_key=x.fair_key if fair_key is None else fair_key, max_wait=max_wait)
     if not reserved:
         raise _Deferred(service, delay)
     running.spent = True
-    if delay > 0:
-        await asyncio.sleep(delay)
 
 
 def current_step() -> StepInfo | None:
@@ -292,12 +293,11 @@ class Steps:
         rule = rules.get(service)
         if rule is None:
             return  # no limit configured for this service: nothing to wait for
-        reserved, delay = await x.limits.reserve(f"service:{service}", rule.limit, rule.period_seconds,
-                                                 max_wait=x.config.max_inline_rate_wait, service=service)
+        reserved, delay = await x.limits.take(f"service:{service}", rule.limit, rule.period_seconds,
+                                              service=service, fair_key=x.fair_key,
+                                              max_wait=x.config.max_inline_rate_wait)
         if not reserved:
             raise Suspend(due=time.monotonic() + delay)
-        if delay > 0:
-            await asyncio.sleep(delay)
 
     # -- waits ------------------------------------------------------------------------------
 
