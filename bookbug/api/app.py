@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bookbug.api import errors
-from bookbug.api.routes import auth, books, chat, files, jobs, pages
+from bookbug.api.routes import auth, books, chat, files, jobs, monitoring, pages
 
 DESCRIPTION = """
 Bookbug turns a conversation into an illustrated picture book.
@@ -35,6 +35,6 @@ def build_api() -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (books, chat, jobs, files, pages, auth):
+    for module in (books, chat, jobs, files, pages, auth, monitoring):
         api.include_router(module.router)
     return api

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
 from bookbug.db.session import get_engine
-from bookbug.engine import checkpoints
+from bookbug.engine import checkpoints, metrics
 from bookbug.engine.clock import db_now
 from bookbug.engine.codec import NotStorable, encode
 from bookbug.engine.errors import Cancelled, StepFailed, Superseded, Suspend, WorkflowChanged
@@ -139,6 +139,12 @@ async def execute(engine: Engine, run_id: str, generation: int) -> None:
     run = _load(engine, run_id)
     if run is None or run.generation != generation or run.status != RunStatus.queued.value:
         return  # a stale or duplicate job: another execution owns this run
+    if engine.draining:  # taken just before this worker began shutting down: straight back, for when it is due
+        with engine.transaction() as conn:
+            state = checkpoints.run_state(conn, run_id)
+        await engine.requeue(run_id, RunStatus.queued, generation,
+                             delay=max(0.0, state.due_in or 0.0) if state is not None else 0.0)
+        return
     workflow = engine.registry.get(run.workflow)
     if workflow is None:
         await engine.end_run(run_id, generation, RunStatus.failed, error=(
@@ -165,9 +171,11 @@ async def execute(engine: Engine, run_id: str, generation: int) -> None:
         execution = Execution(engine, run, workflow, info)
         if lease is not None:
             execution.leases.add(lease)
+        metrics.EXECUTIONS.inc()
         try:
             await _run_claimed(engine, execution)
         finally:
+            metrics.EXECUTIONS.dec()
             execution.close()
     finally:
         if lease is not None:
@@ -208,6 +216,9 @@ async def _run_claimed(engine: Engine, x: Execution) -> None:
     except Suspend as suspend:
         x.ending = True
         await _suspend(engine, x, suspend)
+        if engine.draining:
+            metrics.HANDED_BACK.inc()
+            log.warning("run %s: handed back to the queue at %.3f (this worker is stopping)", x.run_id, time.time())
     except Cancelled:
         x.ending = True
         await engine.end_run(x.run_id, x.generation, RunStatus.cancelled, error="cancelled")
@@ -237,6 +248,9 @@ async def _run_claimed(engine: Engine, x: Execution) -> None:
             # The worker is shutting down: hand the run to the next worker right away
             # instead of waiting for its heartbeat to go stale (or end it, if cancelled).
             await engine.requeue(x.run_id, RunStatus.running, x.generation, delay=0)
+            metrics.HANDED_BACK.inc()
+            log.warning("run %s: cut off and handed back to the queue at %.3f (this worker is stopping)",
+                        x.run_id, time.time())
             raise
         log.warning("run %s: execution %s was superseded by a newer one and stopped", x.run_id, x.generation)
     except Exception as exc:  # a bug in the workflow body itself (outside any step)

@@ -4,9 +4,9 @@ gets its turn in rotation, however many requests another key has waiting.
 Requests wait in a queue kept in Redis, shared by every worker process. The next free call
 goes to the waiting key served least recently (first come among keys never served), and
 within a key to its oldest request. So while one key's request waits, any other key is
-served at most once: ten books of one user delay another user's book by one call, not ten.
+served at most once: ten runs of one customer delay another customer's run by one call, not ten.
 A request is granted only when a call is free now (or the calls free now outnumber the
-requests ahead of it), never a future slot, so nobody books the window ahead of others.
+requests ahead of it), never a future slot, so nobody reserves the window ahead of others.
 
 State, under the limit's key:
   fairq:{key}  hash   waiter -> [fair key, arrival]        (changes on join, leave, grant)

@@ -16,6 +16,8 @@ multiplicative decrease), so a struggling provider is given room and then used f
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import math
 import time
 import uuid
@@ -27,6 +29,8 @@ from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
 from bookbug.engine.fairness import LEASE_GRACE, FairQueue
+
+log = logging.getLogger("bookbug.engine.fairness")  # DEBUG: every turn granted, with its wait
 
 
 def _seconds(reply: Any) -> float:
@@ -148,13 +152,15 @@ class Limits:
         return int(await self.redis.zcount(self._key("slots", key), await self.now(), math.inf))
 
     async def take(self, key: str, limit: int | None, period: float, *, service: str | None = None,
-                   fair_key: str = "", max_wait: float = math.inf) -> tuple[bool, float]:
+                   fair_key: str = "", max_wait: float = math.inf,
+                   stop: asyncio.Event | None = None) -> tuple[bool, float]:
         """Wait for a call within `limit` per `period` (and, for a `service`, after its pause and
         within its pace), taking turns fairly with every other `fair_key` (see fairness.py).
 
         Returns (True, seconds waited) once the call is granted: make it now. When the turn looks
         further away than `max_wait`, the request leaves the queue and (False, estimate) says
-        how long to stay away; its key keeps its place in the rotation meanwhile.
+        how long to stay away; its key keeps its place in the rotation meanwhile. When `stop`
+        is set (the process is shutting down) the request leaves at once with (False, 0).
         """
         if limit is None:  # nothing to share: only a pause to wait out
             reserved, delay = await self.reserve(key, None, period, max_wait, service=service)
@@ -171,11 +177,16 @@ class Limits:
                                         lease=FAIR_LOOK_EVERY + LEASE_GRACE, pace_of=_pace)
                 waited = time.monotonic() - started
                 if turn.granted:
+                    log.debug("turn: key=%s fair_key=%s waited=%.3fs at=%.3f", key, fair_key, waited, time.time())
                     return True, waited
-                if turn.eta > max_wait - waited:
+                if turn.eta > max_wait - waited or (stop is not None and stop.is_set()):
                     await queue.leave(waiter)
-                    return False, turn.eta
-                await asyncio.sleep(min(turn.eta, FAIR_LOOK_EVERY))
+                    return False, 0.0 if stop is not None and stop.is_set() else turn.eta
+                if stop is None:
+                    await asyncio.sleep(min(turn.eta, FAIR_LOOK_EVERY))
+                else:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(stop.wait(), min(turn.eta, FAIR_LOOK_EVERY))
         except BaseException:
             # Cancelled or failed while waiting: step out of the queue (if Redis allows; else
             # the lease runs out) so nobody waits behind a request that is gone.

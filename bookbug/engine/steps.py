@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from bookbug.engine import checkpoints, waits
+from bookbug.engine import checkpoints, metrics, waits
 from bookbug.engine.checkpoints import StepRecord
 from bookbug.engine.codec import NotStorable, decode, encode
 from bookbug.engine.durations import Duration, seconds
@@ -91,9 +91,13 @@ async def spend(service: str | None, *, fair_key: str | None = None) -> None:
     rules = x.config.rate_limits_source() if x.config.rate_limits_source else x.config.rate_limits
     rule = rules.get(service)
     max_wait = float("inf") if running.spent else x.config.max_inline_rate_wait
+    if x.engine.draining and not running.spent:
+        raise _Deferred(service, 0.0)  # this worker is shutting down: the call goes out from another
+    stop = None if running.spent else x.engine.stopping
     reserved, delay = await x.limits.take(f"service:{service}", rule.limit if rule else None,
                                           rule.period_seconds if rule else 60.0, service=service,
-                                          fair_key=x.fair_key if fair_key is None else fair_key, max_wait=max_wait)
+                                          fair_key=x.fair_key if fair_key is None else fair_key, max_wait=max_wait,
+                                          stop=stop)
     if not reserved:
         raise _Deferred(service, delay)
     running.spent = True
@@ -195,6 +199,8 @@ class Steps:
             raise StepFailed(key, message, failure)
         if record is not None and record.due_at is not None and record.due_at > time.monotonic():
             raise Suspend(due=record.due_at)  # its back-off (or Retry-After) has not passed: never early
+        if x.engine.draining:
+            raise Suspend(due=time.monotonic())  # this worker is shutting down: the step starts on another
         lease = await self._take_slot(key, concurrency)
         try:
             if rate_limit is not None:
@@ -228,6 +234,8 @@ class Steps:
                 if not x.config.durable_completions:
                     checkpoints.relaxed_commit(conn)
                 checkpoints.complete_step(conn, x.run_id, x.generation, step, stored)
+            if step.started_at is not None:
+                metrics.STEP_SECONDS.labels(x.workflow.name, step.fn or "").observe(time.monotonic() - step.started_at)
             return decode(stored)
         finally:
             if lease is not None:
@@ -249,10 +257,13 @@ class Steps:
         detail = str(failure["detail"])
         if failure["retryable"] and attempt < limit:
             delay = backoff_delay(attempt, base=policy.base, cap=policy.cap, retry_after=retry_after)
+            metrics.STEP_RETRIES.labels(metrics.label(service), metrics.label(kind)).inc()
             if kind == "rate_limited" and service:
+                metrics.SERVICE_PAUSES.labels(service).inc()
                 await x.limits.pause(service, delay)
                 log.warning("pause: service=%s for=%.1fs (429) run=%s step=%s", service, delay, x.run_id, key)
             elif kind == "overloaded" and service:
+                metrics.SERVICE_SLOWDOWNS.labels(service).inc()
                 pace = await x.limits.slow_down(service)
                 log.warning("slow down: service=%s pace=%.0f%% (overloaded) run=%s step=%s", service, pace * 100,
                             x.run_id, key)
@@ -265,6 +276,7 @@ class Steps:
         tries = f" after {attempt} attempts" if attempt > 1 else ""
         message = f"step {key!r} failed{tries}: {detail}"
         failure = {**failure, "attempts": attempt, "step": key}
+        metrics.STEP_FAILURES.labels(metrics.label(service), metrics.label(kind)).inc()
         log.warning("step failed: run=%s step=%s service=%s kind=%s attempts=%d detail=%s",
                     x.run_id, key, service, kind, attempt, detail)
         with x.db() as conn:
@@ -281,7 +293,7 @@ class Steps:
         # which frees it soon; suspending would stall every branch until the run is replayed.
         deadline = time.monotonic() + x.config.max_inline_slot_wait
         while not await x.limits.acquire_slot(slot, concurrency.limit, holder, lease=x.config.stale_after):
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or x.engine.draining:
                 raise Suspend(due=time.monotonic() + x.config.slot_poll)
             await asyncio.sleep(x.config.slot_poll)
         x.leases.add((slot, holder))
@@ -295,7 +307,7 @@ class Steps:
             return  # no limit configured for this service: nothing to wait for
         reserved, delay = await x.limits.take(f"service:{service}", rule.limit, rule.period_seconds,
                                               service=service, fair_key=x.fair_key,
-                                              max_wait=x.config.max_inline_rate_wait)
+                                              max_wait=x.config.max_inline_rate_wait, stop=x.engine.stopping)
         if not reserved:
             raise Suspend(due=time.monotonic() + delay)
 
