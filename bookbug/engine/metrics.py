@@ -85,7 +85,7 @@ class EngineCollector(Collector):
 
             # ARQ keeps a job in its queue while it runs (an in-progress key marks it taken).
             due = redis.zrangebyscore(config.queue_name, "-inf", int(time.time() * 1000))
-            running = sum(redis.exists(*[in_progress_key_prefix + _text(job) for job in due])) if due else 0
+            running = int(redis.exists(*[in_progress_key_prefix + _text(job) for job in due])) if due else 0
             queue.add_metric(["waiting"], len(due) - running)
             queue.add_metric(["running"], running)
             queue.add_metric(["later"], int(redis.zcard(config.queue_name)) - len(due))

@@ -97,3 +97,29 @@ async def test_metrics_count_retries_and_failures_by_service_and_kind_and_calls_
     assert grew("bookbug_engine_service_pauses_total", service="images") == 1
     assert after[("bookbug_engine_rate_waiting", (("service", "images"),))] == 0
     assert after[("bookbug_engine_runs", (("status", "failed"),))] == 1
+
+
+async def test_queue_depth_counts_jobs_waiting_for_a_worker_apart_from_those_running_and_those_due_later(
+    embedded, make_engine
+):
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from bookbug.engine import EngineCollector
+
+    db_url, redis_url = embedded
+    engine = make_engine(db_url, redis_url, Registry())
+    async with engine:  # no worker: nothing takes the jobs
+        for n in range(3):
+            await engine.enqueue_run(f"run-{n}", 1)
+        await engine.enqueue_run("run-later", 1, delay=600)
+        await engine.redis.set(f"arq:in-progress:{engine.job_id('run-0', 1)}", b"1")  # a worker took this one
+        registry = CollectorRegistry()
+        collector = EngineCollector(engine)
+        registry.register(collector)
+        try:
+            seen = samples(generate_latest(registry).decode())
+        finally:
+            collector.close()
+    assert seen[("bookbug_engine_queue_jobs", (("state", "waiting"),))] == 2
+    assert seen[("bookbug_engine_queue_jobs", (("state", "running"),))] == 1
+    assert seen[("bookbug_engine_queue_jobs", (("state", "later"),))] == 1
