@@ -1,14 +1,14 @@
 """Many families at once: a fleet under provider quotas, fairness, live pages, and deploys.
 
     .venv/bin/python benchmarks/load.py [--books 20] [--pages 8] [--users 5] [--clients 200]
-        [--workers 2] [--image-rate 2] [--text-rate 10] [--deploy] [--chart load.png]
+        [--workers 2] [--image-rate 20] [--text-rate 100] [--window 10] [--deploy] [--chart load.png]
 
 PostgreSQL (a scratch database, from --postgres or BOOKBUG_TEST_POSTGRES_URL), Redis (--redis
 or BOOKBUG_TEST_REDIS_URL; that database is FLUSHED first), the app (`reflex run --env prod
 --backend-only`, one process) and `--workers` worker processes. The stand-in providers
 (benchmarks/standins.py) take 0.5-2 s a text call and 3-6 s a picture; the provider limits
-are set below the demand (default 2 pictures a second = 120 a minute, 10 text calls a
-second). Books come through the REST API as a client makes them (answer each question,
+are set below the demand (default 20 pictures per 10 s = 120 a minute, 100 text calls per
+10 s), as sliding windows of `--window` seconds (see benchmarks/load_worker.py). Books come through the REST API as a client makes them (answer each question,
 approve the plot) from `--users` users: the first has half the books, the second one book,
 the rest share the others. `--clients` SSE clients follow the books (as many per book).
 
@@ -46,8 +46,8 @@ from benchmarks.standins import Latency, start  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FINAL = {"complete", "failed", "cancelled"}
-TURN = re.compile(r"^(?P<at>\d+\.\d+) .*turn: key=service:(?P<service>\S+) fair_key=(?P<user>\S*) "
-                  r"waited=(?P<waited>[\d.]+)s")
+TURN = re.compile(r"turn (?P<what>asked|granted|deferred): key=service:(?P<service>\S+) fair_key=(?P<user>\S*) "
+                  r"who=(?P<who>\S*) .*at=(?P<at>[\d.]+)$")
 HANDED = re.compile(r"run (?P<run>\S+): (?:cut off and )?handed back to the queue at (?P<at>[\d.]+)")
 
 
@@ -158,7 +158,7 @@ class Fleet:
 @dataclass
 class Observed:
     samples: list[dict[str, float]] = field(default_factory=list)  # over time: queue, waiting, memory, conns
-    pages: list[tuple[str, int, float]] = field(default_factory=list)  # (book, page, received at), per client
+    pages: dict[tuple[int, str, int], float] = field(default_factory=dict)  # (client, book, page): first received
     finished: dict[str, str] = field(default_factory=dict)
     restarts: list[tuple[int, float]] = field(default_factory=list)  # (pid stopped, SIGTERM at)
     started: float = 0.0
@@ -203,7 +203,7 @@ async def _sample(http: Any, fleet: Fleet, db_name: str, observed: Observed, sto
         await asyncio.sleep(0.5)
 
 
-async def _follow(http: Any, token: str, book_id: str, observed: Observed) -> None:
+async def _follow(http: Any, client: int, token: str, book_id: str, observed: Observed) -> None:
     """One SSE client following one book to its end, reconnecting with Last-Event-ID if cut off."""
     from httpx_sse import aconnect_sse
 
@@ -216,7 +216,7 @@ async def _follow(http: Any, token: str, book_id: str, observed: Observed) -> No
                     if event.id:
                         last = event.id
                     if event.event == "page":
-                        observed.pages.append((book_id, int(event.json()["number"]), time.time()))
+                        observed.pages.setdefault((client, book_id, int(event.json()["number"])), time.time())
                     if event.event in FINAL:
                         return
         except Exception:  # noqa: BLE001 - a dropped stream resumes, as a real client does
@@ -279,7 +279,7 @@ async def drive(args: argparse.Namespace, fleet: Fleet, url: str, db_name: str,
         makers = [asyncio.create_task(_make_book(http, token, args.pages, ready, observed))
                   for _, token, count in users for _ in range(count)]
         books = [await ready.get() for _ in makers]  # (book, its owner's token)
-        followers = [asyncio.create_task(_follow(http, books[n % len(books)][1], books[n % len(books)][0], observed))
+        followers = [asyncio.create_task(_follow(http, n, books[n % len(books)][1], books[n % len(books)][0], observed))
                      for n in range(args.clients)]
         deployer = asyncio.create_task(_deploy(fleet, observed, args.deploy_at)) if args.deploy else None
         await asyncio.gather(*makers)
@@ -314,7 +314,7 @@ def _page_delays(db_url: str, observed: Observed) -> list[float]:
     from bookbug.engine import latest_run, run_steps
 
     committed: dict[tuple[str, int], list[float]] = {}
-    for book_id in {book for book, _, _ in observed.pages}:
+    for book_id in {book for _, book, _ in observed.pages}:
         run = latest_run(db_url, book_id, "create-book")
         if run is None:
             continue
@@ -323,21 +323,29 @@ def _page_delays(db_url: str, observed: Observed) -> list[float]:
             if found and step.finished_at is not None and step.status.value == "completed":
                 committed.setdefault((book_id, int(found.group(1))), []).append(step.finished_at.timestamp())
     delays = []
-    for book_id, page, received in observed.pages:
+    for (_, book_id, page), received in observed.pages.items():
         before = [t for t in committed.get((book_id, page), []) if t <= received + 0.001]
         if before:
             delays.append(received - max(before))
     return delays
 
 
-def _turns(fleet: Fleet) -> list[dict[str, Any]]:
-    found = []
+def _turns(fleet: Fleet, service: str) -> dict[str, list[float]]:
+    """Per user, how long each call waited for its turn: from the step's first request to the
+    grant, deferrals included (a step sent away to come back later was waiting all along)."""
+    asked: dict[str, float] = {}
+    waits: dict[str, list[float]] = {}
     for path in fleet.logs.values():
         for line in path.read_text(errors="replace").splitlines():
-            match = TURN.match(line)
-            if match:
-                found.append({**match.groupdict(), "waited": float(match["waited"]), "at": float(match["at"])})
-    return found
+            match = TURN.search(line)
+            if not match or match["service"] != service:
+                continue
+            at = float(match["at"])
+            if match["what"] == "asked":
+                asked.setdefault(match["who"], at)
+            elif match["what"] == "granted" and match["who"] in asked:
+                waits.setdefault(match["user"], []).append(at - asked.pop(match["who"]))
+    return waits
 
 
 def _gaps(db_url: str, fleet: Fleet, observed: Observed) -> list[tuple[int, list[float]]]:
@@ -404,8 +412,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=5)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--image-rate", type=float, default=2.0, help="pictures a second the provider allows")
-    parser.add_argument("--text-rate", type=float, default=10.0, help="text calls a second the provider allows")
+    parser.add_argument("--image-rate", type=float, default=20, help="pictures the provider allows per window")
+    parser.add_argument("--text-rate", type=float, default=100, help="text calls the provider allows per window")
+    parser.add_argument("--window", type=float, default=10.0, help="the providers' rate-limit window, in seconds")
     parser.add_argument("--deploy", action="store_true", help="restart each worker once during the run")
     parser.add_argument("--deploy-at", type=float, nargs="*", default=None,
                         help="seconds after the start to restart worker 1, 2, ... (default: spread over the run)")
@@ -423,7 +432,7 @@ def main() -> None:
     redis.Redis.from_url(args.redis).flushdb()
     db_url, db_name = _scratch_database(args.postgres)
     folder = Path(tempfile.mkdtemp(prefix="bookbug-load-"))
-    rate_window = 1.0
+    rate_window = args.window
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOOKBUG_TEST", "PYTEST"))}
     env.update(DATABASE_URL=db_url, REDIS_URL=args.redis, DATA_DIR=str(folder / "data"), GRANIAN_WORKERS="1",
                BOOKS_PER_MINUTE="1000", PAGE_CONCURRENCY="2", WORKER_SHUTDOWN_GRACE=str(args.grace),
@@ -495,18 +504,19 @@ def _report(args: argparse.Namespace, db_url: str, fleet: Fleet, observed: Obser
                                ("anthropic", "waiting_anthropic", args.text_rate)):
         share, busy, made = _utilisation(calls.get(service, []), observed.samples, key, rate / window)
         print(f"utilisation {service:9}: {share:6.1%}  ({made} calls in a busy period of {busy:.0f} s at "
-              f"{rate:g} a second; {len(calls.get(service, []))} calls in all)")
+              f"{rate:g} per {window:g} s; {len(calls.get(service, []))} calls in all)")
     delays = _page_delays(db_url, observed)
     print(f"page commit -> SSE client: p50 {_percentile(delays, .5) * 1000:.0f} ms, "
           f"p95 {_percentile(delays, .95) * 1000:.0f} ms, max {max(delays, default=float('nan')) * 1000:.0f} ms "
           f"({len(delays)} page events received)")
-    turns = [t for t in _turns(fleet) if t["service"] == "replicate"]
-    single, busy_user = users[1][0], users[0][0]
-    for label, user in (("single-book user", single), ("busy user (most books)", busy_user)):
-        waits = [t["waited"] for t in turns if t["user"] == user]
+    turns = _turns(fleet, "replicate")
+    turn = window / args.image_rate
+    for label, (user, _, books) in (("single-book user", users[1]), ("busiest user", users[0])):
+        waits = turns.get(user, [])
         if waits:
-            print(f"picture turn wait, {label}: worst {max(waits):.2f} s, median {statistics.median(waits):.2f} s "
-                  f"({len(waits)} turns; one picture's turn is {window / args.image_rate:.2f} s)")
+            print(f"wait for a picture's turn, {label} ({books} book{'s' if books > 1 else ''}): worst {max(waits):.2f} s "
+                  f"= {max(waits) / turn:.1f} turns, median {statistics.median(waits):.2f} s ({len(waits)} pictures; "
+                  f"a turn is {turn:.2f} s, and with {len(users)} users waiting each gets one in {len(users)})")
     peak = {k: max(s.get(k, 0.0) for s in observed.samples) for s in observed.samples for k in s}
     print(f"memory: app {peak.get('app_mib', 0):.0f} MiB; workers " + ", ".join(
         f"{v:.0f} MiB" for k, v in sorted(peak.items()) if k.startswith("worker_")))

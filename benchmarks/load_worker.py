@@ -3,11 +3,12 @@
 The production worker (`python -m workers`: the same settings, workflows and graceful stop),
 with two things the benchmark sets through the environment: the stand-in providers
 (benchmarks/standins.py), and provider rate limits as short sliding windows
-(BOOKBUG_BENCH_LIMITS, JSON {"replicate": [2, 1.0]}: 2 calls a second is 120 a minute). A
-window of a second rather than the operators' minute keeps a two-minute run from being
-dominated by where the minute boundaries fall, so "calls made / calls allowed" measures the
-fleet, not the window. Each turn granted at a limit is logged (bookbug.engine.fairness at
-DEBUG, with the wall-clock time) for the benchmark's fairness figure.
+(BOOKBUG_BENCH_LIMITS, JSON {"replicate": [20, 10.0]}: 20 calls per 10 s is 120 a minute).
+A window of seconds rather than the operators' minute keeps a run of a few minutes from being
+dominated by where the window's bursts fall, so "calls made / calls allowed" measures the
+fleet, not the window (a very short window would instead charge every late grant again at
+each turn of the window). Each turn granted at a limit is logged (bookbug.engine.fairness at
+DEBUG: asked, deferred, granted, with the step and the wall-clock time) for the fairness figure.
 """
 
 from __future__ import annotations

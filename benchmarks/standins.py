@@ -75,47 +75,82 @@ def start(latency: Latency, *, redis_url: str) -> Iterator[InWorkerProviders]:
 # -- inside a worker process ---------------------------------------------------------------
 
 def install_in_worker() -> None:
-    """Wrap the offline providers with the latencies in BOOKBUG_BENCH_LATENCY (worker side)."""
+    """Wrap the offline providers with the latencies in BOOKBUG_BENCH_LATENCY (worker side).
+
+    Two generations of the provider protocols are met: steps tagged with their rate limit and
+    illustrators with start/finish (before "a step per bill"), or providers that name their
+    `service` and spend() before each request, with illustrators that start/wait/fetch. The
+    wrappers follow whichever this checkout has, so each call counts against its limit once."""
     raw = os.environ.get(LATENCY_VARIABLE)
     if not raw:
         return
     settings = json.loads(raw)
+    import asyncio
+
     import redis
 
     from bookbug.providers.images import IllustrationRequest, OfflineIllustrator
+    from bookbug.providers.images.protocol import Illustrator
     from bookbug.workflows import providers
 
+    providers_spend = "service" in getattr(Illustrator, "__annotations__", {})
     rng = random.Random(f"{settings['seed']}:{os.getpid()}")
     notes = redis.Redis.from_url(settings["redis_url"])
     offline_text = providers.text_provider
-    painted: dict[str, Any] = {}
+    painted: dict[Any, Any] = {}
 
     def note(service: str) -> None:
         notes.rpush(f"{CALLS_KEY}:{service}", repr(time.time()))
 
+    async def spend(service: str) -> None:
+        if providers_spend:
+            from bookbug.engine import spend as engine_spend
+
+            await engine_spend(service)
+
     class SlowWriter:
+        service = "anthropic" if providers_spend else None
+
         def __init__(self, inner: Any) -> None:
             self.inner, self.name = inner, "offline"
 
         async def generate(self, agent: Any, input: Any) -> Any:
-            import asyncio
-
+            await spend("anthropic")
             note("anthropic")
             await asyncio.sleep(rng.uniform(*settings["text"]))
             return await self.inner.generate(agent, input)
 
     class SlowIllustrator:
-        """Pictures painted once per format (painting every one would measure Pillow, not the fleet)."""
+        """Each picture painted once per kind and format (painting all would measure Pillow, not the fleet)."""
 
         name = "offline"
+        service = "replicate" if providers_spend else None
+
+        def __init__(self) -> None:
+            self.inner = OfflineIllustrator()
+            self.requests: dict[str, tuple[str, str]] = {}
 
         async def start(self, request: IllustrationRequest) -> str:
-            note("replicate")
+            note("replicate")  # the workflow spent its turn just before (new protocol) or before the step
+            if providers_spend:
+                prediction_id = await self.inner.start(request)
+                self.requests[prediction_id] = (request.format_name, request.kind)
+                return prediction_id
             return f"bench:{request.format_name}:{rng.random()}"
 
-        async def finish(self, prediction_id: str) -> Any:
-            import asyncio
+        async def wait(self, prediction_id: str) -> Any:
+            await asyncio.sleep(rng.uniform(*settings["image"]))
+            return await self.inner.wait(prediction_id)
 
+        async def fetch(self, prediction_id: str, outcome: Any) -> Any:
+            kind = self.requests.get(prediction_id)
+            if kind is None:  # started by another worker process
+                return await self.inner.fetch(prediction_id, outcome)
+            if kind not in painted:
+                painted[kind] = await self.inner.fetch(prediction_id, outcome)
+            return painted[kind]
+
+        async def finish(self, prediction_id: str) -> Any:  # the start/finish protocol
             await asyncio.sleep(rng.uniform(*settings["image"]))
             format_name = prediction_id.split(":")[1]
             if format_name not in painted:

@@ -153,7 +153,7 @@ class Limits:
 
     async def take(self, key: str, limit: int | None, period: float, *, service: str | None = None,
                    fair_key: str = "", max_wait: float = math.inf,
-                   stop: asyncio.Event | None = None) -> tuple[bool, float]:
+                   stop: asyncio.Event | None = None, who: str = "") -> tuple[bool, float]:
         """Wait for a call within `limit` per `period` (and, for a `service`, after its pause and
         within its pace), taking turns fairly with every other `fair_key` (see fairness.py).
 
@@ -161,6 +161,7 @@ class Limits:
         further away than `max_wait`, the request leaves the queue and (False, estimate) says
         how long to stay away; its key keeps its place in the rotation meanwhile. When `stop`
         is set (the process is shutting down) the request leaves at once with (False, 0).
+        `who` names the caller in the DEBUG trace of turns (asked, deferred, granted).
         """
         if limit is None:  # nothing to share: only a pause to wait out
             reserved, delay = await self.reserve(key, None, period, max_wait, service=service)
@@ -171,15 +172,19 @@ class Limits:
         waiter = queue.new_waiter()
         started = time.monotonic()
         pause, pace = (self._key("pause", service), self._key("pace", service)) if service else (None, None)
+        log.debug("turn asked: key=%s fair_key=%s who=%s at=%.3f", key, fair_key, who, time.time())
         try:
             while True:
                 turn = await queue.look(waiter, fair_key, limit=limit, period=period, pause=pause, pace=pace,
                                         lease=FAIR_LOOK_EVERY + LEASE_GRACE, pace_of=_pace)
                 waited = time.monotonic() - started
                 if turn.granted:
-                    log.debug("turn: key=%s fair_key=%s waited=%.3fs at=%.3f", key, fair_key, waited, time.time())
+                    log.debug("turn granted: key=%s fair_key=%s who=%s waited=%.3fs at=%.3f", key, fair_key, who,
+                              waited, time.time())
                     return True, waited
                 if turn.eta > max_wait - waited or (stop is not None and stop.is_set()):
+                    log.debug("turn deferred: key=%s fair_key=%s who=%s eta=%.3fs at=%.3f", key, fair_key, who,
+                              turn.eta, time.time())
                     await queue.leave(waiter)
                     return False, 0.0 if stop is not None and stop.is_set() else turn.eta
                 if stop is None:

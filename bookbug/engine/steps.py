@@ -97,7 +97,7 @@ async def spend(service: str | None, *, fair_key: str | None = None) -> None:
     reserved, delay = await x.limits.take(f"service:{service}", rule.limit if rule else None,
                                           rule.period_seconds if rule else 60.0, service=service,
                                           fair_key=x.fair_key if fair_key is None else fair_key, max_wait=max_wait,
-                                          stop=stop)
+                                          stop=stop, who=f"{x.run_id}/{step.key}" if (step := _current.get()) else "")
     if not reserved:
         raise _Deferred(service, delay)
     running.spent = True
@@ -204,7 +204,7 @@ class Steps:
         lease = await self._take_slot(key, concurrency)
         try:
             if rate_limit is not None:
-                await self._spend_rate(rate_limit)
+                await self._spend_rate(rate_limit, key)
             with x.db() as conn:
                 checkpoints.relaxed_commit(conn)
                 step = checkpoints.start_step(conn, x.run_id, x.generation, record, key=key, scope=scope,
@@ -299,7 +299,7 @@ class Steps:
         x.leases.add((slot, holder))
         return slot, holder
 
-    async def _spend_rate(self, service: str) -> None:
+    async def _spend_rate(self, service: str, key: str) -> None:
         x = self._x
         rules = x.config.rate_limits_source() if x.config.rate_limits_source else x.config.rate_limits
         rule = rules.get(service)
@@ -307,7 +307,8 @@ class Steps:
             return  # no limit configured for this service: nothing to wait for
         reserved, delay = await x.limits.take(f"service:{service}", rule.limit, rule.period_seconds,
                                               service=service, fair_key=x.fair_key,
-                                              max_wait=x.config.max_inline_rate_wait, stop=x.engine.stopping)
+                                              max_wait=x.config.max_inline_rate_wait, stop=x.engine.stopping,
+                                              who=f"{x.run_id}/{key}")
         if not reserved:
             raise Suspend(due=time.monotonic() + delay)
 
