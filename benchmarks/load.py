@@ -1,13 +1,13 @@
 """Many families at once: a fleet under provider quotas, fairness, live pages, and deploys.
 
     .venv/bin/python benchmarks/load.py [--books 20] [--pages 8] [--users 5] [--clients 200]
-        [--workers 2] [--image-rate 20] [--text-rate 100] [--window 10] [--deploy] [--chart load.png]
+        [--workers 2] [--image-rate 10] [--text-rate 100] [--window 10] [--deploy] [--chart load.png]
 
 PostgreSQL (a scratch database, from --postgres or BOOKBUG_TEST_POSTGRES_URL), Redis (--redis
 or BOOKBUG_TEST_REDIS_URL; that database is FLUSHED first), the app (`reflex run --env prod
 --backend-only`, one process) and `--workers` worker processes. The stand-in providers
 (benchmarks/standins.py) take 0.5-2 s a text call and 3-6 s a picture; the provider limits
-are set below the demand (default 20 pictures per 10 s = 120 a minute, 100 text calls per
+are set below the demand (default 10 pictures per 10 s = 60 a minute, 100 text calls per
 10 s), as sliding windows of `--window` seconds (see benchmarks/load_worker.py). Books come through the REST API as a client makes them (answer each question,
 approve the plot) from `--users` users: the first has half the books, the second one book,
 the rest share the others. `--clients` SSE clients follow the books (as many per book).
@@ -330,11 +330,12 @@ def _page_delays(db_url: str, observed: Observed) -> list[float]:
     return delays
 
 
-def _turns(fleet: Fleet, service: str) -> dict[str, list[float]]:
-    """Per user, how long each call waited for its turn: from the step's first request to the
-    grant, deferrals included (a step sent away to come back later was waiting all along)."""
+def _turns(fleet: Fleet, service: str) -> tuple[dict[str, list[tuple[float, float]]], list[tuple[float, str]]]:
+    """Per user, each call's (first request, grant) moments, deferrals included (a step sent
+    away to come back later was waiting all along); and every grant, (moment, user), in order."""
     asked: dict[str, float] = {}
-    waits: dict[str, list[float]] = {}
+    waits: dict[str, list[tuple[float, float]]] = {}
+    grants: list[tuple[float, str]] = []
     for path in fleet.logs.values():
         for line in path.read_text(errors="replace").splitlines():
             match = TURN.search(line)
@@ -343,9 +344,11 @@ def _turns(fleet: Fleet, service: str) -> dict[str, list[float]]:
             at = float(match["at"])
             if match["what"] == "asked":
                 asked.setdefault(match["who"], at)
-            elif match["what"] == "granted" and match["who"] in asked:
-                waits.setdefault(match["user"], []).append(at - asked.pop(match["who"]))
-    return waits
+            elif match["what"] == "granted":
+                grants.append((at, match["user"]))
+                if match["who"] in asked:
+                    waits.setdefault(match["user"], []).append((asked.pop(match["who"]), at))
+    return waits, sorted(grants)
 
 
 def _gaps(db_url: str, fleet: Fleet, observed: Observed) -> list[tuple[int, list[float]]]:
@@ -412,7 +415,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=5)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--image-rate", type=float, default=20, help="pictures the provider allows per window")
+    parser.add_argument("--image-rate", type=float, default=10, help="pictures the provider allows per window")
     parser.add_argument("--text-rate", type=float, default=100, help="text calls the provider allows per window")
     parser.add_argument("--window", type=float, default=10.0, help="the providers' rate-limit window, in seconds")
     parser.add_argument("--deploy", action="store_true", help="restart each worker once during the run")
@@ -509,14 +512,20 @@ def _report(args: argparse.Namespace, db_url: str, fleet: Fleet, observed: Obser
     print(f"page commit -> SSE client: p50 {_percentile(delays, .5) * 1000:.0f} ms, "
           f"p95 {_percentile(delays, .95) * 1000:.0f} ms, max {max(delays, default=float('nan')) * 1000:.0f} ms "
           f"({len(delays)} page events received)")
-    turns = _turns(fleet, "replicate")
+    waits, grants = _turns(fleet, "replicate")
     turn = window / args.image_rate
     for label, (user, _, books) in (("single-book user", users[1]), ("busiest user", users[0])):
-        waits = turns.get(user, [])
-        if waits:
-            print(f"wait for a picture's turn, {label} ({books} book{'s' if books > 1 else ''}): worst {max(waits):.2f} s "
-                  f"= {max(waits) / turn:.1f} turns, median {statistics.median(waits):.2f} s ({len(waits)} pictures; "
-                  f"a turn is {turn:.2f} s, and with {len(users)} users waiting each gets one in {len(users)})")
+        mine = [granted - asked for asked, granted in waits.get(user, [])]
+        if mine:
+            print(f"wait for a picture's turn, {label} ({books} book{'s' if books > 1 else ''}): worst {max(mine):.2f} s, "
+                  f"median {statistics.median(mine):.2f} s ({len(mine)} pictures; at full use a turn comes every "
+                  f"{turn:.2f} s, shared by up to {len(users)} users)")
+    single, busiest = users[1][0], users[0][0]
+    ahead = [sum(1 for at, user in grants if user == busiest and asked < at < granted)
+             for asked, granted in waits.get(single, [])]
+    if ahead:
+        print(f"fairness: pictures of the busiest user ({users[0][2]} books) drawn while a picture of the single-book "
+              f"user waited: at most {max(ahead)}, median {statistics.median(ahead):g} (its {len(ahead)} pictures)")
     peak = {k: max(s.get(k, 0.0) for s in observed.samples) for s in observed.samples for k in s}
     print(f"memory: app {peak.get('app_mib', 0):.0f} MiB; workers " + ", ".join(
         f"{v:.0f} MiB" for k, v in sorted(peak.items()) if k.startswith("worker_")))

@@ -61,7 +61,8 @@ class EngineConfig:
     retry_policies: Callable[[], Mapping[str, RetryPolicy]] | None = None
 
     # flow control: how soon a run (or step) that found no free concurrency slot looks again,
-    # and how long a step may wait in place for a rate-limit slot before it suspends instead
+    # and how far off (estimated) a step's turn at a rate limit may be for it to wait in place
+    # rather than suspend; while other steps of its run work, it waits in place anyway
     slot_poll: float = 0.5
     max_inline_rate_wait: float = 5.0
     max_inline_slot_wait: float = 30.0  # a step waits this long in place for a concurrency slot

@@ -70,6 +70,8 @@ class Execution:
         self.recorded: dict[str, checkpoints.StepRecord] = {}
         self.leases: set[tuple[str, str]] = set()
         self.superseded = False
+        self.active = 0  # steps of this execution past their concurrency slot, not yet ended
+        self.waiting_turns = 0  # of those, waiting for their turn at a rate limit
         self.ending = False  # the workflow returned or stopped; only the run's last writes remain
         self.loop_tick = time.monotonic()  # the event loop's last sign of life, for the heartbeat
         self.main: asyncio.Task[Any] | None = None
@@ -88,6 +90,11 @@ class Execution:
             if dropped(exc):
                 self.close()  # the next transaction starts on a fresh connection
             raise
+
+    def others_working(self) -> bool:
+        """Whether some step of this execution is doing work (not waiting for a turn): then a
+        step waiting for its turn keeps its place, as leaving would free no worker."""
+        return self.active - self.waiting_turns > 0
 
     def close(self) -> None:
         if self._conn is not None:

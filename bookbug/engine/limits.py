@@ -153,15 +153,18 @@ class Limits:
 
     async def take(self, key: str, limit: int | None, period: float, *, service: str | None = None,
                    fair_key: str = "", max_wait: float = math.inf,
-                   stop: asyncio.Event | None = None, who: str = "") -> tuple[bool, float]:
+                   stop: asyncio.Event | None = None, who: str = "",
+                   patient: Callable[[], bool] | None = None) -> tuple[bool, float]:
         """Wait for a call within `limit` per `period` (and, for a `service`, after its pause and
         within its pace), taking turns fairly with every other `fair_key` (see fairness.py).
 
-        Returns (True, seconds waited) once the call is granted: make it now. When the turn looks
-        further away than `max_wait`, the request leaves the queue and (False, estimate) says
-        how long to stay away; its key keeps its place in the rotation meanwhile. When `stop`
+        Returns (True, seconds waited) once the call is granted: make it now. When, at a look,
+        the turn is further away than `max_wait`, the request leaves the queue and (False,
+        estimate) says how long to stay away; its key keeps its place in the rotation meanwhile. When `stop`
         is set (the process is shutting down) the request leaves at once with (False, 0).
-        `who` names the caller in the DEBUG trace of turns (asked, deferred, granted).
+        `who` names the caller in the DEBUG trace of turns (asked, deferred, granted). While
+        `patient()` says so (its run has other work going on, so leaving frees nothing), the
+        request keeps its place however long its turn takes: one that left would lose it.
         """
         if limit is None:  # nothing to share: only a pause to wait out
             reserved, delay = await self.reserve(key, None, period, max_wait, service=service)
@@ -182,11 +185,14 @@ class Limits:
                     log.debug("turn granted: key=%s fair_key=%s who=%s waited=%.3fs at=%.3f", key, fair_key, who,
                               waited, time.time())
                     return True, waited
-                if turn.eta > max_wait - waited or (stop is not None and stop.is_set()):
+                stopping = stop is not None and stop.is_set()
+                # Measured from now: a request that already waited is not sent away for that (it
+                # would lose its place); one whose turn is further off than `max_wait` is.
+                if stopping or (turn.eta > max_wait and not (patient is not None and patient())):
                     log.debug("turn deferred: key=%s fair_key=%s who=%s eta=%.3fs at=%.3f", key, fair_key, who,
                               turn.eta, time.time())
                     await queue.leave(waiter)
-                    return False, 0.0 if stop is not None and stop.is_set() else turn.eta
+                    return False, 0.0 if stopping else turn.eta
                 if stop is None:
                     await asyncio.sleep(min(turn.eta, FAIR_LOOK_EVERY))
                 else:

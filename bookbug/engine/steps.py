@@ -94,10 +94,14 @@ async def spend(service: str | None, *, fair_key: str | None = None) -> None:
     if x.engine.draining and not running.spent:
         raise _Deferred(service, 0.0)  # this worker is shutting down: the call goes out from another
     stop = None if running.spent else x.engine.stopping
-    reserved, delay = await x.limits.take(f"service:{service}", rule.limit if rule else None,
-                                          rule.period_seconds if rule else 60.0, service=service,
-                                          fair_key=x.fair_key if fair_key is None else fair_key, max_wait=max_wait,
-                                          stop=stop, who=f"{x.run_id}/{step.key}" if (step := _current.get()) else "")
+    x.waiting_turns += 1
+    try:
+        reserved, delay = await x.limits.take(
+            f"service:{service}", rule.limit if rule else None, rule.period_seconds if rule else 60.0,
+            service=service, fair_key=x.fair_key if fair_key is None else fair_key, max_wait=max_wait, stop=stop,
+            who=f"{x.run_id}/{step.key}" if (step := _current.get()) else "", patient=x.others_working)
+    finally:
+        x.waiting_turns -= 1
     if not reserved:
         raise _Deferred(service, delay)
     running.spent = True
@@ -202,6 +206,7 @@ class Steps:
         if x.engine.draining:
             raise Suspend(due=time.monotonic())  # this worker is shutting down: the step starts on another
         lease = await self._take_slot(key, concurrency)
+        x.active += 1
         try:
             if rate_limit is not None:
                 await self._spend_rate(rate_limit, key)
@@ -238,6 +243,7 @@ class Steps:
                 metrics.STEP_SECONDS.labels(x.workflow.name, step.fn or "").observe(time.monotonic() - step.started_at)
             return decode(stored)
         finally:
+            x.active -= 1
             if lease is not None:
                 await x.release(lease)
 
@@ -305,10 +311,14 @@ class Steps:
         rule = rules.get(service)
         if rule is None:
             return  # no limit configured for this service: nothing to wait for
-        reserved, delay = await x.limits.take(f"service:{service}", rule.limit, rule.period_seconds,
-                                              service=service, fair_key=x.fair_key,
-                                              max_wait=x.config.max_inline_rate_wait, stop=x.engine.stopping,
-                                              who=f"{x.run_id}/{key}")
+        x.waiting_turns += 1
+        try:
+            reserved, delay = await x.limits.take(f"service:{service}", rule.limit, rule.period_seconds,
+                                                  service=service, fair_key=x.fair_key,
+                                                  max_wait=x.config.max_inline_rate_wait, stop=x.engine.stopping,
+                                                  who=f"{x.run_id}/{key}", patient=x.others_working)
+        finally:
+            x.waiting_turns -= 1
         if not reserved:
             raise Suspend(due=time.monotonic() + delay)
 

@@ -232,3 +232,37 @@ def test_an_event_without_the_fair_key_is_refused_before_anything_is_stored(embe
     with pytest.raises(ValueError, match="user"):
         asyncio.run(send())
     assert list_runs(db_url) == []
+
+
+async def test_a_call_waiting_while_its_run_works_on_keeps_its_place_instead_of_leaving_the_queue(
+    embedded, make_engine
+):
+    """Leaving the queue (deferring the step) frees a worker only when the run has nothing else
+    to do; while a sibling branch works, the waiting call keeps its place and its turn."""
+    db_url, redis_url = embedded
+    registry = Registry()
+    drawn: list[str] = []
+
+    def work() -> str:
+        import time
+
+        time.sleep(1.5)
+        return "worked"
+
+    @workflow("both", trigger="both/start", registry=registry, fair_key="event.data.user")
+    async def both(ctx):
+        def draw(name: str):  # type: ignore[no-untyped-def]
+            return ctx.step.run("draw", lambda: drawn.append(name), rate_limit="images")
+
+        return await ctx.step.parallel("p", {"work": lambda: ctx.step.run("work", work),
+                                             "a": lambda: draw("a"), "b": lambda: draw("b")})
+
+    # The second call's turn is 0.3 s away, longer than a call may wait before leaving (0.05 s).
+    engine = make_engine(db_url, redis_url, registry, max_inline_rate_wait=0.05,
+                         rate_limits={"images": RateLimit("images", limit=1, period="300ms")})
+    async with engine, engine.worker():
+        run_id = (await engine.send_event("both/start", {"user": "u"})).started[0]
+        run = await wait_for_run(db_url, run_id, timeout=30)
+    assert run.status.value == "completed", run.error
+    assert sorted(drawn) == ["a", "b"]
+    assert run.attempts == 1  # one execution: nothing was sent away to come back later
