@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bookbug.engine")
 RUNS = Run.__table__  # type: ignore[attr-defined]
+PATIENCE = 6  # a step keeps its place for a turn up to this many inline waits away while its run works on
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ class Execution:
         self.leases: set[tuple[str, str]] = set()
         self.superseded = False
         self.active = 0  # steps of this execution past their concurrency slot, not yet ended
-        self.waiting_turns = 0  # of those, waiting for their turn at a rate limit
+        self.live_branches = 0  # branches of a parallel still going (working, or waiting on each other)
+        self.waiting_turns = 0  # steps waiting for their turn at a rate limit
         self.ending = False  # the workflow returned or stopped; only the run's last writes remain
         self.loop_tick = time.monotonic()  # the event loop's last sign of life, for the heartbeat
         self.main: asyncio.Task[Any] | None = None
@@ -91,10 +93,14 @@ class Execution:
                 self.close()  # the next transaction starts on a fresh connection
             raise
 
-    def others_working(self) -> bool:
-        """Whether some step of this execution is doing work (not waiting for a turn): then a
-        step waiting for its turn keeps its place, as leaving would free no worker."""
-        return self.active - self.waiting_turns > 0
+    def others_working(self, eta: float) -> bool:
+        """Whether a step whose turn is `eta` seconds away should keep its place: some other
+        step or branch of this execution is still going, so leaving would free no worker (the
+        run suspends only once every branch has settled) and would only lose the turn. Up to
+        a bound, so that a long pause never holds a worker for long."""
+        if eta > PATIENCE * self.config.max_inline_rate_wait:
+            return False
+        return max(self.active, self.live_branches) - self.waiting_turns > 0
 
     def close(self) -> None:
         if self._conn is not None:

@@ -154,7 +154,7 @@ class Limits:
     async def take(self, key: str, limit: int | None, period: float, *, service: str | None = None,
                    fair_key: str = "", max_wait: float = math.inf,
                    stop: asyncio.Event | None = None, who: str = "",
-                   patient: Callable[[], bool] | None = None) -> tuple[bool, float]:
+                   patient: Callable[[float], bool] | None = None) -> tuple[bool, float]:
         """Wait for a call within `limit` per `period` (and, for a `service`, after its pause and
         within its pace), taking turns fairly with every other `fair_key` (see fairness.py).
 
@@ -163,8 +163,8 @@ class Limits:
         estimate) says how long to stay away; its key keeps its place in the rotation meanwhile. When `stop`
         is set (the process is shutting down) the request leaves at once with (False, 0).
         `who` names the caller in the DEBUG trace of turns (asked, deferred, granted). While
-        `patient()` says so (its run has other work going on, so leaving frees nothing), the
-        request keeps its place however long its turn takes: one that left would lose it.
+        `patient(eta)` says so (its run has other work going on, so leaving frees nothing), the
+        request keeps its place for a turn further off: one that left would lose it.
         """
         if limit is None:  # nothing to share: only a pause to wait out
             reserved, delay = await self.reserve(key, None, period, max_wait, service=service)
@@ -188,7 +188,7 @@ class Limits:
                 stopping = stop is not None and stop.is_set()
                 # Measured from now: a request that already waited is not sent away for that (it
                 # would lose its place); one whose turn is further off than `max_wait` is.
-                if stopping or (turn.eta > max_wait and not (patient is not None and patient())):
+                if stopping or (turn.eta > max_wait and not (patient is not None and patient(turn.eta))):
                     log.debug("turn deferred: key=%s fair_key=%s who=%s eta=%.3fs at=%.3f", key, fair_key, who,
                               turn.eta, time.time())
                     await queue.leave(waiter)

@@ -400,7 +400,11 @@ class Steps:
         async def branch(name: str, item: Awaitable[Any] | Callable[[], Awaitable[Any]]) -> Any:
             _scope.set(f"{base}[{name}]/")  # this task's own copy of the context
             awaitable = item() if callable(item) else item
-            return await awaitable
+            self._x.live_branches += 1
+            try:
+                return await awaitable
+            finally:
+                self._x.live_branches -= 1
 
         names = list(branches)
         results = await asyncio.gather(*(branch(n, branches[n]) for n in names), return_exceptions=True)

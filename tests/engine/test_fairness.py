@@ -257,9 +257,10 @@ async def test_a_call_waiting_while_its_run_works_on_keeps_its_place_instead_of_
         return await ctx.step.parallel("p", {"work": lambda: ctx.step.run("work", work),
                                              "a": lambda: draw("a"), "b": lambda: draw("b")})
 
-    # The second call's turn is 0.3 s away, longer than a call may wait before leaving (0.05 s).
+    # The second call's turn is 0.2 s away: longer than a call may wait before leaving (0.05 s),
+    # within the patience of a run that works on (6 such waits).
     engine = make_engine(db_url, redis_url, registry, max_inline_rate_wait=0.05,
-                         rate_limits={"images": RateLimit("images", limit=1, period="300ms")})
+                         rate_limits={"images": RateLimit("images", limit=1, period="200ms")})
     async with engine, engine.worker():
         run_id = (await engine.send_event("both/start", {"user": "u"})).started[0]
         run = await wait_for_run(db_url, run_id, timeout=30)
