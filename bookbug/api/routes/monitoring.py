@@ -8,7 +8,9 @@ from fastapi.responses import JSONResponse
 
 from bookbug.services import monitoring
 
-router = APIRouter(tags=["meta"])
+# Not in the OpenAPI document: they are for orchestrators and Prometheus, not API clients
+# (and /readyz answering 503 while a dependency is down is its job, not an error).
+router = APIRouter(tags=["meta"], include_in_schema=False)
 
 
 @router.get("/healthz")
