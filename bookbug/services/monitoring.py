@@ -15,6 +15,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -25,7 +26,8 @@ from sqlmodel import select
 from bookbug.db import Book, BookStatus, session_scope
 from bookbug.db.migrations import at_head
 from bookbug.db.session import get_engine as database
-from bookbug.engine import Engine, EngineCollector
+from bookbug.engine import EngineCollector
+from bookbug.services import runtime
 from bookbug.services.runtime import started_engine
 from bookbug.settings import get_settings
 
@@ -46,22 +48,34 @@ class BooksCollector(Collector):
         yield books
 
 
+class _EngineNow(Collector):
+    """The engine's gauges, read through whichever engine the services use when scraped."""
+
+    def collect(self) -> Iterator[Any]:
+        collector = EngineCollector(runtime.get_engine())
+        try:
+            yield from collector.collect()
+        finally:
+            collector.close()
+
+
 _registered: list[Collector] = []
 _lock = threading.Lock()
 
 
-def _register(engine: Engine) -> None:
+def _register() -> None:
     with _lock:
         if _registered:
             return
-        for collector in (BooksCollector(), EngineCollector(engine)):
+        for collector in (BooksCollector(), _EngineNow()):
             REGISTRY.register(collector)
             _registered.append(collector)
 
 
 async def metrics() -> tuple[bytes, str]:
     """This process's metrics in Prometheus's text format, and its content type."""
-    _register(await started_engine())
+    await started_engine()
+    _register()
     return await asyncio.to_thread(generate_latest, REGISTRY), CONTENT_TYPE_LATEST
 
 

@@ -113,7 +113,7 @@ def test_the_apps_health_check_passes_once_it_is_ready(postgres_url, redis_url, 
     subprocess.run(_command(services["migrate"]["command"]), cwd=ROOT, env=env, check=True)
     port = free_port()
     # The compose command serves the built frontend too; the health check only needs the back end.
-    command = [*_command(services["app"]["command"][:3]), "--backend-only", "--backend-port", str(port)]
+    command = [*_command(services["app"]["command"][:4]), "--backend-only", "--backend-port", str(port)]
     env["PATH"] = f"{ROOT / '.tools' / 'node_modules' / '.bin'}:{ROOT / '.venv' / 'bin'}:{env.get('PATH', '')}"
     with open(tmp_path / "app.log", "wb") as log:
         app = subprocess.Popen(command, cwd=ROOT, env={**env, "GRANIAN_WORKERS": "1"}, stdout=log,
@@ -126,5 +126,6 @@ def test_the_apps_health_check_passes_once_it_is_ready(postgres_url, redis_url, 
             assert app.poll() is None and time.monotonic() < deadline, (tmp_path / "app.log").read_text()[-3000:]
             time.sleep(1)
     finally:
-        os.killpg(app.pid, signal.SIGTERM)
-        app.wait(timeout=30)
+        if app.poll() is None:
+            os.killpg(app.pid, signal.SIGTERM)
+            app.wait(timeout=30)
