@@ -28,19 +28,23 @@ test: setup
 
 # Production: as many of these as you like, on any machine sharing REDIS_URL and DATABASE_URL.
 worker: setup migrate
-	$(BIN)/arq workers.WorkerSettings
+	$(BIN)/python -m workers
 
 migrate: setup
 	$(BIN)/python -m bookbug.startup
 
 setup: $(VENV)/.installed $(TOOLS)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-arq.txt pyproject.toml
+# The pinned packages (deploy/Dockerfile installs these before copying the source).
+$(VENV)/.installed-deps: requirements.txt requirements-arq.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	# arq pins redis<6 but works with redis-py 7; see requirements-arq.txt.
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements-arq.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-deps pyproject.toml
 	# the project itself, for the `bookbug` command-line client
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@

@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     replicate_max_attempts: int = Field(5, ge=1)
     retry_base_delay: float = Field(1.0, gt=0)
     retry_max_delay: float = Field(60.0, gt=0)
+    # worker processes: seconds a deploy's SIGTERM lets running steps finish; the port of
+    # each worker's /metrics and /healthz (0: none)
+    worker_shutdown_grace: float = Field(30.0, ge=0, le=3600)
+    worker_metrics_port: int = Field(0, ge=0, le=65535)
     default_format: str = "square-large"
     default_page_count: int = Field(24, ge=8, le=32)
     # limits that keep one caller from exhausting the server

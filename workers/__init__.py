@@ -1,4 +1,7 @@
-"""Bookbug's ARQ worker processes: `arq workers.WorkerSettings` (needs REDIS_URL and DATABASE_URL).
+"""Bookbug's worker processes: `python -m workers` (needs REDIS_URL and DATABASE_URL).
+
+`python -m workers` stops gracefully on SIGTERM (see bookbug/engine/worker.py); `arq
+workers.WorkerSettings` runs the same jobs but cuts steps off at once when stopped.
 
 Run as many as you like, on any machines sharing the Redis and the database.
 """

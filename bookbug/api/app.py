@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bookbug.api import errors
-from bookbug.api.routes import auth, books, chat, files, jobs, pages, session
+from bookbug.api.routes import auth, books, chat, files, jobs, monitoring, pages, session
 from bookbug.edge import protect
 from bookbug.settings import get_settings
 
@@ -39,7 +39,7 @@ def build_api() -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (books, chat, jobs, files, pages, auth, session):
+    for module in (books, chat, jobs, files, pages, auth, session, monitoring):
         api.include_router(module.router)
     protect(api, get_settings())
     return api

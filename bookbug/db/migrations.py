@@ -39,3 +39,29 @@ def for_dialect(dialect: str) -> Callable[..., bool]:
         return condition is None or condition.dialect is None or condition.dialect == dialect
 
     return include_object
+
+
+def at_head(url: str) -> bool:
+    """Whether the database has every migration of every branch (Bookbug's and the engine's).
+
+    The version table keeps only the newest revision of each line, and a revision that
+    another depends on (the engine's tables, which Bookbug's 0002 needs) is implied by it, so
+    the applied set is everything reachable from the stored revisions."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from bookbug.db.session import get_engine
+
+    script = ScriptDirectory.from_config(alembic_config(url))
+    with get_engine(url).connect() as conn:
+        pending = list(MigrationContext.configure(conn).get_current_heads())
+    applied: set[str] = set()
+    while pending:
+        revision = pending.pop()
+        if revision in applied:
+            continue
+        applied.add(revision)
+        found = script.get_revision(revision)
+        for below in (found.down_revision, found.dependencies):
+            pending += [below] if isinstance(below, str) else list(below or ())
+    return {found.revision for found in script.walk_revisions()} <= applied

@@ -28,8 +28,13 @@ mode (no REDIS_URL), an ARQ worker inside the app process. By hand, e.g. in a te
         await engine.forget_subject(o)                   # every row about the order, gone
         list_runs(db_url, status="failed"); run_steps(db_url, run_id); latest_run(db_url, o, "fulfil-order")
 
-Production: the app only enqueues and subscribes (`async with engine:`); `arq` runs as many
-worker processes (`worker_settings(config, workflows)`) as you like, sharing Redis and the database.
+Production: the app only enqueues and subscribes (`async with engine:`); as many worker
+processes as you like (`run_worker(worker_settings(config, workflows))`) share Redis and the
+database. On SIGTERM a worker stops taking work, lets its running steps finish (for
+`shutdown_grace`) and hands each run straight back to the queue (worker.py). With `http_port`
+each worker serves /metrics and /healthz (monitor.py, metrics.py; `check_worker(port)` is the
+orchestrator's health check). When calls to a service are short, runs take turns by the
+workflow's `fair_key` (fairness.py).
 
 Guarantees. Every run is a row and every completed step a row holding its JSON output,
 written in the same transaction that marks the step done. Each execution replays the
@@ -62,10 +67,13 @@ from bookbug.engine.tables import RunStatus, StepStatus
 from bookbug.engine.workflow import (
     CancelOn, Concurrency, RateLimit, Registry, Throttle, Workflow, default_registry, workflow,
 )
-from bookbug.engine.worker import worker_settings
+from bookbug.engine.metrics import EngineCollector
+from bookbug.engine.monitor import check as check_worker
+from bookbug.engine.worker import run_worker, worker_settings
 
 __all__ = [
-    "RUN_FAILED", "CancelOn", "Concurrency", "Context", "Engine", "EngineConfig", "EventInfo", "EventReceipt",
+    "RUN_FAILED", "CancelOn", "Concurrency", "Context", "Engine", "EngineCollector", "EngineConfig", "EventInfo",
+    "EventReceipt", "check_worker", "run_worker",
     "FailureView", "RateLimit", "Registry", "RetryPolicy", "RunStatus", "RunView", "StepFailed", "StepInfo", "StepStatus",
     "StepView", "Throttle", "Workflow", "WorkflowChanged", "count_runs_by_status", "current_step",
     "default_registry", "get_run", "latest_run", "latest_runs", "list_runs", "pause_service", "received", "recent_failures",

@@ -61,7 +61,8 @@ class EngineConfig:
     retry_policies: Callable[[], Mapping[str, RetryPolicy]] | None = None
 
     # flow control: how soon a run (or step) that found no free concurrency slot looks again,
-    # and how long a step may wait in place for a rate-limit slot before it suspends instead
+    # and how far off (estimated) a step's turn at a rate limit may be for it to wait in place
+    # rather than suspend; while other steps of its run work, it waits in place anyway
     slot_poll: float = 0.5
     max_inline_rate_wait: float = 5.0
     max_inline_slot_wait: float = 30.0  # a step waits this long in place for a concurrency slot
@@ -72,6 +73,12 @@ class EngineConfig:
     rate_limits_source: Callable[[], dict[str, RateLimit]] | None = None
 
     # worker
+    # On SIGTERM a worker takes no more work and starts no more steps; steps in flight get this
+    # long to finish (and be checkpointed), then the rest are cut off. Either way each run is
+    # handed straight back to the queue for another worker, without waiting to look dead.
+    shutdown_grace: float = 30.0
+    # A worker process serves /metrics (Prometheus) and /healthz on this port; 0: not at all.
+    http_port: int = 0
     poll_delay: float = 0.1  # ARQ queue polling; a resumed run starts within about this long
     max_jobs: int = 10
     job_timeout: float = 3600.0  # an execution may run many steps; a stuck one is cut off here

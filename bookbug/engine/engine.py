@@ -14,7 +14,7 @@ from arq.constants import in_progress_key_prefix, job_key_prefix
 from sqlalchemy import Connection, select
 
 from bookbug.db.session import get_engine
-from bookbug.engine import checkpoints, control, events, execution, retention, waits
+from bookbug.engine import checkpoints, control, events, execution, metrics, retention, waits
 from bookbug.engine import sweep as sweeping
 from bookbug.engine.config import EngineConfig
 from bookbug.engine.limits import Limits
@@ -60,6 +60,19 @@ class Engine:
         self._limits: Limits | None = None
         self._hub: ProgressHub | None = None
         self.pulse = Pulse(self)
+        self.stopping = asyncio.Event()  # set when this process drains before shutting down
+
+    @property
+    def draining(self) -> bool:
+        """True once `drain()` was called: no step starts here any more; runs go back to the queue."""
+        return self.stopping.is_set()
+
+    def drain(self) -> None:
+        """Stop starting steps in this process (a worker shutting down): each execution lets its
+        steps in flight finish, then hands its run back to the queue at once (see execution.py)."""
+        if not self.stopping.is_set():
+            log.warning("draining: no new steps start here; runs in flight go back to the queue as their steps end")
+        self.stopping.set()
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -264,6 +277,7 @@ class Engine:
                 select(checkpoints.RUNS.c.workflow, checkpoints.RUNS.c.subject, checkpoints.RUNS.c.event_data)
                 .where(checkpoints.RUNS.c.id == run_id)).first()
         if row is not None:
+            metrics.RUNS_ENDED.labels(row.workflow, status.value).inc()
             message: dict[str, Any] = {"type": "status", "status": status.value}
             if error:
                 message["error"] = error

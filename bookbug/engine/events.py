@@ -55,8 +55,9 @@ async def send_event(engine: Engine, name: str, data: Mapping[str, Any] | None =
     except NotStorable as exc:
         raise ValueError(str(exc)) from None
     for wf in engine.registry.triggered_by(name):
-        if wf.throttle is not None:
-            resolve_key(wf.throttle.key, name, payload)  # a clear ValueError before anything is stored
+        for expression in (wf.throttle.key if wf.throttle else None, wf.fair_key):
+            if expression is not None:
+                resolve_key(expression, name, payload)  # a clear ValueError before anything is stored
     if subject is None:
         subject = engine.registry.subject_of(payload)
     with engine.transaction() as conn:

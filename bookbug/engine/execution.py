@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
 from bookbug.db.session import get_engine
-from bookbug.engine import checkpoints
+from bookbug.engine import checkpoints, metrics
 from bookbug.engine.clock import db_now
 from bookbug.engine.codec import NotStorable, encode
 from bookbug.engine.errors import Cancelled, StepFailed, Superseded, Suspend, WorkflowChanged
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("bookbug.engine")
 T = TypeVar("T")
 RUNS = Run.__table__  # type: ignore[attr-defined]
+PATIENCE = 6  # a step keeps its place for a turn up to this many inline waits away while its run works on
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,13 @@ class Execution:
         self.reruns = run.reruns
         self.workflow = workflow
         self.event = event
+        self.fair_key = workflow.fair_key_of(event.name, event.data)  # whose turn its rate-limited calls are
         self.recorded: dict[str, checkpoints.StepRecord] = {}
         self.leases: set[tuple[str, str]] = set()
         self.superseded = False
+        self.active = 0  # steps of this execution past their concurrency slot, not yet ended
+        self.live_branches = 0  # branches of a parallel still going (working, or waiting on each other)
+        self.waiting_turns = 0  # steps waiting for their turn at a rate limit
         self.ending = False  # the workflow returned or stopped; only the run's last writes remain
         self.loop_tick = time.monotonic()  # the event loop's last sign of life, for the heartbeat
         self.main: asyncio.Task[Any] | None = None
@@ -101,6 +106,15 @@ class Execution:
                 return write(conn)
 
         return await asyncio.to_thread(work)
+
+    def others_working(self, eta: float) -> bool:
+        """Whether a step whose turn is `eta` seconds away should keep its place: some other
+        step or branch of this execution is still going, so leaving would free no worker (the
+        run suspends only once every branch has settled) and would only lose the turn. Up to
+        a bound, so that a long pause never holds a worker for long."""
+        if eta > PATIENCE * self.config.max_inline_rate_wait:
+            return False
+        return max(self.active, self.live_branches) - self.waiting_turns > 0
 
     def close(self) -> None:
         if self._conn is not None:
@@ -153,6 +167,12 @@ async def execute(engine: Engine, run_id: str, generation: int) -> None:
     run = _load(engine, run_id)
     if run is None or run.generation != generation or run.status != RunStatus.queued.value:
         return  # a stale or duplicate job: another execution owns this run
+    if engine.draining:  # taken just before this worker began shutting down: straight back, for when it is due
+        with engine.transaction() as conn:
+            state = checkpoints.run_state(conn, run_id)
+        await engine.requeue(run_id, RunStatus.queued, generation,
+                             delay=max(0.0, state.due_in or 0.0) if state is not None else 0.0)
+        return
     workflow = engine.registry.get(run.workflow)
     if workflow is None:
         await engine.end_run(run_id, generation, RunStatus.failed, error=(
@@ -179,9 +199,11 @@ async def execute(engine: Engine, run_id: str, generation: int) -> None:
         execution = Execution(engine, run, workflow, info)
         if lease is not None:
             execution.leases.add(lease)
+        metrics.EXECUTIONS.inc()
         try:
             await _run_claimed(engine, execution)
         finally:
+            metrics.EXECUTIONS.dec()
             execution.close()
     finally:
         if lease is not None:
@@ -222,6 +244,9 @@ async def _run_claimed(engine: Engine, x: Execution) -> None:
     except Suspend as suspend:
         x.ending = True
         await _suspend(engine, x, suspend)
+        if engine.draining:
+            metrics.HANDED_BACK.inc()
+            log.warning("run %s: handed back to the queue at %.3f (this worker is stopping)", x.run_id, time.time())
     except Cancelled:
         x.ending = True
         await engine.end_run(x.run_id, x.generation, RunStatus.cancelled, error="cancelled")
@@ -251,6 +276,9 @@ async def _run_claimed(engine: Engine, x: Execution) -> None:
             # The worker is shutting down: hand the run to the next worker right away
             # instead of waiting for its heartbeat to go stale (or end it, if cancelled).
             await engine.requeue(x.run_id, RunStatus.running, x.generation, delay=0)
+            metrics.HANDED_BACK.inc()
+            log.warning("run %s: cut off and handed back to the queue at %.3f (this worker is stopping)",
+                        x.run_id, time.time())
             raise
         log.warning("run %s: execution %s was superseded by a newer one and stopped", x.run_id, x.generation)
     except Exception as exc:  # a bug in the workflow body itself (outside any step)

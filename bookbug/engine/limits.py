@@ -15,7 +15,11 @@ multiplicative decrease), so a struggling provider is given room and then used f
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import math
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -24,12 +28,17 @@ from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
+from bookbug.engine.fairness import LEASE_GRACE, FairQueue
+
+log = logging.getLogger("bookbug.engine.fairness")  # DEBUG: every turn granted, with its wait
+
 
 def _seconds(reply: Any) -> float:
     seconds, micros = reply
     return int(seconds) + int(micros) / 1_000_000
 
 
+FAIR_LOOK_EVERY = 0.25  # a waiter not yet at the head looks again this often (the head: when its call is free)
 MIN_PACE = 1 / 16  # an overloaded service is never slowed below this share of its rate
 PACE_RECOVERY = 0.02  # share of the full rate regained per second without overload (50 s to full)
 
@@ -150,6 +159,70 @@ class Limits:
 
     async def holders(self, key: str) -> int:
         return int(await self.redis.zcount(self._key("slots", key), await self.now(), math.inf))
+
+    async def take(self, key: str, limit: int | None, period: float, *, service: str | None = None,
+                   fair_key: str = "", max_wait: float = math.inf,
+                   stop: asyncio.Event | None = None, who: str = "",
+                   patient: Callable[[float], bool] | None = None) -> tuple[bool, float]:
+        """Wait for a call within `limit` per `period` (and, for a `service`, after its pause and
+        within its pace), taking turns fairly with every other `fair_key` (see fairness.py).
+
+        Returns (True, seconds waited) once the call is granted: make it now. When, at a look,
+        the turn is further away than `max_wait`, the request leaves the queue and (False,
+        estimate) says how long to stay away; its key keeps its place in the rotation meanwhile. When `stop`
+        is set (the process is shutting down) the request leaves at once with (False, 0).
+        `who` names the caller in the DEBUG trace of turns (asked, deferred, granted). While
+        `patient(eta)` says so (its run has other work going on, so leaving frees nothing), the
+        request keeps its place for a turn further off: one that left would lose it.
+        """
+        if limit is None:  # nothing to share: only a pause to wait out
+            reserved, delay = await self.reserve(key, None, period, max_wait, service=service)
+            waited = delay if reserved else 0.0
+            while reserved and delay > 0:
+                await asyncio.sleep(delay)
+                # another pause may have begun meanwhile: it is waited out too
+                delay = await self.paused_for(service) if service else 0.0
+                waited += delay
+            return reserved, waited
+        queue = FairQueue(self.redis, self.prefix, key)
+        waiter = queue.new_waiter()
+        started = time.monotonic()
+        pause, pace = (self._key("pause", service), self._key("pace", service)) if service else (None, None)
+        log.debug("turn asked: key=%s fair_key=%s who=%s at=%.3f", key, fair_key, who, time.time())
+        try:
+            while True:
+                turn = await queue.look(waiter, fair_key, limit=limit, period=period, pause=pause, pace=pace,
+                                        lease=FAIR_LOOK_EVERY + LEASE_GRACE, pace_of=_pace)
+                waited = time.monotonic() - started
+                if turn.granted:
+                    log.debug("turn granted: key=%s fair_key=%s who=%s waited=%.3fs at=%.3f", key, fair_key, who,
+                              waited, time.time())
+                    return True, waited
+                stopping = stop is not None and stop.is_set()
+                # Measured from now: a request that already waited is not sent away for that (it
+                # would lose its place); one whose turn is further off than `max_wait` is.
+                if stopping or (turn.eta > max_wait and not (patient is not None and patient(turn.eta))):
+                    log.debug("turn deferred: key=%s fair_key=%s who=%s eta=%.3fs at=%.3f", key, fair_key, who,
+                              turn.eta, time.time())
+                    await queue.leave(waiter)
+                    return False, 0.0 if stopping else turn.eta
+                if stop is None:
+                    await asyncio.sleep(min(turn.eta, FAIR_LOOK_EVERY))
+                else:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(stop.wait(), min(turn.eta, FAIR_LOOK_EVERY))
+        except BaseException:
+            # Cancelled or failed while waiting: step out of the queue (if Redis allows; else
+            # the lease runs out) so nobody waits behind a request that is gone.
+            try:
+                await asyncio.shield(queue.leave(waiter))
+            except BaseException:  # noqa: BLE001 - the original error matters, not this one
+                pass
+            raise
+
+    async def waiting(self, key: str) -> int:
+        """Requests waiting in the fair queue of `key` now (for the queue-depth metric)."""
+        return await FairQueue(self.redis, self.prefix, key).depth()
 
     async def reserve(self, key: str, limit: int | None, period: float, max_wait: float = math.inf, *,
                       service: str | None = None) -> tuple[bool, float]:

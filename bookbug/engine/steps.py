@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from bookbug.engine import checkpoints, waits
+from bookbug.engine import checkpoints, metrics, waits
 from bookbug.engine.checkpoints import StepRecord
 from bookbug.engine.codec import NotStorable, decode, encode
 from bookbug.engine.durations import Duration, seconds
@@ -74,12 +74,14 @@ class _Deferred(BaseException):
         self.service, self.delay = service, delay
 
 
-async def spend(service: str | None) -> None:
+async def spend(service: str | None, *, fair_key: str | None = None) -> None:
     """Call inside a step just before each request to `service` (None: a local provider, nothing
     to wait for). Waits for the service's shared rate limit, its pause (after a 429 with
-    Retry-After, for every step, run and worker) and its pace (slowed after overloads). If the
-    wait is long and no request of this attempt has gone out yet, the step is deferred without
-    spending an attempt; once one has, it waits in place rather than pay for that one again."""
+    Retry-After, for every step, run and worker) and its pace (slowed after overloads). When
+    calls are short, waiting requests take turns by their fair key (by default the one the
+    workflow declares, such as its user), so nobody's many runs crowd out another's one.
+    If the wait is long and no request of this attempt has gone out yet, the step is deferred
+    without spending an attempt; once one has, it waits in place rather than pay for that one again."""
     running = _running.get()
     if running is None:
         raise RuntimeError("spend() is for code running inside a workflow step")
@@ -89,15 +91,20 @@ async def spend(service: str | None) -> None:
     rules = x.config.rate_limits_source() if x.config.rate_limits_source else x.config.rate_limits
     rule = rules.get(service)
     max_wait = float("inf") if running.spent else x.config.max_inline_rate_wait
-    reserved, delay = await x.limits.reserve(f"service:{service}", rule.limit if rule else None,
-                                             rule.period_seconds if rule else 60.0, max_wait=max_wait, service=service)
+    if x.engine.draining and not running.spent:
+        raise _Deferred(service, 0.0)  # this worker is shutting down: the call goes out from another
+    stop = None if running.spent else x.engine.stopping
+    x.waiting_turns += 1
+    try:
+        reserved, delay = await x.limits.take(
+            f"service:{service}", rule.limit if rule else None, rule.period_seconds if rule else 60.0,
+            service=service, fair_key=x.fair_key if fair_key is None else fair_key, max_wait=max_wait, stop=stop,
+            who=f"{x.run_id}/{step.key}" if (step := _current.get()) else "", patient=x.others_working)
+    finally:
+        x.waiting_turns -= 1
     if not reserved:
         raise _Deferred(service, delay)
     running.spent = True
-    while delay > 0:
-        await asyncio.sleep(delay)
-        # a pause may have begun while this request waited its turn: it waits that out too
-        delay = await x.limits.paused_for(service)
 
 
 async def pause_service(service: str, seconds: float) -> None:
@@ -211,10 +218,13 @@ class Steps:
             raise StepFailed(key, message, failure)
         if record is not None and record.due_at is not None and record.due_at > time.monotonic():
             raise Suspend(due=record.due_at)  # its back-off (or Retry-After) has not passed: never early
+        if x.engine.draining:
+            raise Suspend(due=time.monotonic())  # this worker is shutting down: the step starts on another
         lease = await self._take_slot(key, concurrency)
+        x.active += 1
         try:
             if rate_limit is not None:
-                await self._spend_rate(rate_limit)
+                await self._spend_rate(rate_limit, key)
             with x.db() as conn:
                 checkpoints.relaxed_commit(conn)
                 step = checkpoints.start_step(conn, x.run_id, x.generation, record, key=key, scope=scope,
@@ -240,14 +250,18 @@ class Steps:
             finally:
                 _running.reset(running)
                 _current.reset(token)
+
             def complete(conn: Connection) -> None:
                 if not x.config.durable_completions:
                     checkpoints.relaxed_commit(conn)
                 checkpoints.complete_step(conn, x.run_id, x.generation, step, stored)
 
             await x.commit(complete)
+            if step.started_at is not None:
+                metrics.STEP_SECONDS.labels(x.workflow.name, step.fn or "").observe(time.monotonic() - step.started_at)
             return decode(stored)
         finally:
+            x.active -= 1
             if lease is not None:
                 await x.release(lease)
 
@@ -267,10 +281,13 @@ class Steps:
         detail = str(failure["detail"])
         if failure["retryable"] and attempt < limit:
             delay = backoff_delay(attempt, base=policy.base, cap=policy.cap, retry_after=retry_after)
+            metrics.STEP_RETRIES.labels(metrics.label(service), metrics.label(kind)).inc()
             if kind == "rate_limited" and service:
+                metrics.SERVICE_PAUSES.labels(service).inc()
                 await x.limits.pause(service, delay)
                 log.warning("pause: service=%s for=%.1fs (429) run=%s step=%s", service, delay, x.run_id, key)
             elif kind == "overloaded" and service:
+                metrics.SERVICE_SLOWDOWNS.labels(service).inc()
                 pace = await x.limits.slow_down(service)
                 log.warning("slow down: service=%s pace=%.0f%% (overloaded) run=%s step=%s", service, pace * 100,
                             x.run_id, key)
@@ -283,6 +300,7 @@ class Steps:
         tries = f" after {attempt} attempts" if attempt > 1 else ""
         message = f"step {key!r} failed{tries}: {detail}"
         failure = {**failure, "attempts": attempt, "step": key}
+        metrics.STEP_FAILURES.labels(metrics.label(service), metrics.label(kind)).inc()
         log.warning("step failed: run=%s step=%s service=%s kind=%s attempts=%d detail=%s",
                     x.run_id, key, service, kind, attempt, detail)
         await x.commit(lambda conn: checkpoints.fail_step(conn, x.run_id, x.generation, step, StepStatus.failed,
@@ -312,24 +330,28 @@ class Steps:
         # which frees it soon; suspending would stall every branch until the run is replayed.
         deadline = time.monotonic() + x.config.max_inline_slot_wait
         while not await x.limits.acquire_slot(slot, concurrency.limit, holder, lease=x.config.stale_after):
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or x.engine.draining:
                 raise Suspend(due=time.monotonic() + x.config.slot_poll)
             await asyncio.sleep(x.config.slot_poll)
         x.leases.add((slot, holder))
         return slot, holder
 
-    async def _spend_rate(self, service: str) -> None:
+    async def _spend_rate(self, service: str, key: str) -> None:
         x = self._x
         rules = x.config.rate_limits_source() if x.config.rate_limits_source else x.config.rate_limits
         rule = rules.get(service)
         if rule is None:
             return  # no limit configured for this service: nothing to wait for
-        reserved, delay = await x.limits.reserve(f"service:{service}", rule.limit, rule.period_seconds,
-                                                 max_wait=x.config.max_inline_rate_wait, service=service)
+        x.waiting_turns += 1
+        try:
+            reserved, delay = await x.limits.take(f"service:{service}", rule.limit, rule.period_seconds,
+                                                  service=service, fair_key=x.fair_key,
+                                                  max_wait=x.config.max_inline_rate_wait, stop=x.engine.stopping,
+                                                  who=f"{x.run_id}/{key}", patient=x.others_working)
+        finally:
+            x.waiting_turns -= 1
         if not reserved:
             raise Suspend(due=time.monotonic() + delay)
-        if delay > 0:
-            await asyncio.sleep(delay)
 
     # -- waits ------------------------------------------------------------------------------
 
@@ -409,7 +431,11 @@ class Steps:
         async def branch(name: str, item: Awaitable[Any] | Callable[[], Awaitable[Any]]) -> Any:
             _scope.set(f"{base}[{name}]/")  # this task's own copy of the context
             awaitable = item() if callable(item) else item
-            return await awaitable
+            self._x.live_branches += 1
+            try:
+                return await awaitable
+            finally:
+                self._x.live_branches -= 1
 
         names = list(branches)
         results = await asyncio.gather(*(branch(n, branches[n]) for n in names), return_exceptions=True)

@@ -1,6 +1,13 @@
-"""ARQ job functions and the two ways to run them: separate `arq` worker processes (production,
-`worker_settings`) or a worker inside the app process (embedded mode, `InProcessWorker`).
-Both run the same job functions against the same engine.
+"""ARQ job functions and the two ways to run them: separate worker processes (production,
+`worker_settings` + `run_worker`) or a worker inside the app process (embedded mode,
+`InProcessWorker`). Both run the same job functions against the same engine.
+
+Stopping a worker process (SIGTERM or Ctrl-C, as in a deploy): it takes no more jobs and starts
+no more steps; steps already running get `shutdown_grace` seconds to finish and be
+checkpointed; each run is handed straight back to the queue as soon as its running steps end
+(or are cut off at the end of the grace), so another worker carries on at once instead of
+waiting for the run's heartbeat to go stale. Fencing makes the hand-over safe whatever the
+timing. A second signal stops at once (the runs are still handed back).
 """
 
 from __future__ import annotations
@@ -8,11 +15,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import logging.config
+import os
+import threading
+import time
+from signal import Signals
 from typing import TYPE_CHECKING, Any
 
 from arq import func
 from arq.connections import RedisSettings, create_pool
-from arq.worker import Function, Worker, poll
+from arq.logs import default_log_config
+from arq.worker import Function, Worker, get_kwargs, poll
 
 from bookbug.engine.config import EngineConfig
 from bookbug.engine.engine import EXECUTE_RUN, EXPIRE_WAIT, Engine
@@ -81,8 +94,15 @@ def worker_settings(config: EngineConfig, workflows: Iterable[Workflow] | Regist
         show_engine_logs()
         engine = ctx["engine"] = await Engine(cfg, workflows).start(redis=ctx["redis"])
         ctx["sweeper"] = asyncio.create_task(sweep_forever(engine))
+        if cfg.http_port:
+            from bookbug.engine.monitor import serve
+
+            ctx["http"] = await serve(engine, cfg.http_port)
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        http = ctx.get("http")
+        if http is not None:
+            await http.stop()
         sweeper = ctx.get("sweeper")
         if sweeper is not None:
             sweeper.cancel()
@@ -100,10 +120,57 @@ def worker_settings(config: EngineConfig, workflows: Iterable[Workflow] | Regist
         max_jobs = cfg.max_jobs
         job_timeout = cfg.job_timeout
         keep_result = 0  # the run rows hold every outcome; Redis keeps nothing for long
+        shutdown_grace = cfg.shutdown_grace  # read by EngineWorker (not an arq setting)
 
     WorkerSettings.on_startup = staticmethod(on_startup)  # type: ignore[attr-defined]
     WorkerSettings.on_shutdown = staticmethod(on_shutdown)  # type: ignore[attr-defined]
     return WorkerSettings
+
+
+class EngineWorker(Worker):
+    """ARQ's Worker, stopping gracefully on SIGTERM/SIGINT (see the module's docstring)."""
+
+    shutdown_grace = 30.0
+    _draining_since: float | None = None
+
+    def handle_sig(self, signum: Signals) -> None:
+        engine: Engine | None = self.ctx.get("engine")
+        if self._draining_since is not None or engine is None:
+            super().handle_sig(signum)  # a second signal, or nothing started yet: stop now
+            return
+        self._draining_since = time.monotonic()
+        self.allow_pick_jobs = False
+        engine.drain()
+        log.warning("stopping on %s: %d job(s) in flight get up to %.0fs for their running steps",
+                    Signals(signum).name, self.running(), self.shutdown_grace)
+        self.loop.create_task(self._stop_when_drained(Signals(signum)))
+
+    def running(self) -> int:
+        return sum(not task.done() for task in self.tasks.values())
+
+    async def _stop_when_drained(self, signum: Signals) -> None:
+        deadline = time.monotonic() + self.shutdown_grace
+        while self.running() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        if self.running():
+            log.warning("grace of %.0fs is over: cutting off %d job(s); their runs go back to the queue",
+                        self.shutdown_grace, self.running())
+        super().handle_sig(signum)  # cancels what is left (each hands its run back) and stops
+
+
+def run_worker(settings: type, *, log_config: bool = True) -> None:
+    """Run one worker process until it is told to stop (`python -m workers` calls this)."""
+    if log_config:
+        logging.config.dictConfig(default_log_config(verbose=False))
+    worker = EngineWorker(**get_kwargs(settings))  # type: ignore[arg-type]
+    worker.shutdown_grace = float(getattr(settings, "shutdown_grace", EngineWorker.shutdown_grace))
+    worker.run()
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        # A step cut off at the end of the grace may still block a thread (a slow upload, say);
+        # its run is already back in the queue and its late result would be dropped, so do not
+        # wait for it: the interpreter would join that thread before exiting.
+        logging.shutdown()
+        os._exit(0)
 
 
 class _QuietWorker(Worker):

@@ -93,6 +93,19 @@ class Workflow:
     concurrency: Concurrency | None = None
     throttle: Throttle | None = None
     cancel_on: tuple[CancelOn, ...] = ()
+    # Whose turn a rate-limited call is, when calls are short ("event.data.user_id"): waiting
+    # calls take turns by this key (see fairness.py). None: the run shares one turn with all such runs.
+    fair_key: str | None = None
+
+    def fair_key_of(self, event_name: str, data: Mapping[str, Any]) -> str:
+        """The run's fair key ("" for none); a run started before the workflow declared one has
+        no such field in its event and takes the shared turn."""
+        if self.fair_key is None:
+            return ""
+        try:
+            return resolve_key(self.fair_key, event_name, data)
+        except ValueError:
+            return ""
 
     def subject_of(self, data: Mapping[str, Any]) -> str | None:
         if self.subject is None:
@@ -157,6 +170,7 @@ def workflow(
     concurrency: Concurrency | None = None,
     throttle: Throttle | None = None,
     cancel_on: Iterable[CancelOn] = (),
+    fair_key: str | None = None,
     registry: Registry | None = None,
 ) -> Callable[[WorkflowFn], Workflow]:
     """Mark an async function `fn(ctx)` as a durable workflow started by `trigger` events."""
@@ -164,7 +178,7 @@ def workflow(
     def decorate(fn: WorkflowFn) -> Workflow:
         wf = Workflow(
             name=name, fn=fn, trigger=trigger, subject=subject, concurrency=concurrency,
-            throttle=throttle, cancel_on=tuple(cancel_on),
+            throttle=throttle, cancel_on=tuple(cancel_on), fair_key=fair_key,
         )
         return (registry or default_registry).add(wf)
 

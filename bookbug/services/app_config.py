@@ -206,5 +206,6 @@ def engine_config() -> EngineConfig:
         rate_limits={"anthropic": RateLimit("anthropic", limit=settings.anthropic_rpm, period="1m"),
                      "replicate": RateLimit("replicate", limit=settings.replicate_rpm, period="1m")},
         rate_limits_source=provider_rate_limits, retention_source=run_retention_seconds,
-        retry_policies=retry_policies,
+        retry_policies=retry_policies, shutdown_grace=settings.worker_shutdown_grace,
+        http_port=settings.worker_metrics_port,
     )

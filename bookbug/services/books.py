@@ -354,7 +354,7 @@ async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool
         else:
             redo = _count_redo(session, row)  # a new redo, even of a page that went back before
     engine = await started_engine()
-    await engine.send_event(names.PAGE_REDO, {"book_id": book_id, "page": page, "redo": redo,
+    await engine.send_event(names.PAGE_REDO, {"book_id": book_id, "user_id": user_id, "page": page, "redo": redo,
                                               "rewrite_text": rewrite_text, "note": note or ""},
                             id=f"redo:{book_id}:{page}:{redo}")
 

@@ -1,7 +1,7 @@
 """The process's one durable engine, created from settings and started by the app's lifespan.
 
 Embedded mode (no REDIS_URL): the engine's ARQ worker runs inside this process. Production:
-this process only enqueues and subscribes; `arq workers.WorkerSettings` does the work.
+this process only enqueues and subscribes; worker processes (`python -m workers`) do the work.
 """
 
 from __future__ import annotations

@@ -52,6 +52,7 @@ async def wait_for_answer(ctx: Context, book_id: str, turn: int, phase: str) -> 
     trigger=BOOK_CREATED,
     subject="book_id",
     cancel_on=[CancelOn(event=BOOK_CANCEL, match="book_id")],
+    fair_key="event.data.user_id",  # when quotas are short, users take turns, whatever their number of books
 )
 async def create_book(ctx: Context) -> dict[str, Any]:
     book_id = ctx.event.data["book_id"]

@@ -3,7 +3,7 @@
 BOOK_CREATED = "book/create.started"  # data: book_id, user_id
 CHAT_MESSAGE = "chat/message.sent"  # data: book_id, message_id, content, approve
 BOOK_CANCEL = "book/cancel.requested"  # data: book_id
-PAGE_REDO = "book/page.redo"  # data: book_id, page, rewrite_text, note
+PAGE_REDO = "book/page.redo"  # data: book_id, user_id, page, redo, rewrite_text, note
 
 CREATE_BOOK = "create-book"  # workflow names
 REDO_PAGE = "redo-page"

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from bookbug import metrics
 from bookbug.agents import ChatTurn
 from bookbug.db import Book, BookStatus, ChatMessage, RenderedPage, session_scope, utcnow
 from bookbug.engine import RunStatus, get_run
@@ -36,6 +37,8 @@ def set_status(book_id: str, status: str, error: str | None = None) -> None:
         if book is None:
             raise LookupError(f"book {book_id} no longer exists")
         if book.status not in FINAL or status == BookStatus.complete.value:
+            if status == BookStatus.complete.value and book.status != status:
+                metrics.BOOKS_FINISHED.labels(status).inc()
             book.status = status
             book.error = error
             book.updated_at = utcnow()
@@ -53,6 +56,8 @@ def mark_failed(book_id: str, run_id: str) -> bool:
         book = session.get(Book, book_id)
         if book is None or book.status in FINAL:
             return False
+        if book.status != BookStatus.failed.value:
+            metrics.BOOKS_FINISHED.labels(BookStatus.failed.value).inc()
         book.status, book.updated_at = BookStatus.failed.value, utcnow()
         return True
 
@@ -79,6 +84,8 @@ def add_usage(book_id: str, usage: dict[str, Any]) -> None:
         for field in ("calls", "input_tokens", "output_tokens", "images"):
             mine[field] = int(mine.get(field, 0)) + int(usage.get(field, 0) or 0)
         mine["cost_usd"] = round(float(mine.get("cost_usd", 0.0)) + float(usage.get("cost_usd", 0.0) or 0.0), 6)
+        metrics.SPEND.labels(provider).inc(max(0.0, float(usage.get("cost_usd", 0.0) or 0.0)))
+        metrics.PROVIDER_CALLS.labels(provider).inc(max(0, int(usage.get("calls", 0) or 0) + int(usage.get("images", 0) or 0)))
         totals[provider] = mine
         book.usage = totals
         book.cost_usd = round(sum(float(v.get("cost_usd", 0.0)) for v in totals.values()), 6)

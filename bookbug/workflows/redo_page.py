@@ -20,7 +20,8 @@ from bookbug.workflows.names import PAGE_DECIDED, PAGE_REDO, REDO_PAGE
 DECISION_TIMEOUT = "14d"  # no answer by then: the new version stays (the user asked for it)
 
 
-@workflow(REDO_PAGE, trigger=PAGE_REDO, subject="book_id", concurrency=Concurrency(key="event.data.book_id", limit=1))
+@workflow(REDO_PAGE, trigger=PAGE_REDO, subject="book_id", concurrency=Concurrency(key="event.data.book_id", limit=1),
+          fair_key="event.data.user_id")
 async def redo_page(ctx: Context) -> dict[str, Any]:
     data = ctx.event.data
     book_id, number, redo = data["book_id"], int(data["page"]), int(data["redo"])

@@ -25,6 +25,7 @@ import os
 import random
 import signal
 import subprocess
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -91,9 +92,14 @@ async def _inject(fleet: Fleet, kind: str, db_url: str, redis_url: str, stale_af
         victim.wait()
         fleet.start(index, fleet.offsets[index])
     elif kind == "stall":  # alive, but silent for longer than the stale limit
+        # Woken by a timer thread, not this event loop: a worker stopped inside a transaction
+        # holds its row locks, and a blocking query of this test on that row would otherwise
+        # wait for a SIGCONT that only this (then blocked) loop could send.
+        waking = threading.Timer(stale_after + 1.0, os.kill, (victim.pid, signal.SIGCONT))
         os.kill(victim.pid, signal.SIGSTOP)
+        waking.start()
         await asyncio.sleep(stale_after + 1.0)
-        os.kill(victim.pid, signal.SIGCONT)
+        await asyncio.to_thread(waking.join)
     elif kind == "skew":  # the worker comes back on a clock a minute off
         victim.kill()
         victim.wait()

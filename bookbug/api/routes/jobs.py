@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 from sse_starlette import EventSourceResponse
 
+from bookbug import metrics
 from bookbug.api import stream
 from bookbug.api.deps import CurrentUser
 from bookbug.api.errors import NoSuchFile
@@ -58,9 +59,13 @@ async def stream_events(
     held = await stream.open_stream_slot(user.id)  # at most STREAMS_PER_USER open at once
 
     async def events() -> AsyncIterator[dict[str, str]]:
-        async for event in stream.book_stream(user.id, book_id, book_status=book.status,
-                                              book_error=book.error, last_event_id=after):
-            yield stream.as_sse(event)
+        metrics.SSE_CONNECTIONS.inc()
+        try:
+            async for event in stream.book_stream(user.id, book_id, book_status=book.status,
+                                                  book_error=book.error, last_event_id=after):
+                yield stream.as_sse(event)
+        finally:
+            metrics.SSE_CONNECTIONS.dec()
 
     # X-Accel-Buffering: nginx and friends pass each event on at once instead of buffering
     return EventSourceResponse(stream.holding(held, events()), ping=HEARTBEAT_SECONDS,
