@@ -71,6 +71,12 @@ def slot_eta(position: int, times: list[float], allowed: int, period: float, now
     return max(at, resume, now) - now
 
 
+def note_grant(pipe: Any, grants: str, now: float) -> None:
+    pipe.lpush(grants, repr(now))
+    pipe.ltrim(grants, 0, 4999)
+    pipe.expire(grants, 86400)
+
+
 def _decode(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
@@ -90,7 +96,7 @@ class FairQueue:
         return uuid.uuid4().hex
 
     async def look(self, waiter: str, fair_key: str, *, limit: int, period: float, pace: str | None,
-                   pause: str | None, lease: float, pace_of: Any) -> Turn:
+                   pause: str | None, lease: float, pace_of: Any, grants: str | None = None) -> Turn:
         """Join (or stay in) the queue and take a call if it is this waiter's turn."""
         watched = [k for k in (self.rate, self.queue, self.served, pause, pace) if k]
         while True:
@@ -154,6 +160,8 @@ class FairQueue:
                     if forgotten:
                         pipe.hdel(self.served, *forgotten)
                     self._expire(pipe, period)
+                    if grants:  # when each call was granted (Redis's clock), for operators and audits
+                        note_grant(pipe, grants, now)
                     await pipe.execute()
                     return Turn(True, position, 0.0)
                 except WatchError:

@@ -28,7 +28,7 @@ from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
-from bookbug.engine.fairness import LEASE_GRACE, FairQueue
+from bookbug.engine.fairness import note_grant, LEASE_GRACE, FairQueue
 
 log = logging.getLogger("bookbug.engine.fairness")  # DEBUG: every turn granted, with its wait
 
@@ -72,6 +72,10 @@ class Limits:
                     return until
                 except WatchError:
                     continue
+
+    async def grants(self, service: str) -> list[float]:
+        """When the latest calls to `service` were granted (up to 5,000), Redis's clock."""
+        return [float(at) for at in await self.redis.lrange(self._key("granted", service), 0, -1)]
 
     async def pauses(self, service: str) -> list[tuple[float, float]]:
         """The latest pauses of `service` (up to 1,000): when each became known, and its end."""
@@ -176,14 +180,13 @@ class Limits:
         request keeps its place for a turn further off: one that left would lose it.
         """
         if limit is None:  # nothing to share: only a pause to wait out
-            reserved, delay = await self.reserve(key, None, period, max_wait, service=service)
-            waited = delay if reserved else 0.0
-            while reserved and delay > 0:
-                await asyncio.sleep(delay)
-                # another pause may have begun meanwhile: it is waited out too
-                delay = await self.paused_for(service) if service else 0.0
+            waited = 0.0
+            while True:
+                reserved, delay = await self.reserve(key, None, period, max_wait, service=service)
+                if not reserved or delay <= 0:
+                    return reserved, waited if reserved else delay
+                await asyncio.sleep(delay)  # then look again: another pause may have begun meanwhile
                 waited += delay
-            return reserved, waited
         queue = FairQueue(self.redis, self.prefix, key)
         waiter = queue.new_waiter()
         started = time.monotonic()
@@ -192,7 +195,8 @@ class Limits:
         try:
             while True:
                 turn = await queue.look(waiter, fair_key, limit=limit, period=period, pause=pause, pace=pace,
-                                        lease=FAIR_LOOK_EVERY + LEASE_GRACE, pace_of=_pace)
+                                        lease=FAIR_LOOK_EVERY + LEASE_GRACE, pace_of=_pace,
+                                        grants=self._key("granted", service) if service else None)
                 waited = time.monotonic() - started
                 if turn.granted:
                     log.debug("turn granted: key=%s fair_key=%s who=%s waited=%.3fs at=%.3f", key, fair_key, who,
@@ -242,10 +246,15 @@ class Limits:
                     now = _seconds(await pipe.time())
                     times = [score for _, score in await pipe.zrangebyscore(name, now - period, math.inf, withscores=True)]
                     resume = float(await pipe.get(pause) or 0) if pause else 0.0
-                    if limit is None:  # only the pause to wait for: nothing to record
+                    if limit is None:  # only the pause to wait for
                         delay = max(now, resume) - now
-                        await pipe.reset()
-                        return delay <= max_wait, delay
+                        if delay > 0 or not service:
+                            await pipe.reset()
+                            return delay <= max_wait, delay
+                        pipe.multi()  # granted now, against the pause as read (it is watched)
+                        note_grant(pipe, self._key("granted", service), now)
+                        await pipe.execute()
+                        return True, 0.0
                     else:
                         allowed = max(1, math.floor(limit * (_pace(await pipe.hgetall(pace), now) if pace else 1.0)))
                         at = max(now, resume, times[-allowed] + period if len(times) >= allowed else now)
