@@ -37,12 +37,17 @@ class StyleGuide(BaseModel):
 
     @model_validator(mode="after")
     def _preset_and_safety(self, info: ValidationInfo) -> "StyleGuide":
-        # A preset the user chose replaces whatever style the model invented, and the
-        # base avoid list is always there, so neither depends on a model remembering it.
+        # A preset the user chose replaces whatever style the model invented, and the base
+        # avoid list (with the readers' age band's limits, when the context names them) is
+        # always there, so neither depends on a model remembering it.
         context: dict[str, Any] = info.context or {}
         self.art_style = enforce_preset(self.art_style, context.get("art_style"))
-        present = {item.lower() for item in self.avoid}
-        self.avoid = self.avoid + [item for item in BASE_AVOID if item.lower() not in present]
+        avoid, present = list(self.avoid), {item.lower() for item in self.avoid}
+        for item in (*BASE_AVOID, *context.get("age_limits", ())):
+            if item.lower() not in present:
+                avoid.append(item)
+                present.add(item.lower())
+        self.avoid = avoid
         return self
 
 
