@@ -27,7 +27,7 @@ from bookbug.db import (
 )
 from bookbug.providers.storage import book_prefix, export_prefix
 from bookbug.workflows.forgetting import forget_subjects
-from bookbug.workflows.providers import storage
+from bookbug.workflows import providers
 
 FIRST_OPERATOR = "first_operator"  # the app_settings row naming the first operator (services/accounts.py)
 
@@ -86,7 +86,7 @@ async def stop_runs(deletion_id: str) -> dict[str, Any]:
 
 def delete_files(deletion_id: str) -> dict[str, Any]:
     user_id, subjects = _subjects(deletion_id)
-    files = storage()
+    files = providers.storage()
     removed = sum(files.delete_prefix(book_prefix(book_id)) for book_id in subjects["books"])
     removed += files.delete_prefix(export_prefix(user_id))
     return {"files": removed}

@@ -26,7 +26,7 @@ from bookbug.db import (
 )
 from bookbug.providers.storage import FileMissing, export_key
 from bookbug.resilience import plain_words
-from bookbug.workflows.providers import storage
+from bookbug.workflows import providers
 
 FOLDER = "bookbug-export"
 ZIP_NAME = "bookbug-export.zip"
@@ -119,7 +119,7 @@ def _add_file(archive: zipfile.ZipFile, name: str, key: str | None) -> bool:
     if not key:
         return False
     try:
-        data = storage().get(key)
+        data = providers.storage().get(key)
     except FileMissing:
         return False
     kind = zipfile.ZIP_STORED if name.lower().endswith(_STORED) else zipfile.ZIP_DEFLATED
@@ -157,7 +157,7 @@ def pack_book(export_id: str, index: int) -> dict[str, Any]:
                     if isinstance(sheet, dict) and sheet.get("sheet_key"):
                         name = f"{number:02d}-{_slug(str(sheet.get('name') or ''), 'character')}.png"
                         files += _add_file(archive, f"{base}/characters/{name}", str(sheet["sheet_key"]))
-        storage().put_file(export_key(user_id, export_id, f"part-{index:04d}.zip"), path, "application/zip")
+        providers.storage().put_file(export_key(user_id, export_id, f"part-{index:04d}.zip"), path, "application/zip")
     with session_scope() as session:
         _export(session, export_id).percent = round(2.0 + 93.0 * (index + 1) / max(1, total), 1)
     return {"files": files}
@@ -191,7 +191,7 @@ def seal(export_id: str) -> dict[str, Any]:
         user_id, total, size = export.user_id, len(export.book_ids or []), export.size_bytes or 0
         sealed = export.status == ExportStatus.ready.value
         account = None if sealed else _account(session, user_id)
-    files = storage()
+    files = providers.storage()
     if account is not None:
         now = utcnow()
         with tempfile.TemporaryDirectory(prefix="bookbug-export-") as folder:
@@ -228,4 +228,4 @@ def fail(export_id: str, failure: dict[str, Any] | None) -> None:
         export.error = f"Preparing your data did not work: {plain_words.cause(failure)}. Please try again."[:500]
         user_id, total = export.user_id, len(export.book_ids or [])
     for index in range(total):
-        storage().delete(export_key(user_id, export_id, f"part-{index:04d}.zip"))
+        providers.storage().delete(export_key(user_id, export_id, f"part-{index:04d}.zip"))
