@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 from bookbug.story.art_styles import ArtStyle, enforce_preset
 from bookbug.story.text_fields import Line, Text
@@ -73,7 +74,8 @@ class IllustrationBeat(BaseModel):
             names = {name.lower() for name in known}
             strangers = [c.name for c in self.characters if c.name.lower() not in names]
             if strangers:
-                raise ValueError(f"unknown characters {strangers}; use only: {', '.join(known)}")
+                raise PydanticCustomError("unknown_characters", "unknown characters {strangers}; use only: {known}",
+                                          {"strangers": str(strangers), "known": ", ".join(known)})
         expected = context.get("page_number")
         if expected is not None and self.page_number != expected:
             raise ValueError(f"this is page {expected}, not page {self.page_number}")
