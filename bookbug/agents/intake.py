@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from bookbug.agents.base import Agent, ChatTurn, as_json
 from bookbug.agents.chips import MAX_CHIPS, MIN_CHIPS, NO_CATCH_ALL, check_chips, chips_description, chips_schema
@@ -43,7 +44,8 @@ class IntakeTurn(BaseModel):
     @model_validator(mode="after")
     def _finish_only_when_complete(self) -> "IntakeTurn":
         if self.done and self.concern is not None:
-            raise ValueError(f"done is true but the answer raised a concern ({self.concern}): ask again instead")
+            raise PydanticCustomError("concern_when_done", "done is true but the answer raised a concern ({concern}): "
+                                      "ask again instead", {"concern": self.concern})
         if self.done:
             if not self.brief.is_complete:
                 raise ValueError("done is true but the brief still misses: " + ", ".join(self.brief.missing(Need.required)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from bookbug.agents.base import Agent, ChatTurn, as_json
 from bookbug.agents.chips import DISTINCT, NO_CATCH_ALL, Chips, chip_key, chips_description, is_catch_all
@@ -66,7 +67,8 @@ class PlotReview(PlotProposal):
     @model_validator(mode="after")
     def _complete_brief(self) -> "PlotReview":
         if self.approved and self.concern is not None:
-            raise ValueError(f"approved is true but the reply raised a concern ({self.concern})")
+            raise PydanticCustomError("concern_when_approved", "approved is true but the reply raised a concern "
+                                      "({concern})", {"concern": self.concern})
         self.brief.require_complete()
         return self
 

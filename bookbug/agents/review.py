@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from bookbug.agents.base import Agent, as_json
 from bookbug.safety import CONCERNS, Concern, concerns_for_a_model
@@ -31,9 +32,10 @@ class PageReview(BaseModel):
     @model_validator(mode="after")
     def _concern_when_unsuitable(self) -> "PageReview":
         if self.suitable and self.concern is not None:
-            raise ValueError(f"a suitable page raises no concern, not {self.concern!r}")
+            raise PydanticCustomError("concern_when_suitable", "a suitable page raises no concern, not {concern}",
+                                      {"concern": self.concern})
         if not self.suitable and self.concern is None:
-            raise ValueError("an unsuitable page names its concern")
+            raise PydanticCustomError("unsuitable_without_concern", "an unsuitable page names its concern")
         return self
 
     @classmethod

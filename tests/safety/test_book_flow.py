@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from sqlmodel import select
-
-from bookbug.agents import ProsePageInput, prose_page
+from bookbug.agents import prose_page
 from bookbug.db import Book, session_scope
 from bookbug.engine import get_run, run_steps
 from bookbug.providers.text.protocol import AgentResult

@@ -10,7 +10,7 @@ import pytest
 from bookbug.agents import (
     ChatTurn, IntakeInput, PlotProposalInput, PlotReviewInput, intake_turn, plot_proposal, plot_review,
 )
-from bookbug.providers.text.claude import ClaudeWriter
+from bookbug.providers.text.claude import ClaudeWriter, InvalidReplyError
 from bookbug.providers.text.offline import OfflineWriter
 from bookbug.safety import screen
 from bookbug.settings import Settings
@@ -110,6 +110,8 @@ async def test_claude_cannot_finish_the_intake_on_an_answer_it_declined(anthropi
                 "concern": "violence"}
     anthropic_standin.reply_tool("intake_turn", finished)
     anthropic_standin.reply_tool("intake_turn", finished)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(InvalidReplyError) as refused:
         await claude_at(anthropic_standin).generate(intake_turn, input)
-    assert "concern" in str(refused.value)
+    assert "concern_when_done" in str(refused.value)
+    repair = str(anthropic_standin.messages_requests()[1].body["messages"][-1]["content"])
+    assert "raised a concern (violence)" in repair, "Claude was told why in its repair request"
