@@ -6,6 +6,10 @@ import os
 
 import reflex as rx
 
+from bookbug import logs
+
+logs.install()  # before anything logs: no family's words, names or secrets in the logs
+
 import bookbug.pages  # noqa: F401 - registers every page
 from bookbug.api.app import build_api
 from bookbug.pages.registry import PAGES

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(256 * 1024, ge=16 * 1024, le=64 * 1024 * 1024)
     streams_per_user: int = Field(10, ge=1, le=1000)
     registrations_per_address: int = Field(10, ge=1, le=10000)  # an hour
+    # privacy: once an account's rows and files are deleted, its deletion waits this long and then
+    # sweeps its runs and files once more (work that was in flight may land late)
+    deletion_settle_seconds: float = Field(120.0, ge=0, le=3600)
 
     @field_validator("clerk_authorized_parties", "operator_emails", "allowed_origins",
                      "replicate_delivery_hosts", mode="before")

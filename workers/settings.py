@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from bookbug import logs
+
+logs.install()  # no family's words, names or secrets in the workers' logs either
+
 import bookbug.workflows  # noqa: F401 - importing registers the workflows in default_registry
 from bookbug.engine import worker_settings
 from bookbug.services.app_config import engine_config

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bookbug.agents.base import Agent, as_json
+from bookbug.safety import picture_limits
 from bookbug.story.art_direction import BASE_AVOID, IllustrationBeat, StyleGuide
 from bookbug.story.brief import Brief
 from bookbug.story.plot import PagePlan, Plot
@@ -45,9 +46,15 @@ leaving calm space for the page text; and the setting details. Follow the style 
 {_SAFE}"""
 
 
+def _age_limits(brief: Brief) -> str:
+    ages = brief.age_range
+    return (f"The readers are aged {ages if ages else 'under 4'}: the pictures must also avoid "
+            + "; ".join(picture_limits(ages.min if ages else None)) + ".")
+
+
 def render_style(input: StyleGuideInput) -> str:
     return (f"The brief:\n{as_json(input.brief)}\n\nThe plot:\n{input.plot.title}\n{input.plot.outline()}\n\n"
-            f"Setup:\n{as_json(input.setup)}")
+            f"Setup:\n{as_json(input.setup)}\n\n{_age_limits(input.brief)}")
 
 
 def render_beat(input: IllustrationBeatInput) -> str:
@@ -55,7 +62,8 @@ def render_beat(input: IllustrationBeatInput) -> str:
     previous = as_json(input.previous_beat) if input.previous_beat else "(none: this is the first page)"
     prompt = (f"Characters:\n{characters}\n\nStyle guide:\n{as_json(input.style_guide)}\n\n"
               f"Page {input.page.page_number} ({input.plan.beat.purpose.value} beat):\nText: {input.page.text}\n"
-              f"Image concept: {input.page.image_concept}\n\nPrevious page's beat:\n{previous}")
+              f"Image concept: {input.page.image_concept}\n\nPrevious page's beat:\n{previous}\n\n"
+              f"{_age_limits(input.brief)}")
     if input.note.strip():
         prompt += (f"\n\nThe book's owner asked for this page's picture again, with this wish:\n{input.note.strip()}\n"
                    "Plan the new picture to follow the wish as far as the story, the characters, the style "
@@ -64,7 +72,8 @@ def render_beat(input: IllustrationBeatInput) -> str:
 
 
 def _style_context(input: StyleGuideInput) -> dict[str, Any]:
-    return {"art_style": input.brief.art_style}
+    ages = input.brief.age_range
+    return {"art_style": input.brief.art_style, "age_limits": picture_limits(ages.min if ages else None)}
 
 
 def _beat_context(input: IllustrationBeatInput) -> dict[str, Any]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from bookbug.agents.base import Agent, ChatTurn, as_json
 from bookbug.agents.chips import MAX_CHIPS, MIN_CHIPS, NO_CATCH_ALL, check_chips, chips_description, chips_schema
 from bookbug.agents.complete_brief import add_complete_brief
+from bookbug.safety import Concern, concerns_for_a_model
 from bookbug.story.art_styles import PRESETS
 from bookbug.story.brief import FIELD_NEEDS, Brief, Need
 from bookbug.story.text_fields import Text
@@ -34,9 +36,16 @@ class IntakeTurn(BaseModel):
     chips: list[str] = Field(default_factory=list, description=chips_description(
         f"{MIN_CHIPS}-{MAX_CHIPS} quick replies for the question; empty when done"))
     done: bool = Field(description="true only when every required field of the brief is filled")
+    concern: Concern | None = Field(default=None, description=(
+        "what the user's last message asks for that does not belong in a picture book for young children, if "
+        "anything (then the brief is returned unchanged, the message kindly says what you can't make, the chips "
+        "are 3 close alternatives, and done is false); null when the message is fine"))
 
     @model_validator(mode="after")
     def _finish_only_when_complete(self) -> "IntakeTurn":
+        if self.done and self.concern is not None:
+            raise PydanticCustomError("concern_when_done", "done is true but the answer raised a concern ({concern}): "
+                                      "ask again instead", {"concern": self.concern})
         if self.done:
             if not self.brief.is_complete:
                 raise ValueError("done is true but the brief still misses: " + ", ".join(self.brief.missing(Need.required)))
@@ -50,7 +59,7 @@ class IntakeTurn(BaseModel):
         # JSON Schema's if/then/else says it, and is allowed at the top level of a tool's
         # input_schema, where anyOf/oneOf/allOf are not.
         schema["if"] = {"properties": {"done": {"const": True}}}
-        schema["then"] = {"properties": {"brief": {"$ref": add_complete_brief(schema)}}}
+        schema["then"] = {"properties": {"brief": {"$ref": add_complete_brief(schema)}, "concern": {"const": None}}}
         schema["else"] = {"properties": {"chips": chips_schema(MIN_CHIPS, MAX_CHIPS)}, "required": ["chips"]}
         return schema
 
@@ -83,6 +92,15 @@ art_style: if the user names one of these presets, set preset to its id: {", ".j
 otherwise invent a style with genre, medium, technique and strength (0-1).
 page_count is 8-32. format is one of square-small, square-large, landscape, portrait-small,
 portrait-large.
+
+Suitability: Bookbug's books are for young children. If the user's last message asks for something
+that does not belong in one, do not record it: set concern to its kind, return the brief exactly as
+it was, and in the message say kindly, in a sentence, what you can't make, then offer 3 chips that
+are close alternatives (keep their characters and setting, change only what does not belong). The kinds:
+{concerns_for_a_model()}
+Judge what is asked, not single words: "a shark who is afraid of the dark", a killer whale, a
+water-gun fight, a friendly monster, a gentle book about a pet who died, and (for six and over) a
+spooky Halloween party are all fine; "a shark who eats people" is not. Otherwise concern is null.
 
 If the user says "surprise me", choose every missing field yourself, imaginatively and
 suitably for the child, and finish. Set done to true only when every required field is

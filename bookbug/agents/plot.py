@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from bookbug.agents.base import Agent, ChatTurn, as_json
 from bookbug.agents.chips import DISTINCT, NO_CATCH_ALL, Chips, chip_key, chips_description, is_catch_all
 from bookbug.agents.complete_brief import add_complete_brief
+from bookbug.safety import Concern, concerns_for_a_model
 from bookbug.story.brief import Brief
 from bookbug.story.plot import MAX_BEATS, MIN_BEATS, ONE_SENTENCE, BeatPurpose, Plot
 from bookbug.story.text_fields import Line, Text
@@ -57,16 +59,26 @@ class PlotReviewInput(BaseModel):
 class PlotReview(PlotProposal):
     approved: bool = Field(description="true when the reply approves the plot as it is")
     brief: Brief = Field(description="the brief, updated when the reply changes a character or the premise")
+    concern: Concern | None = Field(default=None, description=(
+        "what the reply asks for that does not belong in a picture book for young children, if anything (then "
+        "approved is false, the plot and brief are returned unchanged, the message kindly says what you can't "
+        "change, and the change chips are close alternatives); null when the reply is fine"))
 
     @model_validator(mode="after")
     def _complete_brief(self) -> "PlotReview":
+        if self.approved and self.concern is not None:
+            raise PydanticCustomError("concern_when_approved", "approved is true but the reply raised a concern "
+                                      "({concern})", {"concern": self.concern})
         self.brief.require_complete()
         return self
 
     @classmethod
     def tool_schema(cls, schema: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
-        """`schema` (this model's JSON schema) asking for a complete brief."""
+        """`schema` (this model's JSON schema) asking for a complete brief, and no concern on approval."""
         schema["properties"]["brief"]["$ref"] = add_complete_brief(schema)
+        schema["if"] = {"properties": {"approved": {"const": True}}}
+        schema["then"] = {"properties": {"concern": {"const": None}}}
+        schema["else"] = {}
         return schema
 
 
@@ -93,6 +105,11 @@ picnic").
 - Changes: approved is false; revise the plot (and the brief when a character or the
   premise changes, e.g. add the trait "friendly" to the dragon), then present the revised
   beats and ask again, with 2-4 change_chips and an approval_chip. {NO_CATCH_ALL.statement}
+- A change that does not belong in a picture book for young children: approved is false,
+  concern names its kind, the plot and brief stay exactly as they were, the message kindly
+  says what you can't change, and the change_chips are close alternatives. The kinds:
+{concerns_for_a_model()}
+  Judge what is asked, not single words ("make the shark afraid of the dark" is fine).
 {_PLOT_RULES}"""
 
 

@@ -23,6 +23,8 @@ class ProsePageInput(BaseModel):
     setup: ProseSetup
     page: PagePlan
     pages_so_far: list[ProsePage] = Field(default_factory=list, description="every page already written, in order")
+    review_note: str = Field(default="", max_length=600, description=(
+        "when an earlier draft of this page was found unsuitable for the readers: what the rewrite must change"))
 
 
 _VOICE = """Write for reading aloud: concrete words, rhythm, a little repetition children can join
@@ -59,6 +61,8 @@ def render_page(input: ProsePageInput) -> str:
         f"{page.beat_number} ({page.beat.purpose.value}): {page.beat.sentence}\n"
         f"Text limits for ages {brief.age_range}: {brief.text_limits.describe()}."
         + (f"\nThe moral, to show and never state: {brief.moral}" if brief.moral else "")
+        + (f"\n\nA reviewer found an earlier draft of this page unsuitable for the readers: {input.review_note}\n"
+           "Write the page again without that, keeping its part of the story." if input.review_note.strip() else "")
     )
 
 

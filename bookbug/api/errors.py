@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bookbug.services import accounts
-from bookbug.services.errors import ServiceError, Throttled
+from bookbug.services.errors import ServiceError, Throttled, Unsuitable
 
 log = logging.getLogger("bookbug.api")
 
@@ -53,8 +53,8 @@ class NoSuchFile(ServiceError):
 
 
 def envelope(status: int, code: str, message: str, field: str | None = None,
-             headers: dict[str, str] | None = None) -> JSONResponse:
-    body: dict[str, Any] = {"code": code, "message": message, "field": field}
+             headers: dict[str, str] | None = None, **more: Any) -> JSONResponse:
+    body: dict[str, Any] = {"code": code, "message": message, "field": field, **more}
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
@@ -70,6 +70,9 @@ async def service_error(_: Request, exc: Exception) -> JSONResponse:
         headers["Retry-After"] = _retry_after(exc.retry_after)
     if isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, Unsuitable):  # what was declined, and close ideas a client can offer as chips
+        return envelope(exc.status, exc.code, exc.message, exc.field, headers or None, concern=exc.concern,
+                        suggestions=exc.suggestions)
     return envelope(exc.status, exc.code, exc.message, exc.field, headers or None)
 
 

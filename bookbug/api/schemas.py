@@ -21,6 +21,10 @@ class ErrorBody(BaseModel):
     code: str = Field(description="A stable machine-readable reason, e.g. `not_found`, `wrong_phase`.")
     message: str = Field(description="A sentence fit to show a person.")
     field: str | None = Field(None, description="The input at fault, for bad input.")
+    concern: str | None = Field(None, description=(
+        "With code `unsuitable`: what kind of thing a young child's book leaves out (violence, sexual, self_harm, "
+        "hate, drugs, real_person, frightening)."))
+    suggestions: list[str] | None = Field(None, description="With code `unsuitable`: close ideas to offer instead.")
 
 
 class ErrorResponse(BaseModel):

@@ -144,6 +144,39 @@ class Api:
         partial.replace(path)
         return path
 
+    def start_export(self) -> dict[str, Any]:
+        return self.request("POST", "/api/account/exports").json()
+
+    def export(self, export_id: str) -> dict[str, Any]:
+        return self.request("GET", f"/api/account/exports/{export_id}").json()
+
+    def download_export(self, export_id: str, target: Path) -> Path:
+        """Save a ready export's zip into `target` (a folder, or a file name ending in .zip)."""
+        try:
+            with self.http.stream("GET", f"/api/account/exports/{export_id}/download",
+                                  follow_redirects=True) as answer:
+                if answer.status_code >= 400:
+                    answer.read()
+                    raise self.refusal(answer)
+                path = target if target.suffix.lower() == ".zip" else \
+                    target / _filename(answer, export_id, ".zip", "bookbug-export")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_name(path.name + ".part")
+                with open(partial, "wb") as handle:
+                    for chunk in answer.iter_bytes():
+                        handle.write(chunk)
+        except httpx.TransportError:
+            raise self.unreachable() from None
+        with open(partial, "rb") as handle:
+            if handle.read(2) != b"PK":
+                partial.unlink(missing_ok=True)
+                raise CliError("The server sent something that is not a zip file.")
+        partial.replace(path)
+        return path
+
+    def delete_account(self, confirm: str) -> dict[str, Any]:
+        return self.request("POST", "/api/account/delete", json={"confirm": confirm}).json()
+
     def events(self, book_id: str, after: int | None = None) -> Iterator[Event]:
         """The book's live events until it ends, reconnecting with Last-Event-ID after a drop."""
         last = after
@@ -180,7 +213,7 @@ def _json(text: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"value": value}
 
 
-def _filename(answer: httpx.Response, book_id: str) -> str:
+def _filename(answer: httpx.Response, name_id: str, suffix: str = ".pdf", stem: str = "bookbug") -> str:
     match = re.search(r'filename="?([^";]+)"?', answer.headers.get("content-disposition", ""))
     name = Path(match.group(1)).name if match else ""
-    return name if name.endswith(".pdf") else f"bookbug-{book_id}.pdf"
+    return name if name.endswith(suffix) else f"{stem}-{name_id}{suffix}"

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from bookbug.cli import commands, config, redo, secrets
+from bookbug.cli import commands, config, privacy, redo, secrets
 from bookbug.cli.errors import CliError, Exit
 
 EPILOG = f"""Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 server unreachable,
@@ -64,6 +64,15 @@ def parser() -> argparse.ArgumentParser:
     again.add_argument("--note", help="what to change, e.g. 'make Mia laugh': the new picture follows it, "
                        "and the new words too with --rewrite-text")
     again.add_argument("--keep", choices=["new", "old"], help="keep the new version or go back, without asking")
+
+    export = sub.add_parser("export", parents=[shared],
+                            help="download all your data: every book (PDFs, pictures, words), chat and your account")
+    export.add_argument("--out", type=Path, help="folder (or .zip file) for the zip; default: here")
+    export.add_argument("--no-wait", action="store_true", help="only start preparing it")
+
+    forget = sub.add_parser("delete-account", parents=[shared],
+                            help="delete your account and everything of it, for good")
+    forget.add_argument("--yes", action="store_true", help="do not ask to type the confirmation (for scripts)")
     return main
 
 
@@ -98,6 +107,10 @@ def run(args: argparse.Namespace) -> int:
             return commands.download(ctx, args.book_id, args.out)
         case "cancel":
             return commands.cancel(ctx, args.book_id)
+        case "export":
+            return privacy.export(ctx, args.out, wait=not args.no_wait)
+        case "delete-account":
+            return privacy.delete_account(ctx, yes=args.yes)
         case "redo":
             return redo.redo(ctx, args.book_id, args.page, note=args.note, rewrite_text=args.rewrite_text,
                              keep=args.keep)

@@ -5,9 +5,11 @@ from bookbug.db.accounts import ApiToken, SignInAttempt, SignInTicket, User, Use
 from bookbug.db.books import Book, BookStatus, ChatMessage, ImagePrediction, RenderedPage
 from bookbug.db.app_settings import AppSetting
 from bookbug.db.limits import LimitSlot
+from bookbug.db.privacy import AccountDeletion, DataExport, ExportStatus
 from bookbug.db.session import get_engine, session_scope, utcnow
 
 __all__ = [
-    "ApiToken", "AppSetting", "Book", "BookStatus", "ChatMessage", "ImagePrediction", "LimitSlot", "RenderedPage",
+    "AccountDeletion", "ApiToken", "AppSetting", "Book", "BookStatus", "ChatMessage", "DataExport", "ExportStatus",
+    "ImagePrediction", "LimitSlot", "RenderedPage",
     "SignInAttempt", "SignInTicket", "User", "UserSession", "get_engine", "session_scope", "utcnow",
 ]

@@ -66,6 +66,8 @@ class ChatMessage(SQLModel, table=True):
     chips: Optional[list[Any]] = json_field()
     phase: Optional[str] = Field(default=None, max_length=40)  # story_intake | plot_review | ...
     turn: int = Field(default=0)
+    # an assistant's message that declined the answer before it: the kind of concern (bookbug/safety)
+    concern: Optional[str] = Field(default=None, max_length=40)
     created_at: datetime = created_field()
 
 

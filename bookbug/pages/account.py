@@ -1,4 +1,4 @@
-"""`/account`: personal API tokens and open sessions."""
+"""`/account`: personal API tokens, open sessions, and your data (download it, or delete it all)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import reflex as rx
 from bookbug.components.layout import page_layout
 from bookbug.pages.registry import page
 from bookbug.state.account import AccountState
-from bookbug.state.rows import SessionRow, TokenRow
+from bookbug.state.rows import ExportRow, SessionRow, TokenRow
 
 
 def token_row(token: TokenRow) -> rx.Component:
@@ -66,7 +66,43 @@ def sessions() -> rx.Component:
     )
 
 
+def export_row(row: ExportRow) -> rx.Component:
+    return rx.hstack(
+        rx.text(row.created, color_scheme="gray"),
+        rx.match(
+            row.status,
+            ("ready", rx.link(rx.button("Download", size="1"), href=row.download_url, is_external=True)),
+            ("failed", rx.text(row.error, color_scheme="red")),
+            rx.hstack(rx.text("Preparing…"), rx.progress(value=row.percent, width="8em")),
+        ),
+        rx.text(row.size, color_scheme="gray"),
+        spacing="3", align="center",
+    )
+
+
+def your_data() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Your data", size="5"),
+        rx.text("A zip of every book (PDFs, pictures and words), your conversations with Bookbug and your "
+                "account. Ready zips can be downloaded for 7 days.", color_scheme="gray"),
+        rx.button("Download my data", on_click=AccountState.start_export, disabled=AccountState.preparing,
+                  id="download-my-data"),
+        rx.foreach(AccountState.exports, export_row),
+        rx.cond(AccountState.data_notice != "", rx.callout(AccountState.data_notice, icon="info")),
+        rx.heading("Delete my account", size="4"),
+        rx.text("Deletes your account and every book, conversation, picture and PDF in it, for good. You are "
+                "signed out everywhere at once.", color_scheme="gray"),
+        rx.form(
+            rx.hstack(rx.input(name="confirm", placeholder='Type "delete my account"', required=True,
+                               aria_label="Type delete my account to confirm"),
+                      rx.button("Delete my account", type="submit", color_scheme="red", id="delete-account")),
+            on_submit=AccountState.delete_account, reset_on_submit=True,
+        ),
+        spacing="3", width="100%",
+    )
+
+
 @page("/account", "Account · Bookbug", nav_label="Account", members_only=True, on_load=AccountState.load_account)
 def account() -> rx.Component:
-    return page_layout(rx.vstack(rx.heading("Account", size="7"), tokens(), rx.divider(), sessions(),
-                                 spacing="6", width="100%"))
+    return page_layout(rx.vstack(rx.heading("Account", size="7"), tokens(), rx.divider(), sessions(), rx.divider(),
+                                 your_data(), spacing="6", width="100%"))

@@ -23,7 +23,7 @@ GROUPS = [  # the labels are the fields' titles in app_config, so messages name 
     ("Limits", ["anthropic_rpm", "replicate_rpm", "page_concurrency", "books_per_minute"]),
     ("Retries", ["anthropic_max_attempts", "replicate_max_attempts", "retry_base_delay", "retry_max_delay",
                  "picture_redraws"]),
-    ("Privacy", ["run_retention_days"]),
+    ("Privacy", ["run_retention_days", "draft_retention_days"]),
     ("New books", ["default_format", "default_page_count"]),
 ]
 

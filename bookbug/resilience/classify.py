@@ -308,7 +308,8 @@ def _validation(exc: BaseException) -> Classification | None:
     count = exc.error_count()
     problems = f"{count} problem{'s' if count != 1 else ''}"
     head = f"The answer still does not fit the {exc.title} schema after a repair attempt ({problems})"
-    return _fatal(None, _sentence(head, f"{location}: {first['msg']}"), "invalid_reply")
+    # the rule, not the message: messages quote values (names, a family's words), and this is logged
+    return _fatal(None, _sentence(head, f"{location}: {first['type']}"), "invalid_reply")
 
 
 def _wrapped(exc: BaseException) -> Classification | None:

@@ -23,6 +23,11 @@ CAUSES: dict[FailureKind, str] = {
     "internal": "something went wrong on our side",
 }
 RETRY_MAY_HELP = {"rate_limited", "overloaded", "timeout", "invalid_reply", "internal"}
+# Where the service says more than the kind: our own page review refusing a page's words.
+SERVICE_CAUSES: dict[tuple[FailureKind, str], str] = {
+    ("content_refused", "review"): "the words written for a page were not right for young children, even after "
+                                   "a rewrite",
+}
 
 
 def kind_of(failure: Mapping[str, Any] | None) -> FailureKind:
@@ -32,7 +37,8 @@ def kind_of(failure: Mapping[str, Any] | None) -> FailureKind:
 
 def cause(failure: Mapping[str, Any] | None) -> str:
     """The failure's cause as a clause ("a service we rely on did not answer in time")."""
-    return CAUSES[kind_of(failure)]
+    kind = kind_of(failure)
+    return SERVICE_CAUSES.get((kind, str((failure or {}).get("service"))), CAUSES[kind])
 
 
 def book_failure(failure: Mapping[str, Any] | None) -> str:
@@ -42,7 +48,7 @@ def book_failure(failure: Mapping[str, Any] | None) -> str:
         else " Your finished pages are kept."
     if kind == "content_refused":
         advice += " Changing the story a little may help."
-    return f"Making this book stopped: {CAUSES[kind]}.{advice}"
+    return f"Making this book stopped: {cause(failure)}.{advice}"
 
 
 def redo_failure(page: int, failure: Mapping[str, Any] | None, *, kept: bool = False) -> str:

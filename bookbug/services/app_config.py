@@ -42,6 +42,7 @@ class AppConfig(BaseModel):
     default_format: str = Field(title="Default format")
     default_page_count: int = Field(ge=8, le=32, title="Default page count")
     run_retention_days: int = Field(30, ge=1, le=3650, title="Days to keep finished runs and events")
+    draft_retention_days: int = Field(30, ge=1, le=3650, title="Days to keep abandoned drafts")
     anthropic_max_attempts: int = Field(ge=1, le=20, title="Anthropic attempts per step")
     replicate_max_attempts: int = Field(ge=1, le=20, title="Replicate attempts per step")
     retry_base_delay: float = Field(ge=0.1, le=60, title="First retry after (seconds)")

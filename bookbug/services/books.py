@@ -14,13 +14,14 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from bookbug.db import Book, BookStatus, ChatMessage, RenderedPage, session_scope, utcnow
+from bookbug.db import Book, BookStatus, ChatMessage, ImagePrediction, RenderedPage, session_scope, utcnow
 from bookbug.engine import RunStatus, RunView, get_run, latest_run as engine_latest_run, latest_runs, received
-from bookbug.services import app_config, slots, text_rules
+from bookbug.services import app_config, slots, suitability, text_rules
 from bookbug.services.errors import InvalidInput, NotFound, Throttled, WrongPhase
 from bookbug.services.runtime import started_engine
 from bookbug.settings import get_settings
 from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView, RedoView, book_status
+from bookbug.story import Brief
 from bookbug.story.formats import FORMATS
 from bookbug.workflows import names
 
@@ -109,14 +110,21 @@ async def delete_book(user_id: str, book_id: str) -> None:
     """Delete a book, its conversation, pages, runs, the events that carried its chat, and its files."""
     with session_scope() as session:
         owned_book(session, user_id, book_id)
+    await erase_book(book_id)
+
+
+async def erase_book(book_id: str) -> None:
+    """Everything of one book, whoever owns it (callers check who may): its runs and the events
+    that carried its chat, its files in the configured store, and its rows."""
     engine = await started_engine()
     await engine.forget_subject(book_id)  # cancels what runs, then removes runs, steps, waits, events
-    from bookbug.providers.storage import get_storage
+    from bookbug.providers.storage import book_prefix, get_storage
 
-    get_storage().delete_prefix(f"books/{book_id}/")
+    await asyncio.to_thread(get_storage().delete_prefix, book_prefix(book_id))
     with session_scope() as session:
         session.exec(delete(ChatMessage).where(ChatMessage.book_id == book_id))
         session.exec(delete(RenderedPage).where(RenderedPage.book_id == book_id))
+        session.exec(delete(ImagePrediction).where(ImagePrediction.book_id == book_id))
         session.exec(delete(Book).where(Book.id == book_id))
 
 
@@ -339,6 +347,10 @@ async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool
         book = owned_book(session, user_id, book_id)
         if book.status != BookStatus.complete.value:
             raise WrongPhase("Pages can be redone once the book is complete.")
+        if note:  # the note guides the new picture and words: screened like every request
+            brief = Brief.model_validate(book.brief or {})
+            suitability.check_words(note, youngest=brief.age_range.min if brief.age_range else None,
+                                    field="note", what="the note")
         row = _page_row(session, book_id, page)
         if row.previous_key is not None:
             raise WrongPhase(f"Page {page} already has a new version waiting: keep it or go back first.")

@@ -22,6 +22,18 @@ class InvalidInput(ServiceError):
     status = 422
 
 
+class Unsuitable(InvalidInput):
+    """Words a young child's book leaves out (a redo note, a hand edit): what, and close ideas."""
+
+    code = "unsuitable"
+
+    def __init__(self, message: str, *, field: str | None = None, concern: str,
+                 suggestions: list[str] | None = None) -> None:
+        super().__init__(message, field=field)
+        self.concern = concern
+        self.suggestions = suggestions or []
+
+
 class NotFound(ServiceError):
     """Someone else's book and a book that does not exist look exactly the same."""
 

@@ -6,6 +6,8 @@ this process only enqueues and subscribes; worker processes (`python -m workers`
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,11 +39,20 @@ async def started_engine() -> Engine:
 
 @asynccontextmanager
 async def running_engine() -> AsyncIterator[Engine]:
-    """Start the engine (and, in embedded mode, its in-process worker) for the app's lifetime."""
+    """Start the engine (and, in embedded mode, its in-process worker) for the app's lifetime,
+    with the hourly tidy-up of what Bookbug keeps (services/retention.py)."""
+    from bookbug.services.retention import keep_tidy
+
     engine = get_engine()
     async with engine:
-        if engine.config.embedded:
-            async with engine.worker():
+        tidying = asyncio.create_task(keep_tidy())
+        try:
+            if engine.config.embedded:
+                async with engine.worker():
+                    yield engine
+            else:
                 yield engine
-        else:
-            yield engine
+        finally:
+            tidying.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await tidying

@@ -170,10 +170,40 @@ class MessageView(BaseModel):
     chips: list[str] = Field(default_factory=list)
     phase: str | None = None
     turn: int = 0
+    concern: str | None = Field(default=None, description=(
+        "on Bookbug's message that declined the answer before it: what kind of thing a young child's book "
+        "leaves out (violence, sexual, self_harm, hate, drugs, real_person, frightening)"))
     created_at: datetime
 
     @classmethod
     def of(cls, message: ChatMessage) -> "MessageView":
         return cls(id=message.id, role=message.role, content=message.content,
                    chips=[str(c) for c in (message.chips or [])], phase=message.phase,
-                   turn=message.turn, created_at=message.created_at)
+                   turn=message.turn, concern=message.concern, created_at=message.created_at)
+
+
+def export_download_url(export_id: str) -> str:
+    return f"/api/account/exports/{export_id}/download"
+
+
+class ExportView(BaseModel):
+    """A "Download my data" export: preparing (with progress), ready to download, or failed."""
+
+    id: str
+    status: str = Field(description="preparing, ready or failed")
+    percent: float = 0.0
+    books: int | None = Field(default=None, description="how many books it packs, once known")
+    size_bytes: int | None = None
+    error: str | None = None
+    created_at: datetime
+    finished_at: datetime | None = None
+    expires_at: datetime | None = Field(default=None, description="a ready export can be downloaded until then")
+    download_url: str | None = None
+
+    @classmethod
+    def of(cls, export: Any) -> "ExportView":
+        ready = export.status == "ready"
+        return cls(id=export.id, status=export.status, percent=export.percent,
+                   books=len(export.book_ids) if export.book_ids is not None else None, size_bytes=export.size_bytes,
+                   error=export.error, created_at=export.created_at, finished_at=export.finished_at,
+                   expires_at=export.expires_at, download_url=export_download_url(export.id) if ready else None)

@@ -91,6 +91,23 @@ class SessionRow:
 
 
 @dataclasses.dataclass
+class ExportRow:
+    id: str
+    status: str  # preparing | ready | failed
+    percent: int
+    created: str
+    size: str  # "12.3 MB" once ready
+    download_url: str  # "" until ready
+    error: str
+
+
+def size_words(size: int | None) -> str:
+    if not size:
+        return ""
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / (1024 * 1024):.1f} MB"
+
+
+@dataclasses.dataclass
 class RunRow:
     id: str
     workflow: str

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 from bookbug.story.art_styles import ArtStyle, enforce_preset
 from bookbug.story.text_fields import Line, Text
@@ -37,12 +38,17 @@ class StyleGuide(BaseModel):
 
     @model_validator(mode="after")
     def _preset_and_safety(self, info: ValidationInfo) -> "StyleGuide":
-        # A preset the user chose replaces whatever style the model invented, and the
-        # base avoid list is always there, so neither depends on a model remembering it.
+        # A preset the user chose replaces whatever style the model invented, and the base
+        # avoid list (with the readers' age band's limits, when the context names them) is
+        # always there, so neither depends on a model remembering it.
         context: dict[str, Any] = info.context or {}
         self.art_style = enforce_preset(self.art_style, context.get("art_style"))
-        present = {item.lower() for item in self.avoid}
-        self.avoid = self.avoid + [item for item in BASE_AVOID if item.lower() not in present]
+        avoid, present = list(self.avoid), {item.lower() for item in self.avoid}
+        for item in (*BASE_AVOID, *context.get("age_limits", ())):
+            if item.lower() not in present:
+                avoid.append(item)
+                present.add(item.lower())
+        self.avoid = avoid
         return self
 
 
@@ -68,7 +74,8 @@ class IllustrationBeat(BaseModel):
             names = {name.lower() for name in known}
             strangers = [c.name for c in self.characters if c.name.lower() not in names]
             if strangers:
-                raise ValueError(f"unknown characters {strangers}; use only: {', '.join(known)}")
+                raise PydanticCustomError("unknown_characters", "unknown characters {strangers}; use only: {known}",
+                                          {"strangers": str(strangers), "known": ", ".join(known)})
         expected = context.get("page_number")
         if expected is not None and self.page_number != expected:
             raise ValueError(f"this is page {expected}, not page {self.page_number}")

@@ -2,7 +2,8 @@
 
     intake loop      ask, wait for the answer (24 h), fold it into the brief, until complete
     plot review      propose, wait, approve or revise and ask again
-    manuscript       prose setup, then each page in order with everything so far in view
+    manuscript       prose setup, then each page in order with everything so far in view, each
+                     reviewed for its readers before it is drawn (one rewrite if it is not right)
     art direction    style guide, a character sheet per character, a beat per page
     pictures         each page drawn as soon as its beat exists, at most N at a time per book
     book             print and screen PDFs; the book is complete
@@ -18,7 +19,7 @@ from typing import Any
 from bookbug.db import BookStatus
 from bookbug.engine import CancelOn, Concurrency, Context, workflow
 from bookbug.story import Brief, Plot, page_plan
-from bookbug.workflows import assembly, drawing, illustrating, records, writing
+from bookbug.workflows import assembly, drawing, illustrating, records, reviewing, writing
 from bookbug.workflows.handoff import Handoff
 from bookbug.workflows.names import BOOK_CANCEL, BOOK_CREATED, CHAT_MESSAGE, CREATE_BOOK
 
@@ -121,9 +122,9 @@ async def create_book(ctx: Context) -> dict[str, Any]:
         so_far: list[dict[str, Any]] = []
         try:
             opening = await setup.produce(ctx.step.run("prose-setup", writing.write_setup, book_id, brief, plot))
-            for plan in plans:
-                page = await written[plan["page_number"]].produce(ctx.step.run(
-                    f"prose-{plan['page_number']}", writing.write_page, book_id, brief, plot, opening, plan, list(so_far)))
+            for plan in plans:  # each page is reviewed before anything draws it (reviewing.py)
+                page = await written[plan["page_number"]].produce(
+                    reviewing.write_page(ctx, book_id, brief, plot, opening, plan, list(so_far)))
                 so_far.append(page)
         except BaseException as exc:  # the pages still to be written will not come in this execution
             for handoff in written.values():

@@ -26,6 +26,7 @@ from bookbug.providers.storage import book_key
 from bookbug.publishing.images import prepare_page_image
 from bookbug.story import Brief, Character, IllustrationBeat, StyleGuide
 from bookbug.resilience.errors import FatalError
+from bookbug.safety import with_limits
 from bookbug.services import app_config
 from bookbug.workflows import providers, records
 from bookbug.workflows.providers import book_seed
@@ -103,7 +104,9 @@ def page_request(book_id: str, brief: dict[str, Any], guide: dict[str, Any], bea
         f"Shot: {frame.shot_size}, {frame.camera_angle}.",
         f"Lighting: {style.lighting}. Mood: {style.mood}. Colour: {style.colour_script}.",
         f"Style: {style.art_style.genre}; {style.art_style.medium}; {style.art_style.technique}.",
-        "Avoid: " + "; ".join(style.avoid) + ".",
+        # the age band's limits, whatever the style guide (made before they existed, or by a model) says
+        f"For children aged {story.age_range or 'under 4'}.",
+        "Avoid: " + "; ".join(with_limits(style.avoid, story.age_range.min if story.age_range else None)) + ".",
     ])
     return IllustrationRequest(
         kind="page", book_id=book_id, page=frame.page_number, seed=book_seed(book_id) + 100 + frame.page_number,

@@ -26,7 +26,7 @@ def _plan(brief: dict[str, Any], plot: dict[str, Any], number: int) -> dict[str,
     return plans[number - 1].model_dump(mode="json")
 
 
-async def redo_text(book_id: str, number: int, rewrite: bool, note: str) -> dict[str, Any]:
+async def redo_text(book_id: str, number: int, rewrite: bool, note: str, review_note: str = "") -> dict[str, Any]:
     brief, plot, setup, written, _ = _story(book_id)
     current = next(p for p in written if p["page_number"] == number)
     if not rewrite:
@@ -38,8 +38,14 @@ async def redo_text(book_id: str, number: int, rewrite: bool, note: str) -> dict
     page = await writing.generate(book_id, prose_page, ProsePageInput(
         brief=asked, plot=Plot.model_validate(plot), setup=ProseSetup.model_validate(setup),
         page=PagePlan.model_validate(_plan(brief, plot, number)),
-        pages_so_far=[ProsePage.model_validate(p) for p in written if p["page_number"] < number]))
+        pages_so_far=[ProsePage.model_validate(p) for p in written if p["page_number"] < number],
+        review_note=review_note))
     return page.model_dump(mode="json")
+
+
+async def rewrite_text(book_id: str, number: int, note: str, verdict: dict[str, Any]) -> dict[str, Any]:
+    """The redone page's words written once more, after its review found them unsuitable."""
+    return await redo_text(book_id, number, True, note, writing.review_note(verdict))
 
 
 async def redo_beat(book_id: str, number: int, page: dict[str, Any], note: str = "") -> dict[str, Any]:

@@ -91,14 +91,17 @@ def add_usage(book_id: str, usage: dict[str, Any]) -> None:
         book.cost_usd = round(sum(float(v.get("cost_usd", 0.0)) for v in totals.values()), 6)
 
 
-def say(book_id: str, turn: int, content: str, chips: list[str], phase: str) -> dict[str, Any]:
-    """Save the assistant's message for `turn` once (a re-run finds it) and return it as a view."""
+def say(book_id: str, turn: int, content: str, chips: list[str], phase: str,
+        concern: str | None = None) -> dict[str, Any]:
+    """Save the assistant's message for `turn` once (a re-run finds it) and return it as a view;
+    `concern` marks a message that declined the answer before it."""
     with session_scope() as session:
         existing = session.exec(select(ChatMessage).where(
             ChatMessage.book_id == book_id, ChatMessage.role == "assistant", ChatMessage.turn == turn)).first()
         if existing is not None:
             return MessageView.of(existing).model_dump(mode="json")
-        message = ChatMessage(book_id=book_id, role="assistant", content=content, chips=chips, phase=phase, turn=turn)
+        message = ChatMessage(book_id=book_id, role="assistant", content=content, chips=chips, phase=phase, turn=turn,
+                              concern=concern)
         session.add(message)
         try:
             session.flush()

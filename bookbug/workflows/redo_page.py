@@ -14,7 +14,7 @@ from typing import Any
 
 from bookbug.engine import Concurrency, Context, StepFailed, workflow
 from bookbug.services.views import page_image_url
-from bookbug.workflows import assembly, illustrating, pages
+from bookbug.workflows import assembly, illustrating, pages, reviewing
 from bookbug.workflows.names import PAGE_DECIDED, PAGE_REDO, REDO_PAGE
 
 DECISION_TIMEOUT = "14d"  # no answer by then: the new version stays (the user asked for it)
@@ -36,6 +36,8 @@ async def redo_page(ctx: Context) -> dict[str, Any]:
 
 async def _redo(ctx: Context, book_id: str, number: int, redo: int, rewrite: bool, note: str) -> dict[str, Any]:
     text = await ctx.step.run("text", pages.redo_text, book_id, number, rewrite, note)
+    if rewrite:  # new words are reviewed before they are drawn, as every page's are
+        text = await reviewing.reviewed(ctx, number, book_id, None, text, pages.rewrite_text, book_id, number, note)
     beat = await ctx.step.run("beat", pages.redo_beat, book_id, number, text, note)
     request = await ctx.step.run("request", pages.redo_request, book_id, number, beat, text, note)
     picture = await illustrating.draw_picture(ctx, "picture", book_id, f"page-{number}", request,

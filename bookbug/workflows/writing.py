@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from bookbug.agents import (
-    IllustrationBeatInput, IntakeInput, PlotProposalInput, PlotReviewInput, ProsePageInput, ProseSetupInput,
-    StyleGuideInput, illustration_beat, intake_turn, plot_proposal, plot_review, prose_page, prose_setup, style_guide,
+    IllustrationBeatInput, IntakeInput, PageReviewInput, PlotProposalInput, PlotReviewInput, ProsePageInput,
+    ProseSetupInput, StyleGuideInput, illustration_beat, intake_turn, page_review, plot_proposal, plot_review,
+    prose_page, prose_setup, style_guide,
 )
+from bookbug.resilience.errors import FatalError
+from bookbug.safety import left_out, screen
 from bookbug.story import Brief, IllustrationBeat, PagePlan, Plot, ProsePage, ProseSetup, StyleGuide
 from bookbug.workflows import records
 from bookbug.workflows.names import PHASE_INTAKE, PHASE_PLOT
@@ -33,9 +36,16 @@ def starting_brief(book_id: str) -> dict[str, Any]:
 
 
 async def intake(book_id: str, brief: dict[str, Any], turn: int) -> dict[str, Any]:
-    """One intake turn: fold the latest answer into the brief; ask the next question (turn + 1)."""
+    """One intake turn: fold the latest answer into the brief; ask the next question (turn + 1).
+
+    An answer that raised a concern (something a young child's book leaves out) is not kept,
+    whatever brief the writer returned with it: the brief stays as it was, and the writer's
+    kind answer and alternatives are asked as the next question."""
     reply = await generate(book_id, intake_turn,
                             IntakeInput(brief=Brief.model_validate(brief), conversation=records.conversation(book_id)))
+    if reply.concern is not None:
+        chat = records.say(book_id, turn + 1, reply.message, reply.chips, PHASE_INTAKE, concern=reply.concern)
+        return {"brief": brief, "done": False, "message": reply.message, "turn": turn + 1, "chat": chat}
     new_brief = reply.brief.model_dump(mode="json")
     records.update_book(book_id, brief=new_brief, title=reply.brief.title or "")
     result: dict[str, Any] = {"brief": new_brief, "done": reply.done, "message": reply.message, "turn": turn}
@@ -61,6 +71,10 @@ async def review_plot(book_id: str, brief: dict[str, Any], plot: dict[str, Any],
     review = await generate(book_id, plot_review, PlotReviewInput(
         brief=Brief.model_validate(brief), plot=Plot.model_validate(plot), reply=reply_text,
         conversation=records.conversation(book_id)))
+    if review.concern is not None:  # the change is not made: the plot and brief stay as they were
+        chat = records.say(book_id, turn + 1, review.message, [*review.change_chips, review.approval_chip], PHASE_PLOT,
+                           concern=review.concern)
+        return {"approved": False, "brief": brief, "plot": plot, "turn": turn + 1, "chat": chat}
     new_brief = review.brief.model_dump(mode="json")
     if review.approved:
         records.update_book(book_id, brief=new_brief)
@@ -87,6 +101,45 @@ async def write_page(book_id: str, brief: dict[str, Any], plot: dict[str, Any], 
     pages = [*pages_so_far, page.model_dump(mode="json")]
     records.update_book(book_id, prose={"setup": setup, "pages": pages})
     return page.model_dump(mode="json")
+
+
+REVIEW = "review"  # the failure's service when a page is still unsuitable after its rewrite (plain_words.py)
+
+
+async def review_page(book_id: str, brief: dict[str, Any] | None, page: dict[str, Any]) -> dict[str, Any]:
+    """Is the page right for its readers? The maintained list first, whichever writer wrote it (a
+    hit needs no model); then the writer's own review (Claude's fast model; offline, the list)."""
+    story = Brief.model_validate(brief if brief is not None else records.load_book(book_id).brief or {})
+    written = ProsePage.model_validate(page)
+    youngest = story.age_range.min if story.age_range else None
+    found = screen(written.text, youngest=youngest) or screen(written.image_concept, youngest=youngest)
+    if found is not None:
+        return {"suitable": False, "concern": found.concern,
+                "advice": f"Leave out {left_out(found.concern, youngest)}; tell this part gently."}
+    verdict = await generate(book_id, page_review, PageReviewInput(brief=story, page=written))
+    return verdict.model_dump(mode="json")
+
+
+def review_note(verdict: dict[str, Any]) -> str:
+    """What the writer is told when it writes a page again after a review."""
+    return (str(verdict.get("advice") or "") or f"it raised a concern ({verdict.get('concern')})")[:600]
+
+
+async def rewrite_page(book_id: str, brief: dict[str, Any], plot: dict[str, Any], setup: dict[str, Any],
+                       plan: dict[str, Any], pages_so_far: list[dict[str, Any]], verdict: dict[str, Any]) -> dict[str, Any]:
+    """The page written once more, with the review's advice, and recorded in its place."""
+    page = await generate(book_id, prose_page, ProsePageInput(
+        brief=Brief.model_validate(brief), plot=Plot.model_validate(plot), setup=ProseSetup.model_validate(setup),
+        page=PagePlan.model_validate(plan), pages_so_far=[ProsePage.model_validate(p) for p in pages_so_far],
+        review_note=review_note(verdict)))
+    records.update_book(book_id, prose={"setup": setup, "pages": [*pages_so_far, page.model_dump(mode="json")]})
+    return page.model_dump(mode="json")
+
+
+def refuse_page(number: int, verdict: dict[str, Any]) -> None:
+    """A page still unsuitable after its rewrite is not drawn: the book stops, saying why in structure."""
+    raise FatalError(f"page {number} was still unsuitable for its readers after a rewrite ({verdict.get('concern')})",
+                     service=REVIEW, kind="content_refused")
 
 
 async def direct_art(book_id: str, brief: dict[str, Any], plot: dict[str, Any], setup: dict[str, Any]) -> dict[str, Any]:

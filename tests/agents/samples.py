@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from bookbug.agents import (
-    Agent, ChatTurn, IllustrationBeatInput, IntakeInput, PlotProposalInput, PlotReviewInput, ProsePageInput,
-    ProseSetupInput, StyleGuideInput, illustration_beat, intake_turn, plot_proposal, plot_review, prose_page, prose_setup,
-    style_guide,
+    Agent, ChatTurn, IllustrationBeatInput, IntakeInput, PageReviewInput, PlotProposalInput, PlotReviewInput,
+    ProsePageInput, ProseSetupInput, StyleGuideInput, illustration_beat, intake_turn, page_review, plot_proposal,
+    plot_review, prose_page, prose_setup, style_guide,
 )
 from bookbug.story import (
     AgeRange, Brief, Character, IllustrationBeat, PagePlan, Plot, PlotBeat, ProsePage, ProseSetup, StyleGuide,
@@ -46,12 +46,19 @@ CONVERSATION = [ChatTurn(role="assistant", content="Who is the star of the book?
 SAMPLES: list[tuple[Agent, BaseModel]] = [
     (intake_turn, IntakeInput(brief=Brief())),
     (intake_turn, IntakeInput(brief=Brief(characters=[MIA]), conversation=CONVERSATION)),
+    (intake_turn, IntakeInput(brief=Brief(characters=[MIA]), conversation=[
+        CONVERSATION[0], ChatTurn(role="user", content="a shark who eats people")])),
     (plot_proposal, PlotProposalInput(brief=PRESCHOOL)),
     (plot_review, PlotReviewInput(brief=PRESCHOOL, plot=PLOT, reply="make it funnier")),
+    (plot_review, PlotReviewInput(brief=PRESCHOOL, plot=PLOT, reply="make the dragon eat the villagers")),
     (prose_setup, ProseSetupInput(brief=PRESCHOOL, plot=PLOT)),
     (prose_page, ProsePageInput(brief=PRESCHOOL, plot=PLOT, setup=SETUP, page=PLAN, pages_so_far=[PAGE_TWO])),
     (prose_page, ProsePageInput(brief=TODDLER, plot=PLOT, setup=SETUP, page=PLAN)),
     (prose_page, ProsePageInput(brief=EARLY, plot=PLOT, setup=SETUP, page=PLAN)),
+    (prose_page, ProsePageInput(brief=PRESCHOOL, plot=PLOT, setup=SETUP, page=PLAN,
+                                review_note="Leave out the blood: tell this part gently.")),
+    (page_review, PageReviewInput(brief=PRESCHOOL, page=PAGE_TWO)),
+    (page_review, PageReviewInput(brief=TODDLER, page=PAGE_TWO)),
     (style_guide, StyleGuideInput(brief=PRESCHOOL, plot=PLOT, setup=SETUP)),
     (style_guide, StyleGuideInput(brief=PRESCHOOL.model_copy(update={"art_style": None}), plot=PLOT, setup=SETUP)),
     (illustration_beat, IllustrationBeatInput(brief=PRESCHOOL, style_guide=GUIDE, plan=PLAN, page=PAGE_TWO.model_copy(

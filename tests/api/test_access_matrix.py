@@ -16,7 +16,10 @@ from fastapi.routing import APIRoute
 from sqlalchemy import text
 
 from bookbug.api.app import build_api
+from bookbug.db import DataExport, session_scope
 from bookbug.db.session import get_engine
+from bookbug.engine import list_runs
+from bookbug.providers.storage import export_key, get_storage
 from bookbug.services import accounts
 from bookbug.settings import get_settings
 from tests.api.conftest import PASSWORD, Caller
@@ -31,7 +34,8 @@ PUBLIC = {
 # Sample bodies by request model; a route with a new model must add one here.
 BODIES: dict[str, Any] = {"SendMessage": {"content": "Mia, age 5"}, "PageDecision": {"keep": "new"},
                           "CreateBook": {}, "RedoPage": {"note": "make Mia laugh"},
-                          "TokenRequest": {"email": "someone@example.com", "password": "a guess at it"}}
+                          "TokenRequest": {"email": "someone@example.com", "password": "a guess at it"},
+                          "DeleteAccount": {"confirm": "delete my account"}}
 
 
 def routes() -> list[tuple[str, str, APIRoute | None]]:
@@ -61,14 +65,28 @@ class Alice:
         self.caller = caller
         self.book_id = finished_book(caller)
         self.token_id = accounts.create_api_token(caller.user_id, "alice's other token").id
+        self.export_id = ready_export(caller)
 
-    def url(self, path: str, *, book_id: str | None = None, token_id: str | None = None) -> str:
+    def url(self, path: str, *, book_id: str | None = None, token_id: str | None = None,
+            export_id: str | None = None) -> str:
         values = {"book_id": book_id or self.book_id, "token_id": token_id or self.token_id, "number": "1",
-                  "page": "1", "index": "0"}
+                  "page": "1", "index": "0", "export_id": export_id or self.export_id}
         for name, value in values.items():
             path = path.replace("{" + name + "}", value)
         assert "{" not in path, f"{path}: give its parameter a sample value here"
         return path
+
+
+def ready_export(owner: Caller) -> str:
+    """A finished "Download my data" zip of the owner's, without running its workflow."""
+    with session_scope() as session:
+        export = DataExport(user_id=owner.user_id, status="ready", percent=100.0, book_ids=[])
+        session.add(export)
+        session.flush()
+        export.storage_key = export_key(owner.user_id, export.id, "bookbug-export.zip")
+        export_id, key = export.id, export.storage_key
+    get_storage().put(key, b"PK\x05\x06" + b"\x00" * 18)
+    return export_id
 
 
 def body_for(route: APIRoute | None) -> Any:
@@ -93,11 +111,18 @@ def alices_rows(user_id: str) -> dict[str, list[tuple[Any, ...]]]:
         "pages": "SELECT p.id, p.version, p.redo_count, p.redo_failure FROM rendered_pages p "
                  "JOIN books b ON b.id = p.book_id WHERE b.user_id = :u",
         "tokens": "SELECT id, revoked_at FROM api_tokens WHERE user_id = :u",
-        "runs": "SELECT r.id, r.status FROM engine_runs r JOIN books b ON b.id = r.subject WHERE b.user_id = :u",
+        "exports": "SELECT id, status, storage_key FROM data_exports WHERE user_id = :u",
+        "account": "SELECT id, email, password_hash FROM users WHERE id = :u",
     }
-    with get_engine(get_settings().db_url).connect() as conn:
-        return {name: sorted(map(tuple, conn.execute(text(sql), {"u": user_id}).all()), key=repr)
-                for name, sql in queries.items()}
+    db = get_settings().db_url
+    with get_engine(db).connect() as conn:
+        found = {name: sorted(map(tuple, conn.execute(text(sql), {"u": user_id}).all()), key=repr)
+                 for name, sql in queries.items()}
+    # the runs of her books, through the engine's own face (its tables are its own)
+    runs = list_runs(db, limit=1000)
+    books = {row[0] for row in found["books"]}
+    found["runs"] = sorted((run.id, run.status.value) for run in runs if run.subject in books)
+    return found
 
 
 @pytest.mark.parametrize(("method", "path"), PRIVATE)
@@ -126,14 +151,14 @@ async def test_someone_elses_credentials_get_nothing_of_alices(client: httpx.Asy
 
     answer = await send(client, method, owner.url(path), body, headers)
 
-    if "{book_id}" in path or "{token_id}" in path:
-        # exactly what a book (or token) that does not exist gets: nothing to tell them apart
-        missing = await send(client, method, owner.url(path, book_id=uuid.uuid4().hex, token_id=uuid.uuid4().hex),
-                             body, headers)
+    if "{book_id}" in path or "{token_id}" in path or "{export_id}" in path:
+        # exactly what a book (token, export) that does not exist gets: nothing to tell them apart
+        missing = await send(client, method, owner.url(path, book_id=uuid.uuid4().hex, token_id=uuid.uuid4().hex,
+                                                       export_id=uuid.uuid4().hex), body, headers)
         assert answer.status_code == 404, answer.text
         assert answer.content == missing.content and answer.status_code == missing.status_code
     else:  # Bob's own collection (his books, his tokens, himself): nothing of Alice's in it
         assert answer.status_code < 400 or answer.status_code == 429, answer.text
-        for secret in (owner.book_id, owner.token_id, alice.email, alice.user_id):
+        for secret in (owner.book_id, owner.token_id, owner.export_id, alice.email, alice.user_id):
             assert secret not in answer.text
     assert alices_rows(alice.user_id) == before

@@ -305,3 +305,30 @@ def test_redo_draws_a_page_again_and_keeps_or_drops_it(live: LiveApp, make_user:
     assert "New page 5" in transcript and f"/api/books/{book_id}/pages/5/image?v=2" in transcript
     pages = {p["number"]: p for p in httpx.get(f"{live.url}/api/books/{book_id}", headers=headers).json()["pages"]}
     assert pages[5]["version"] == 1
+
+
+def test_export_saves_a_zip_of_everything_and_delete_account_ends_it_all(
+        live: LiveApp, make_user: Callable[..., LiveUser], config_home: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    user = make_user("family")
+    assert login(capsys, "--server", live.url, "--email", user.email, password=user.password)[0] == 0
+    token = config.load(live.url)
+    assert token is not None
+    httpx.post(f"{live.url}/api/books", headers={"Authorization": f"Bearer {token.token}"}, json={"page_count": 8})
+
+    code, out, _ = cli(capsys, "export", "--out", str(tmp_path), "--server", live.url, "--json")
+    assert code == 0, out
+    saved = Path(json.loads(out)["zip"])
+    assert saved.parent == tmp_path and saved.suffix == ".zip"
+    with zipfile.ZipFile(saved) as archive:
+        assert json.loads(archive.read("bookbug-export/account.json"))["email"] == user.email
+        assert any(name.endswith("/chat.txt") for name in archive.namelist())
+
+    code, out, _ = cli(capsys, "delete-account", "--yes", "--server", live.url)
+    assert code == 0 and "being deleted" in out
+    assert config.load(live.url) is None, "the token is forgotten here too"
+    assert httpx.get(f"{live.url}/api/me", headers={"Authorization": f"Bearer {token.token}"}).status_code == 401
+    code, _, err = cli(capsys, "list", "--server", live.url)
+    assert code == 4 and "not signed in" in err

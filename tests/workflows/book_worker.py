@@ -3,7 +3,8 @@
 
 Settings (DATABASE_URL, DATA_DIR) come from the environment like a production worker's. The
 offline writer and illustrator answer instantly, so this worker slows each call a little
-(BOOKBUG_TEST_STEP_DELAY seconds) to give the test a moment to kill it mid-step.
+(BOOKBUG_TEST_STEP_DELAY seconds) to give the test a moment to kill it mid-step; deleting a
+folder of files is slowed the same way (an account deletion's longest step).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import logging
 import os
 import sys
+import time
 
 from arq.worker import run_worker
 
@@ -44,12 +46,25 @@ class Slow:
         return await self._inner.fetch(prediction_id, outcome)
 
 
+class SlowFolders:
+    def __init__(self, inner):  # type: ignore[no-untyped-def]
+        self._inner = inner
+
+    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+        return getattr(self._inner, name)
+
+    def delete_prefix(self, prefix):  # type: ignore[no-untyped-def]
+        time.sleep(DELAY)  # steps that delete files run on a thread of their own
+        return self._inner.delete_prefix(prefix)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     if DELAY:
-        text, draw = providers.text_provider, providers.illustrator
+        text, draw, files = providers.text_provider, providers.illustrator, providers.storage
         providers.text_provider = lambda book_id: Slow(text(book_id))  # type: ignore[assignment]
         providers.illustrator = lambda storage: Slow(draw(storage))  # type: ignore[assignment]
+        providers.storage = lambda: SlowFolders(files())  # type: ignore[assignment]
     config = EngineConfig(**json.loads(sys.argv[1]))
     run_worker(worker_settings(config, default_registry))
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bookbug.providers.storage.keys import InvalidKey, book_key, book_prefix
+from bookbug.providers.storage.keys import InvalidKey, book_key, book_prefix, export_key, export_prefix
 from bookbug.providers.storage.local import LocalStore
 from bookbug.providers.storage.protocol import FileMissing, Storage
 from bookbug.providers.storage.s3 import S3Store
 from bookbug.settings import Settings, get_settings
 
-__all__ = ["FileMissing", "InvalidKey", "LocalStore", "S3Store", "Storage", "book_key", "book_prefix", "delete_book_files", "get_storage"]
+__all__ = ["FileMissing", "InvalidKey", "LocalStore", "S3Store", "Storage", "book_key", "book_prefix", "delete_book_files",
+           "export_key", "export_prefix", "get_storage"]
 
 
 def get_storage(settings: Settings | None = None) -> Storage:

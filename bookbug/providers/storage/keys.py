@@ -1,6 +1,7 @@
 """Storage keys: one layout for every store, and one gate that refuses unsafe keys.
 
-Every book's files live under `books/{book_id}/`, so deleting a book is one prefix delete.
+Every book's files live under `books/{book_id}/`, so deleting a book is one prefix delete;
+a user's data exports live under `exports/{user_id}/`, likewise.
 """
 
 from __future__ import annotations
@@ -46,3 +47,12 @@ def book_prefix(book_id: str) -> str:
 def book_key(book_id: str, *parts: str) -> str:
     """`books/{book_id}/part/part`, e.g. book_key(id, "pages", "003.png")."""
     return check_key("/".join(("books", book_id, *parts)))
+
+
+def export_prefix(user_id: str) -> str:
+    return check_prefix(f"exports/{user_id}/")
+
+
+def export_key(user_id: str, export_id: str, *parts: str) -> str:
+    """`exports/{user_id}/{export_id}/part`, e.g. export_key(u, e, "bookbug-export.zip")."""
+    return check_key("/".join(("exports", user_id, export_id, *parts)))

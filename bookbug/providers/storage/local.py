@@ -44,6 +44,24 @@ class LocalStore:
             Path(temporary).unlink(missing_ok=True)
             raise
 
+    def put_file(self, key: str, path: Path, content_type: str = "application/octet-stream") -> None:
+        target = self.path_for(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as handle, open(path, "rb") as source:
+                shutil.copyfileobj(source, handle, 1024 * 1024)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def get_file(self, key: str, path: Path) -> None:
+        source = self.path_for(key)
+        if not source.is_file():
+            raise FileMissing(f"no file stored under {key!r}")
+        shutil.copyfile(source, path)
+
     def get(self, key: str) -> bytes:
         path = self.path_for(key)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 
@@ -17,6 +18,14 @@ class Storage(Protocol):
 
     def get(self, key: str) -> bytes:
         """The file's bytes; FileMissing when there is none."""
+        ...
+
+    def put_file(self, key: str, path: Path, content_type: str = "application/octet-stream") -> None:
+        """Store a local file's contents under `key`, streamed (for files too big to hold in memory)."""
+        ...
+
+    def get_file(self, key: str, path: Path) -> None:
+        """Write the file stored under `key` to the local `path`, streamed; FileMissing when there is none."""
         ...
 
     def exists(self, key: str) -> bool: ...

@@ -6,6 +6,8 @@ presigned GET URLs (signature v4, which R2 requires).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -62,6 +64,18 @@ class S3Store:
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         self._client.put_object(Bucket=self.bucket, Key=check_key(key), Body=data, ContentType=content_type)
+
+    def put_file(self, key: str, path: Path, content_type: str = "application/octet-stream") -> None:
+        # upload_file sends large files in parts, never holding the whole file in memory
+        self._client.upload_file(str(path), self.bucket, check_key(key), ExtraArgs={"ContentType": content_type})
+
+    def get_file(self, key: str, path: Path) -> None:
+        try:
+            self._client.download_file(self.bucket, check_key(key), str(path))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _MISSING:
+                raise FileMissing(f"no file stored under {key!r}") from None
+            raise
 
     def get(self, key: str) -> bytes:
         try:

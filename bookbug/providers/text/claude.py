@@ -86,9 +86,11 @@ class ClaudeWriter:
         try:
             return AgentResult(_read(agent, input, reply), usage)
         except (ValidationError, _Unreadable) as error:
+            # the operators' words say where and which rule, never the values: they are a family's
+            # words and names, and this message is logged and kept with the run
             raise InvalidReplyError(
-                f"Claude's {agent.name} reply failed validation after one repair attempt: {_explain(error)}", usage
-            ) from error
+                f"Claude's {agent.name} reply failed validation after one repair attempt: {_where_and_why(error)}",
+                usage) from error
 
     async def _send(self, agent: Agent[Any, Any], model: str, tool: dict[str, Any],
                     messages: list[dict[str, Any]]) -> Message:
@@ -149,6 +151,14 @@ def _explain(error: Exception) -> str:
             parts.append(f"{where}: {item['msg']}" if where else item["msg"])
         return "; ".join(parts)
     return str(error)
+
+
+def _where_and_why(error: Exception) -> str:
+    """`_explain` without the values: each problem's place and the rule it broke."""
+    if isinstance(error, ValidationError):
+        return "; ".join(f"{'.'.join(str(part) for part in item['loc']) or 'the reply'}: {item['type']}"
+                         for item in error.errors())
+    return str(error)  # _Unreadable says what was missing, never what was there
 
 
 def _replayable(reply: Message) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from bookbug.agents.base import Agent
-from bookbug.providers.text.offline import art, intake, plotting, writing
+from bookbug.providers.text.offline import art, intake, plotting, suitability, writing
 from bookbug.providers.text.protocol import AgentResult, TokenUsage
 
 I = TypeVar("I", bound=BaseModel)
@@ -36,6 +36,7 @@ class OfflineWriter:
             "plot_review": lambda input, rng: plotting.review(input, self.seed, rng),
             "prose_setup": lambda input, rng: writing.write_setup(input),
             "prose_page": writing.write_page,
+            "page_review": suitability.review_page,
             "style_guide": art.style_guide,
             "illustration_beat": art.illustration_beat,
         }

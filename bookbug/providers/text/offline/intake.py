@@ -6,7 +6,7 @@ import random
 import re
 
 from bookbug.agents.intake import SURPRISE_ME, IntakeInput, IntakeTurn
-from bookbug.providers.text.offline import briefing, inventing, reading, styles, understanding
+from bookbug.providers.text.offline import briefing, inventing, reading, styles, suitability, understanding
 from bookbug.providers.text.offline.places import place_of
 from bookbug.story.art_styles import PRESETS
 from bookbug.story.brief import Brief
@@ -59,7 +59,12 @@ def take_turn(input: IntakeInput, rng: random.Random) -> IntakeTurn:
         if reading.wants_surprise(answer):
             surprise(brief, rng)
         else:
-            fold(brief, answer, asking, rng)
+            found = read(brief, answer, asking)
+            # screened between reading and keeping: a declined answer changes nothing in the brief
+            declined = suitability.screen_answer(answer, found, brief)
+            if declined is not None:
+                return suitability.declined_turn(input, declined, answer, found)
+            fold(brief, answer, found, asking, rng)
         _clip(brief)
     after = brief.model_dump()
     filled = [name for name in _LABELS if after[name] != before[name] and brief.has(name)]
@@ -77,12 +82,17 @@ def take_turn(input: IntakeInput, rng: random.Random) -> IntakeTurn:
                       chips=_chips(field, rng), done=False)
 
 
-def fold(brief: Brief, answer: str, asking: str | None, rng: random.Random) -> None:
+def read(brief: Brief, answer: str, asking: str | None) -> understanding.Understanding:
+    """Everything the answer says, read against the brief so far (nothing is kept yet)."""
+    hero = briefing.hero_of(brief)
+    return understanding.understand(answer, asking=asking, hero_name=briefing.hero_name(brief),
+                                    hero_placeholder=hero.name if briefing.is_placeholder(hero) else None)
+
+
+def fold(brief: Brief, answer: str, found: understanding.Understanding, asking: str | None,
+         rng: random.Random) -> None:
     """Record every fact the answer states; if it states none, read it as the answer to the question asked."""
     before = brief.model_dump()
-    hero = briefing.hero_of(brief)
-    found = understanding.understand(answer, asking=asking, hero_name=briefing.hero_name(brief),
-                                     hero_placeholder=hero.name if briefing.is_placeholder(hero) else None)
     briefing.apply(brief, found, asking, rng)
     after = brief.model_dump()
     said_something_else = any(after[name] != before[name] for name in _LABELS if name != asking)

@@ -6,7 +6,7 @@ import random
 import re
 
 from bookbug.agents.plot import PlotProposal, PlotProposalInput, PlotReview, PlotReviewInput
-from bookbug.providers.text.offline import english, reading
+from bookbug.providers.text.offline import english, reading, suitability
 from bookbug.providers.text.offline.kit import StoryKit, kit_for
 from bookbug.story.brief import Brief
 from bookbug.story.page_count import MAX_PAGES, MIN_PAGES
@@ -245,6 +245,8 @@ def is_approval(reply: str) -> bool:
 
 def review(input: PlotReviewInput, seed: int, rng: random.Random) -> PlotReview:
     brief, plot, reply = input.brief.model_copy(deep=True), input.plot, input.reply.strip()
+    if (declined := suitability.screen_reply(input)) is not None:
+        return suitability.declined_review(input, declined, APPROVAL_CHIP)
     if is_approval(reply):
         return PlotReview(approved=True, brief=brief, plot=plot, message="Hooray! I'll start writing the pages now.",
                           change_chips=_change_chips(brief, rng), approval_chip=APPROVAL_CHIP)
