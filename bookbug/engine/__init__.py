@@ -62,7 +62,9 @@ from bookbug.engine.queries import (
     FailureView, RunView, StepView, count_runs_by_status, get_run, latest_run, latest_runs, list_runs, received,
     recent_failures, run_steps, unfinished_runs,
 )
-from bookbug.engine.steps import Context, EventInfo, StepInfo, current_step, pause_service, spend, step_fence
+from bookbug.engine.steps import (
+    Context, EventInfo, StepInfo, current_step, forget_subject, pause_service, spend, step_fence,
+)
 from bookbug.engine.tables import RunStatus, StepStatus
 from bookbug.engine.workflow import (
     CancelOn, Concurrency, RateLimit, Registry, Throttle, Workflow, default_registry, workflow,
@@ -76,6 +78,6 @@ __all__ = [
     "EventReceipt", "check_worker", "run_worker",
     "FailureView", "RateLimit", "Registry", "RetryPolicy", "RunStatus", "RunView", "StepFailed", "StepInfo", "StepStatus",
     "StepView", "Throttle", "Workflow", "WorkflowChanged", "count_runs_by_status", "current_step",
-    "default_registry", "get_run", "latest_run", "latest_runs", "list_runs", "pause_service", "received", "recent_failures",
+    "default_registry", "forget_subject", "get_run", "latest_run", "latest_runs", "list_runs", "pause_service", "received", "recent_failures",
     "run_steps", "spend", "step_fence", "unfinished_runs", "worker_settings", "workflow",
 ]

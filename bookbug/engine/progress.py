@@ -60,6 +60,11 @@ class ProgressHub:
             await pipe.execute()
         return message
 
+    async def forget(self, channels: list[str]) -> None:
+        """Drop what is kept of `channels` (their backlogs), as when their subject is deleted."""
+        if channels:
+            await self.redis.delete(*[self._names(channel)[2] for channel in channels])
+
     async def last_id(self, channel: str) -> int:
         """The id of the channel's latest event (0 before any): subscribe `after` it to miss nothing."""
         with get_engine(self.db_url).begin() as conn:

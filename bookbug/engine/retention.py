@@ -80,6 +80,10 @@ async def forget_subject(engine: Engine, subject: str) -> None:
         await engine.cancel_run(run_id, "its subject was deleted")
     with engine.transaction() as conn:
         run_ids = conn.execute(select(RUNS.c.id).where(RUNS.c.subject == subject)).scalars().all()
+        channels = set(conn.execute(select(CHANNELS.c.name).where(CHANNELS.c.subject == subject)).scalars())
+        channels |= {f"run:{run_id}" for run_id in run_ids}
         _delete_runs(conn, list(run_ids))
         conn.execute(delete(EVENTS).where(EVENTS.c.subject == subject))
         conn.execute(delete(CHANNELS).where(CHANNELS.c.subject == subject))
+    # the progress kept in Redis for reconnecting clients carries what was said too
+    await engine.hub.forget(sorted(channels))

@@ -117,6 +117,15 @@ async def pause_service(service: str, seconds: float) -> None:
     await running.execution.limits.pause(service, seconds)
 
 
+async def forget_subject(subject: str) -> None:
+    """Call inside a step (of a workflow that deletes people's data): cancel the subject's
+    unfinished runs and delete every row and kept progress the engine holds about it."""
+    running = _running.get()
+    if running is None:
+        raise RuntimeError("forget_subject() is for code running inside a workflow step")
+    await running.execution.engine.forget_subject(subject)
+
+
 def current_step() -> StepInfo | None:
     """The step the calling code runs in (threads started by the step included), or None."""
     return _current.get()

@@ -95,3 +95,19 @@ async def test_forgetting_a_subject_removes_its_runs_events_and_progress(embedde
     assert not any("a child's name" in str(data) for data in texts)
     assert _count(db_url, Channel.__table__, Channel.__table__.c.subject == "gone") == 0
     assert get_run(db_url, kept) is not None
+
+
+async def test_forgetting_a_subject_drops_its_progress_kept_for_reconnecting_clients(embedded, make_engine):
+    db_url, redis_url = embedded
+    registry = Registry()
+    _chat(registry)
+    engine = make_engine(db_url, redis_url, registry)
+    async with engine, engine.worker():
+        run_id = (await engine.send_event("chat/start", {"thread_id": "gone"})).started[0]
+        await wait_for_run(db_url, run_id, "waiting")
+        await engine.send_event("chat/said", {"thread_id": "gone", "text": "a child's name"})
+        await wait_for_run(db_url, run_id)
+        assert await engine.hub.missed("thread:gone", 0) and await engine.hub.missed(f"run:{run_id}", 0)
+        await engine.forget_subject("gone")
+        assert await engine.hub.missed("thread:gone", 0) == []
+        assert await engine.hub.missed(f"run:{run_id}", 0) == []
