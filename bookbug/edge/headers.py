@@ -75,10 +75,14 @@ def page_policy(settings: Settings) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in parts.items())
 
 
+# Operators' endpoints (health, readiness, Prometheus) answer data, never a page.
+OPERATOR_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
 def policy_for(path: str, page_csp: str) -> str:
     if path in DOCS_PATHS:
         return DOCS_CSP
-    if path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/"):
+    if path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/") or path in OPERATOR_PATHS:
         return API_CSP
     return page_csp
 

@@ -247,12 +247,7 @@ def sheet_keys(request: dict[str, Any]) -> list[str]:
 
 def record_sheet(book_id: str, brief: dict[str, Any], index: int, drawn: dict[str, Any]) -> dict[str, Any]:
     character = main_characters(Brief.model_validate(brief))[index]
-    book = records.load_book(book_id)
-    sheets = list(book.characters or [])
-    while len(sheets) <= index:
-        sheets.append({})
-    sheets[index] = {"name": character.name, "sheet_key": drawn["key"]}
-    records.update_book(book_id, characters=sheets)
+    records.set_character_sheet(book_id, index, {"name": character.name, "sheet_key": drawn["key"]})
     return {"name": character.name, **drawn}
 
 

@@ -151,10 +151,7 @@ def _go_back(row: RenderedPage) -> list[str]:
 
 
 def _sync_prose(book_id: str, number: int, text: str) -> None:
-    book = records.load_book(book_id)
-    prose = dict(book.prose or {})
-    prose["pages"] = [{**p, "text": text} if p.get("page_number") == number else p for p in prose.get("pages") or []]
-    records.update_book(book_id, prose=prose)
+    records.set_prose_text(book_id, number, text)
 
 
 def _print_key(meta: dict[str, Any]) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -62,6 +63,46 @@ def mark_failed(book_id: str, run_id: str) -> bool:
         return True
 
 
+def _locked_book(session: Any, book_id: str) -> Book | None:
+    """The book's row, held by this transaction until it ends. Steps of one book run side by side
+    and each read-modify-writes its part of the row (a sheet, a bill): unlocked, the last writer
+    drops the others' parts. Touching the row first takes PostgreSQL's row lock and SQLite's
+    write lock alike, and the read after it sees every committed part."""
+    _hold(session, Book, col(Book.id) == book_id)
+    return session.get(Book, book_id, populate_existing=True)
+
+
+def _hold(session: Any, table: Any, *where: Any) -> None:
+    # an UPDATE that changes nothing still takes the rows' locks (a bare SELECT ... FOR UPDATE
+    # does nothing on SQLite)
+    session.execute(update(table).where(*where).values(id=table.id))
+
+
+def set_character_sheet(book_id: str, index: int, entry: dict[str, Any]) -> None:
+    """Record one character's sheet at its place in the cast, keeping the others'."""
+    with session_scope() as session:
+        book = _locked_book(session, book_id)
+        if book is None:
+            raise LookupError(f"book {book_id} no longer exists")
+        sheets = list(book.characters or [])
+        while len(sheets) <= index:
+            sheets.append({})
+        sheets[index] = entry
+        book.characters = sheets
+
+
+def set_prose_text(book_id: str, number: int, text: str) -> None:
+    """Put one page's text into the book's prose, keeping other pages' (redone at the same time)."""
+    with session_scope() as session:
+        book = _locked_book(session, book_id)
+        if book is None:
+            raise LookupError(f"book {book_id} no longer exists")
+        prose = dict(book.prose or {})
+        prose["pages"] = [{**p, "text": text} if p.get("page_number") == number else p
+                          for p in prose.get("pages") or []]
+        book.prose = prose
+
+
 def update_book(book_id: str, **values: Any) -> None:
     with session_scope() as session:
         book = session.get(Book, book_id)
@@ -75,7 +116,7 @@ def update_book(book_id: str, **values: Any) -> None:
 def add_usage(book_id: str, usage: dict[str, Any]) -> None:
     """Add one call's tokens and cost to the book's running totals, per provider."""
     with session_scope() as session:
-        book = session.get(Book, book_id)
+        book = _locked_book(session, book_id)
         if book is None:
             return
         totals = dict(book.usage or {})
@@ -141,6 +182,7 @@ def stored_pages(book_id: str) -> list[RenderedPage]:
 
 def merge_page_meta(book_id: str, number: int, values: dict[str, Any]) -> None:
     with session_scope() as session:
-        page = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
-                                                       RenderedPage.page_number == number)).one()
+        where = (col(RenderedPage.book_id) == book_id, col(RenderedPage.page_number) == number)
+        _hold(session, RenderedPage, *where)
+        page = session.exec(select(RenderedPage).where(*where).execution_options(populate_existing=True)).one()
         page.image_meta = {**(page.image_meta or {}), **values}

@@ -25,10 +25,12 @@ from bookbug.settings import get_settings
 from tests.api.conftest import PASSWORD, Caller
 from tests.api.test_files import finished_book
 
-# Routes that need no caller: health and the API's documents, trading a password for a token,
+# Routes that need no caller: health (and the operators' /healthz, /readyz and /metrics, which
+# carry counts and no user's data) and the API's documents, trading a password for a token,
 # and the browser's sign-in ticket and sign-out (which change only the caller's own cookie).
 PUBLIC = {
     ("GET", "/api/health"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"),
     ("POST", "/api/auth/token"), ("POST", "/api/auth/session"), ("POST", "/api/auth/sign-out"),
 }
 # Sample bodies by request model; a route with a new model must add one here.
