@@ -1,16 +1,14 @@
 """Retry and error classification for every provider call and for the durable engine.
 
 `classify(exc)` says whether a failure is worth another try (and how long the server asked
-us to wait); `backoff_delay` spaces the tries; `policy_for(service)` holds the per-service
-limits from settings; `retrying(policy)` applies all of it outside the engine.
+us to wait); `backoff_delay` spaces the tries. The engine applies them, with each service's
+retry policy from the operators' settings (`engine.config`).
 """
 
 from bookbug.resilience.backoff import backoff_delay
 from bookbug.resilience.classify import Classification, classify
 from bookbug.resilience.errors import FAILURE_KINDS, FailureKind, FatalError, ProviderError, RetryableError
-from bookbug.resilience.policy import ServicePolicy, policy_for
 from bookbug.resilience.retry_after import parse_retry_after
-from bookbug.resilience.retrying import retrying
 
 __all__ = [
     "FAILURE_KINDS",
@@ -19,10 +17,7 @@ __all__ = [
     "FatalError",
     "ProviderError",
     "RetryableError",
-    "ServicePolicy",
     "backoff_delay",
     "classify",
     "parse_retry_after",
-    "policy_for",
-    "retrying",
 ]
