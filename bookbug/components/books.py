@@ -28,9 +28,10 @@ def status_badge(status: rx.Var[str]) -> rx.Component:
 def cover(url: rx.Var[str], title: rx.Var[str]) -> rx.Component:
     return rx.cond(
         url != "",
-        rx.image(src=url, alt=title, width="100%", height="12rem", object_fit="cover", border_radius="0.5rem"),
-        rx.center(rx.text("📖", size="9"), width="100%", height="12rem", background="var(--accent-3)",
-                  border_radius="0.5rem"),
+        rx.image(src=url, alt="Cover of " + title, width="100%", height="12rem", object_fit="cover",
+                 border_radius="0.5rem", loading="lazy"),
+        rx.center(rx.icon("book_open", size=56, color="var(--accent-11)", aria_hidden="true"), width="100%",
+                  height="12rem", background="var(--accent-3)", border_radius="0.5rem"),
     )
 
 
@@ -43,7 +44,7 @@ def book_card(card: BookCard) -> rx.Component:
                 rx.hstack(status_badge(card.status), rx.text(card.created, size="1", color_scheme="gray"),
                           align="center"),
                 rx.cond(card.status == "generating",
-                        rx.vstack(rx.progress(value=card.percent, max=100, width="100%"),
+                        rx.vstack(rx.progress(value=card.percent, max=100, width="100%", aria_label="Progress"),
                                   rx.text(card.percent.to_string() + "%", size="1", color_scheme="gray"),
                                   width="100%", spacing="1", class_name="card-progress")),
                 spacing="2", width="100%",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from bookbug.db import Book, ChatMessage, RenderedPage
 from bookbug.engine import RunView
 from bookbug.resilience import plain_words as failures
+from bookbug.story.art_direction import picture_description
 
 
 def page_image_url(book_id: str, page_number: int, version: int = 1) -> str:
@@ -91,11 +92,13 @@ class PageView(BaseModel):
     pending: bool = Field(False, description="a redone version waits beside the old one for the owner's choice")
     previous_text: str | None = Field(None, description="while pending: the old version's words")
     previous_image_url: str | None = Field(None, description="while pending: the old version's picture")
+    description: str = Field("", description="what the picture shows, in plain words (its alt text)")
 
     @classmethod
     def of(cls, book_id: str, page: RenderedPage) -> "PageView":
         view = cls(number=page.page_number, text=page.text, version=page.version,
-                   image_url=page_image_url(book_id, page.page_number, page.version))
+                   image_url=page_image_url(book_id, page.page_number, page.version),
+                   description=picture_description(page.prompt))
         old = previous_version(page)
         if old is not None:
             previous = (page.image_meta or {}).get("previous")
