@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
@@ -28,8 +29,13 @@ def previous_version(page: RenderedPage) -> int | None:
     return int(version) if isinstance(version, int) else page.version - 1
 
 
-def cover_url(book_id: str) -> str:
-    return f"/api/books/{book_id}/cover"
+def cover_tag(cover_key: str) -> str:
+    """A short tag of the cover's content: it changes whenever the cover does (a cache key)."""
+    return hashlib.sha256(cover_key.encode()).hexdigest()[:12]
+
+
+def cover_url(book_id: str, cover_key: str) -> str:
+    return f"/api/books/{book_id}/cover?c={cover_tag(cover_key)}"
 
 
 def book_status(book: Book, run: RunView | None) -> tuple[str, str | None]:
@@ -78,7 +84,7 @@ class BookSummary(BaseModel):
         return cls(
             id=book.id, title=book.title or "Untitled book", status=status, format=book.format,
             page_count=book.page_count, created_at=book.created_at, completed_at=book.completed_at,
-            cover_url=cover_url(book.id) if book.cover_key else None,
+            cover_url=cover_url(book.id, book.cover_key) if book.cover_key else None,
             stage=run.stage if run else None, percent=run.percent if run else None,
             error=error,
         )
