@@ -57,7 +57,7 @@ $(TOOLS)/.installed: Makefile
 	cd $(TOOLS) && npm install --no-audit --no-fund --silent node@$(NODE_VERSION) bun@$(BUN_VERSION)
 	touch $@
 
-$(BROWSER_TOOLS)/.installed: tests/browser/package.json tests/browser/package-lock.json $(TOOLS)/.installed
+$(BROWSER_TOOLS)/.installed: tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --silent
 	touch $@
 
