@@ -6,6 +6,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 TOOLS  := .tools
 BIN    := $(VENV)/bin
+# axe-core, pinned in tests/browser/package.json: the browser tests inject it to check WCAG 2 A/AA.
+BROWSER_TOOLS := tests/browser/node_modules
 NODE_VERSION := 22.23.3
 BUN_VERSION  := 1.4.5
 
@@ -23,7 +25,7 @@ export PYTHONUNBUFFERED := 1
 run: setup migrate
 	$(BIN)/reflex run --env prod $(RUN_ARGS)
 
-test: setup
+test: setup $(BROWSER_TOOLS)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Production: as many of these as you like, on any machine sharing REDIS_URL and DATABASE_URL.
@@ -55,5 +57,9 @@ $(TOOLS)/.installed: Makefile
 	cd $(TOOLS) && npm install --no-audit --no-fund --silent node@$(NODE_VERSION) bun@$(BUN_VERSION)
 	touch $@
 
+$(BROWSER_TOOLS)/.installed: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(TOOLS) .web
+	rm -rf $(VENV) $(TOOLS) $(BROWSER_TOOLS) .web

@@ -20,7 +20,8 @@ from bookbug.settings import get_settings
 # Reflex reads it when the app below creates its Socket.IO server.
 os.environ.setdefault("REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE", str(get_settings().max_request_bytes))
 
-app = rx.App(api_transformer=build_api())
+# assets/bookbug.css: the layout for phones, contrast, focus rings and reduced motion
+app = rx.App(api_transformer=build_api(), stylesheets=["/bookbug.css"])
 
 # The durable engine lives as long as the app: in embedded mode its ARQ worker runs here too.
 app.register_lifespan_task(running_engine)

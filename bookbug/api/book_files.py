@@ -14,6 +14,8 @@ from sqlmodel import select
 
 from bookbug.api.errors import NoSuchFile
 from bookbug.db import RenderedPage, session_scope
+from bookbug.providers.storage import FileMissing, InvalidKey, get_storage
+from bookbug.publishing.screen_sizes import ScreenSize, sized_copy, sized_key
 from bookbug.services.books import owned_book
 from bookbug.services.views import previous_version
 
@@ -69,3 +71,18 @@ def character_file(user_id: str, book_id: str, index: int) -> StoredFile:
         if not key:
             raise NoSuchFile("That character has no sheet yet.")
         return StoredFile(str(key), f"character-{index}")
+
+
+def sized(file: StoredFile, size: ScreenSize | None) -> StoredFile:
+    """The picture's copy for `size` (made and stored on first request), or the file itself for None."""
+    if size is None:
+        return file
+    storage = get_storage()
+    key = sized_key(file.key, size)
+    try:
+        if not storage.exists(key):
+            # two first requests at once both make it: the same bytes, written twice
+            storage.put(key, sized_copy(storage.get(file.key), size), "image/jpeg")
+    except (FileMissing, InvalidKey):
+        raise NoSuchFile("That file is missing from storage.") from None
+    return StoredFile(key, f"{file.filename}-{size.value}", file.version)

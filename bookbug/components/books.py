@@ -25,25 +25,30 @@ def status_badge(status: rx.Var[str]) -> rx.Component:
     )
 
 
-def cover(url: rx.Var[str], title: rx.Var[str]) -> rx.Component:
+# covers of the first row load at once (they are the gallery's largest paint); the rest as they scroll in
+EAGER_COVERS = 4
+
+
+def cover(url: rx.Var[str], title: rx.Var[str], index: rx.Var[int] | int = 0) -> rx.Component:
     return rx.cond(
         url != "",
-        rx.image(src=url, alt=title, width="100%", height="12rem", object_fit="cover", border_radius="0.5rem"),
-        rx.center(rx.text("📖", size="9"), width="100%", height="12rem", background="var(--accent-3)",
-                  border_radius="0.5rem"),
+        rx.image(src=url, alt="Cover of " + title, width="100%", height="12rem", object_fit="cover",
+                 border_radius="0.5rem", loading=rx.cond(index < EAGER_COVERS, "eager", "lazy")),
+        rx.center(rx.icon("book_open", size=56, color="var(--accent-11)", aria_hidden="true"), width="100%",
+                  height="12rem", background="var(--accent-3)", border_radius="0.5rem"),
     )
 
 
-def book_card(card: BookCard) -> rx.Component:
+def book_card(card: BookCard, index: rx.Var[int] | int = 0) -> rx.Component:
     return rx.link(
         rx.card(
             rx.vstack(
-                cover(card.cover_url, card.title),
+                cover(card.cover_url, card.title, index),
                 rx.text(card.title, weight="bold", size="3"),
                 rx.hstack(status_badge(card.status), rx.text(card.created, size="1", color_scheme="gray"),
                           align="center"),
                 rx.cond(card.status == "generating",
-                        rx.vstack(rx.progress(value=card.percent, max=100, width="100%"),
+                        rx.vstack(rx.progress(value=card.percent, max=100, width="100%", aria_label="Progress"),
                                   rx.text(card.percent.to_string() + "%", size="1", color_scheme="gray"),
                                   width="100%", spacing="1", class_name="card-progress")),
                 spacing="2", width="100%",

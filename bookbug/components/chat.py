@@ -15,11 +15,11 @@ def bubble(message: MessageRow) -> rx.Component:
     return rx.hstack(
         rx.box(
             rx.text(message.content, size="3", white_space="pre-wrap", class_name="bubble-text"),
-            background=rx.cond(mine, "var(--accent-9)", "var(--gray-3)"),
+            background=rx.cond(mine, "var(--accent-11)", "var(--gray-3)"),
             color=rx.cond(mine, "white", "var(--gray-12)"),
             padding="0.7rem 1rem",
             border_radius="1rem",
-            max_width="80%",
+            max_width=rx.breakpoints(initial="88%", sm="80%"),
             class_name=rx.cond(mine, "bubble bubble-user", "bubble bubble-assistant"),
         ),
         justify=rx.cond(mine, "end", "start"),
@@ -36,7 +36,7 @@ def thinking_indicator() -> rx.Component:
     return rx.cond(
         ChatState.thinking,
         rx.hstack(rx.spinner(size="2"), rx.text("Bookbug is thinking…", size="2", color_scheme="gray"),
-                  id="thinking", align="center"),
+                  id="thinking", align="center", role="status"),
     )
 
 
@@ -48,6 +48,7 @@ def composer() -> rx.Component:
                 placeholder=rx.cond(ChatState.in_plot_review, "Ask for changes to the plot…",
                                     "Type your answer…"),
                 rows="3", width="100%", id="chat-input",
+                aria_label=rx.cond(ChatState.in_plot_review, "Changes to the plot", "Your answer"),
             ),
             rx.hstack(
                 rx.text(ChatState.draft_length.to_string() + f" / {MAX_MESSAGE_CHARS:,}", size="1",
@@ -69,23 +70,36 @@ def composer() -> rx.Component:
 
 def brief_row(row: BriefRow) -> rx.Component:
     return rx.hstack(
-        rx.text(row.label, size="2", weight="bold", min_width="6.5rem"),
+        rx.text(row.label, size="2", weight="bold", min_width="6.5rem", flex_shrink="0"),
         rx.cond(row.value != "", rx.text(row.value, size="2"), rx.text("not yet", size="2", color_scheme="gray")),
         align="start", width="100%",
     )
 
 
 def brief_panel() -> rx.Component:
+    """Beside the conversation on wide screens."""
     return rx.card(
-        rx.vstack(rx.heading("The book so far", size="4"), rx.foreach(ChatState.brief, brief_row),
+        rx.vstack(rx.heading("The book so far", size="4", as_="h2"), rx.foreach(ChatState.brief, brief_row),
                   spacing="2", width="100%"),
         id="brief-panel", width="100%",
     )
 
 
+def brief_disclosure() -> rx.Component:
+    """On phones: the brief folded into one line above the conversation, opened on demand."""
+    return rx.el.details(
+        rx.el.summary(rx.icon("chevron_right", size=18, class_name="brief-chevron", aria_hidden="true"),
+                      "The book so far"),
+        rx.vstack(rx.foreach(ChatState.brief, brief_row), spacing="2", width="100%", padding="0.5rem 0.25rem"),
+        class_name="brief-compact", id="brief-compact",
+        border="1px solid var(--gray-a5)", border_radius="var(--radius-3)", padding_x="0.75rem",
+    )
+
+
 def outline_row(row: OutlineRow) -> rx.Component:
-    return rx.hstack(rx.badge(row.page, variant="soft", min_width="5.5rem"), rx.text(row.sentence, size="2"),
-                     align="start", width="100%")
+    return rx.flex(rx.badge(row.page, variant="soft", min_width="5.5rem", width="fit-content"),
+                   rx.text(row.sentence, size="2"), direction=rx.breakpoints(initial="column", sm="row"),
+                   gap="2", align="start", width="100%")
 
 
 def plot_review() -> rx.Component:
@@ -93,7 +107,7 @@ def plot_review() -> rx.Component:
         ChatState.in_plot_review,
         rx.card(
             rx.vstack(
-                rx.heading(rx.cond(ChatState.plot_name != "", ChatState.plot_name, "The plot"), size="5"),
+                rx.heading(rx.cond(ChatState.plot_name != "", ChatState.plot_name, "The plot"), size="5", as_="h2"),
                 rx.text("Here is the story, page by page. Approve it, or ask for changes below.", size="2",
                         color_scheme="gray"),
                 rx.foreach(ChatState.outline, outline_row),

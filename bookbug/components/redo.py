@@ -24,7 +24,7 @@ def redo_form() -> rx.Component:
                     rx.text("Redo page " + BookState.reader_page.number.to_string(), weight="bold"),
                     rx.text_area(name="note", value=BookState.redo_note, on_change=BookState.set_redo_note,
                                  placeholder="What should change? (optional) e.g. make Mia laugh",
-                                 rows="2", width="100%", id="redo-note"),
+                                 rows="2", width="100%", id="redo-note", aria_label="What should change"),
                     rx.hstack(
                         rx.checkbox("Also rewrite the text", name="rewrite", checked=BookState.redo_rewrite,
                                     on_change=BookState.set_redo_rewrite, id="redo-rewrite"),

@@ -87,6 +87,12 @@ def policy_for(path: str, page_csp: str) -> str:
     return page_csp
 
 
+# The frontend build's scripts and styles: their names carry a hash of their content, so a
+# browser may keep them for good (a new build has new names).
+BUILT_ASSETS = "/assets/"
+BUILT_ASSETS_CACHE = "public, max-age=31536000, immutable"
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.app = app
@@ -103,12 +109,14 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = policy_for(scope.get("path", ""), self.page_csp)
+        path = scope.get("path", "")
+        csp = policy_for(path, self.page_csp)
+        extra = {"Cache-Control": BUILT_ASSETS_CACHE} if path.startswith(BUILT_ASSETS) else {}
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in {**self.common, "Content-Security-Policy": csp}.items():
+                for name, value in {**self.common, "Content-Security-Policy": csp, **extra}.items():
                     if name not in headers:
                         headers[name] = value
             await send(message)

@@ -24,12 +24,18 @@ def session_row(session: SessionRow) -> rx.Component:
                         rx.table.cell(session.last_seen))
 
 
+def scrolling_table(table: rx.Component, label: str) -> rx.Component:
+    """A table that scrolls sideways on a phone, in a region the keyboard can reach and scroll."""
+    return rx.box(table, tab_index=0, role="region", aria_label=label, class_name="table-scroll", width="100%")
+
+
 def tokens() -> rx.Component:
     return rx.vstack(
         rx.heading("API tokens", size="5"),
         rx.text("Tokens let the command-line client and scripts use your account.", color_scheme="gray"),
         rx.form(
-            rx.hstack(rx.input(name="name", placeholder="Token name, e.g. laptop", required=True),
+            rx.hstack(rx.input(name="name", placeholder="Token name, e.g. laptop", required=True,
+                               aria_label="Token name"),
                       rx.button("Create token", type="submit", id="create-token")),
             on_submit=AccountState.create_token, reset_on_submit=True,
         ),
@@ -42,11 +48,14 @@ def tokens() -> rx.Component:
                 icon="key", color_scheme="grass",
             ),
         ),
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
-                                           ("Name", "Token", "Created", "Last used", "Expires", "")])),
-            rx.table.body(rx.foreach(AccountState.tokens, token_row)),
-            width="100%",
+        scrolling_table(
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
+                                               ("Name", "Token", "Created", "Last used", "Expires", "")])),
+                rx.table.body(rx.foreach(AccountState.tokens, token_row)),
+                width="100%",
+            ),
+            "Your API tokens",
         ),
         spacing="3", width="100%",
     )
@@ -55,10 +64,14 @@ def tokens() -> rx.Component:
 def sessions() -> rx.Component:
     return rx.vstack(
         rx.heading("Where you are signed in", size="5"),
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in ("Device", "Since", "Last seen")])),
-            rx.table.body(rx.foreach(AccountState.sessions, session_row)),
-            width="100%",
+        scrolling_table(
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
+                                               ("Device", "Since", "Last seen")])),
+                rx.table.body(rx.foreach(AccountState.sessions, session_row)),
+                width="100%",
+            ),
+            "Where you are signed in",
         ),
         rx.button("Sign out everywhere", on_click=AccountState.sign_out_everywhere, color_scheme="red",
                   variant="soft", id="sign-out-everywhere"),

@@ -15,7 +15,8 @@ from bookbug.state.clerk_auth import ClerkAuthState
 
 def field(label: str, name: str, kind: str = "text", hint: str = "") -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="2", weight="bold", as_="label", html_for=name),
+        # a real <label for=…>: Radix's text rendered as a label drops the `for`
+        rx.el.label(rx.text(label, size="2", weight="bold", as_="span"), html_for=name),
         rx.input(name=name, id=name, type=kind, required=name != "display_name", width="100%", size="3",
                  on_focus=AuthState.clear_error),
         rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),

@@ -11,22 +11,48 @@ from bookbug.pages.registry import page
 from bookbug.state.book import BookState
 from bookbug.state.rows import PageRow
 
-# Arrow keys turn the reader's pages by pressing its buttons, so keys and clicks share one path.
+# Arrow keys and swipes turn the reader's pages by pressing its buttons, so keys, swipes and
+# clicks share one path. Listeners sit on the document: the reader is re-rendered as pages turn.
 ARROW_KEYS = """
-document.addEventListener('keydown', (event) => {
-  if (['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)) return;
-  const id = {ArrowRight: 'reader-next', ArrowLeft: 'reader-previous'}[event.key];
-  const button = id && document.getElementById(id);
-  if (button && !button.disabled) { event.preventDefault(); button.click(); }
-});
+if (!window.__bookbugReaderKeys) {
+  window.__bookbugReaderKeys = true;
+  const press = (id) => {
+    const button = document.getElementById(id);
+    if (button && !button.disabled) { button.click(); return true; }
+    return false;
+  };
+  document.addEventListener('keydown', (event) => {
+    if (['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName)) return;
+    const id = {ArrowRight: 'reader-next', ArrowLeft: 'reader-previous'}[event.key];
+    if (id && press(id)) event.preventDefault();
+  });
+  let start = null;
+  document.addEventListener('touchstart', (event) => {
+    const inReader = event.target.closest && event.target.closest('#reader-page');
+    start = inReader && event.touches.length === 1 ? [event.touches[0].clientX, event.touches[0].clientY] : null;
+  }, {passive: true});
+  document.addEventListener('touchend', (event) => {
+    if (!start) return;
+    const dx = event.changedTouches[0].clientX - start[0], dy = event.changedTouches[0].clientY - start[1];
+    start = null;
+    // a deliberate sideways swipe, not a scroll
+    if (Math.abs(dx) > 50 && Math.abs(dx) > 1.5 * Math.abs(dy)) press(dx < 0 ? 'reader-next' : 'reader-previous');
+  }, {passive: true});
+}
 """
+
+
+def picture_alt(row: PageRow) -> rx.Var[str]:
+    """What the picture shows (its illustration beat), for screen readers."""
+    return rx.cond(row.description != "", "Page " + row.number.to_string() + ": " + row.description,
+                   "Picture for page " + row.number.to_string())
 
 
 def landed_page(row: PageRow) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.image(src=row.image_url, alt="Page " + row.number.to_string(), width="100%", border_radius="0.4rem",
-                     loading="lazy"),
+            rx.image(src=rx.cond(row.thumb_url != "", row.thumb_url, row.image_url), alt=picture_alt(row),
+                     width="100%", border_radius="0.4rem", loading="lazy"),
             rx.text("Page " + row.number.to_string(), size="1", color_scheme="gray"),
             rx.text(row.text, size="2"),
             spacing="2",
@@ -37,9 +63,11 @@ def landed_page(row: PageRow) -> rx.Component:
 
 def in_progress() -> rx.Component:
     return rx.vstack(
+        # role=status: progress is announced politely, without taking the reader away
         rx.hstack(rx.spinner(), rx.text(BookState.stage_label, weight="bold", id="stage"),
-                  rx.text(BookState.page_label, color_scheme="gray", id="page-label"), align="center", spacing="3"),
-        rx.progress(value=BookState.percent, max=100, width="100%", id="book-progress"),
+                  rx.text(BookState.page_label, color_scheme="gray", id="page-label"), align="center", spacing="3",
+                  wrap="wrap", role="status"),
+        rx.progress(value=BookState.percent, max=100, width="100%", id="book-progress", aria_label="Book progress"),
         rx.button("Cancel", on_click=BookState.cancel_book, color_scheme="red", variant="soft", id="cancel-book"),
         rx.grid(rx.foreach(BookState.pages, landed_page), columns=rx.breakpoints(initial="1", sm="2", md="3"),
                 spacing="4", width="100%", id="landed-pages"),
@@ -61,12 +89,11 @@ def download_pdf() -> rx.Component:
 
 def page_view(current: PageRow) -> rx.Component:
     redrawing = (BookState.reader_mode == "drawing") | (BookState.reader_mode == "saving")
-    return rx.vstack(
-        rx.image(src=current.image_url, alt="Page " + current.number.to_string(), width="100%",
-                 max_height="70vh", object_fit="contain", opacity=rx.cond(redrawing, "0.45", "1"),
+    return rx.box(
+        rx.image(src=current.image_url, alt=picture_alt(current), opacity=rx.cond(redrawing, "0.45", "1"),
                  id="reader-image"),
         rx.text(current.text, size="4", id="reader-text"),
-        spacing="3", align="center",
+        class_name="reader-page reader-touch", id="reader-page",
     )
 
 
@@ -76,7 +103,7 @@ def reader() -> rx.Component:
         rx.hstack(
             download_pdf(),
             redo_button(),
-            rx.text(BookState.reader_label, color_scheme="gray", id="reader-position"),
+            rx.text(BookState.reader_label, color_scheme="gray", id="reader-position", aria_live="polite"),
             align="center", spacing="4", wrap="wrap",
         ),
         redo_form(),
@@ -86,14 +113,14 @@ def reader() -> rx.Component:
             width="100%",
         ),
         rx.hstack(
-            rx.button("← Previous", on_click=BookState.previous_page, disabled=BookState.at_first, variant="soft",
-                      id="reader-previous"),
+            rx.button(rx.icon("chevron_left", aria_hidden="true"), "Previous", on_click=BookState.previous_page,
+                      disabled=BookState.at_first, variant="soft", size="3", id="reader-previous"),
             rx.spacer(),
-            rx.button("Next →", on_click=BookState.next_page, disabled=BookState.at_last, variant="soft",
-                      id="reader-next"),
+            rx.button("Next", rx.icon("chevron_right", aria_hidden="true"), on_click=BookState.next_page,
+                      disabled=BookState.at_last, variant="soft", size="3", id="reader-next"),
             width="100%",
         ),
-        rx.text("Tip: the arrow keys turn the pages.", size="1", color_scheme="gray"),
+        rx.text("Tip: the arrow keys, or a swipe on the page, turn the pages.", size="1", color_scheme="gray"),
         rx.script(ARROW_KEYS),
         spacing="4", width="100%", id="reader",
     )

@@ -13,7 +13,7 @@ from bookbug.state.gallery import GalleryState
 def empty_state() -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.text("📚", size="9"),
+            rx.icon("library", size=56, color="var(--accent-11)", aria_hidden="true"),
             rx.heading("No books yet", size="5"),
             rx.text("Tell Bookbug about a child and a story; your first book will appear here.", color_scheme="gray"),
             rx.link(rx.button("Create your first book", size="3", color_scheme=BRAND_COLOR), href="/create"),

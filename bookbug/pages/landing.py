@@ -10,20 +10,23 @@ from bookbug.pages.sample_book import SamplePage, load_sample
 from bookbug.state.session import SessionState
 
 STEPS = [
-    ("💬", "Chat", "Tell Bookbug about the child and the story you imagine. It asks one friendly "
+    ("message_circle", "Chat", "Tell Bookbug about the child and the story you imagine. It asks one friendly "
      "question at a time, with quick-reply chips."),
-    ("🗺️", "Approve the plot", "Bookbug proposes the story page by page. Approve it, or ask for "
+    ("map", "Approve the plot", "Bookbug proposes the story page by page. Approve it, or ask for "
      "changes until it feels right."),
-    ("🎨", "Watch it come alive", "Every page is written, art-directed and illustrated with the "
+    ("palette", "Watch it come alive", "Every page is written, art-directed and illustrated with the "
      "same characters throughout, and you watch the pages land."),
-    ("📖", "Print it", "Download a print-ready PDF with bleed and 300 dpi pictures, or a lighter "
+    ("book_open", "Print it", "Download a print-ready PDF with bleed and 300 dpi pictures, or a lighter "
      "edition for reading on a tablet."),
 ]
 
 
 def step_card(icon: str, title: str, text: str) -> rx.Component:
+    # a lucide icon shipped with the app (emoji showed as empty boxes without an emoji font)
     return rx.card(
-        rx.vstack(rx.text(icon, size="8"), rx.heading(title, size="4"),
+        rx.vstack(rx.center(rx.icon(icon, size=28, aria_hidden="true"), width="3rem", height="3rem",
+                            border_radius="50%", background="var(--accent-3)", color="var(--accent-11)"),
+                  rx.heading(title, size="4", as_="h2"),
                   rx.text(text, size="2", color_scheme="gray"), spacing="2"),
         size="3",
     )
@@ -38,7 +41,8 @@ def start_button() -> rx.Component:
 
 def sample_page(page: SamplePage) -> rx.Component:
     return rx.card(
-        rx.vstack(rx.image(src=page.image, alt=f"Sample page {page.number}", width="100%", border_radius="0.4rem"),
+        rx.vstack(rx.image(src=page.image, alt=f"Sample page {page.number}", width="100%", border_radius="0.4rem",
+                           loading="lazy"),
                   rx.text(page.text, size="2"), spacing="2"),
         class_name="sample-page",
     )
@@ -50,7 +54,7 @@ def sample_book() -> rx.Component:
     if sample is None:
         return rx.fragment()
     return rx.vstack(
-        rx.heading("A sample book", size="6"),
+        rx.heading("A sample book", size="6", as_="h2"),
         rx.text(f"“{sample.title}”, written and illustrated by Bookbug from a short conversation.",
                 color_scheme="gray"),
         rx.grid(*[sample_page(p) for p in sample.pages], columns=rx.breakpoints(initial="1", sm="2", lg="4"),
@@ -63,18 +67,18 @@ def sample_book() -> rx.Component:
 def landing() -> rx.Component:
     return page_layout(
         rx.vstack(
-            rx.heading("Turn a conversation into an illustrated picture book", size="9",
-                       id="landing-headline", max_width="48rem"),
+            rx.heading("Turn a conversation into an illustrated picture book",
+                       size=rx.breakpoints(initial="8", md="9"), id="landing-headline", max_width="48rem", as_="h1"),
             rx.text(
                 "Bookbug is a friendly book-maker for families and teachers. Chat about a child, "
                 "their favourite things and the lesson you hope the story holds; Bookbug writes "
                 "every page, paints every picture with the same characters throughout, and "
                 "assembles a book ready to print.",
-                size="5", color_scheme="gray", max_width="44rem",
+                size=rx.breakpoints(initial="4", md="5"), color_scheme="gray", max_width="44rem",
             ),
             start_button(),
             spacing="5",
-            padding_y="3rem",
+            padding_y=rx.breakpoints(initial="1.5rem", md="3rem"),
         ),
         rx.grid(*[step_card(*s) for s in STEPS], columns=rx.breakpoints(initial="1", sm="2", lg="4"),
                 spacing="4", width="100%"),

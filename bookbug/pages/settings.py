@@ -31,13 +31,14 @@ GROUPS = [  # the labels are the fields' titles in app_config, so messages name 
 def setting_input(key: str, label: str) -> rx.Component:
     if key in CHOICES:
         control = rx.select(CHOICES[key], value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),
-                            id=f"setting-{key}")
+                            id=f"setting-{key}", custom_attrs={"aria-label": label})
     else:
         control = rx.input(value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),
                            id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count", "days", "attempts", "delay", "redraws"))
                            else "text", width="100%")
-    return rx.vstack(rx.text(label, size="2", weight="bold", as_="label", html_for=f"setting-{key}"), control,
-                     spacing="1", width="100%")
+    # a real <label for=…>: Radix's text rendered as a label drops the `for`
+    return rx.vstack(rx.el.label(rx.text(label, size="2", weight="bold", as_="span"), html_for=f"setting-{key}"),
+                     control, spacing="1", width="100%")
 
 
 def secret_row(row: SettingRow) -> rx.Component:
@@ -49,7 +50,8 @@ def config_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             *[rx.vstack(rx.heading(title, size="4"),
-                        rx.grid(*[setting_input(k, app_config.label(k)) for k in fields], columns="2", spacing="3",
+                        rx.grid(*[setting_input(k, app_config.label(k)) for k in fields],
+                                columns=rx.breakpoints(initial="1", sm="2"), spacing="3",
                                 width="100%"), width="100%")
               for title, fields in GROUPS],
             rx.cond(S.notice != "", rx.callout(S.notice, icon="triangle_alert", color_scheme="red",
@@ -64,7 +66,8 @@ def config_form() -> rx.Component:
 
 def run_row(run: RunRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(run.id, on_click=S.show_steps(run.id), cursor="pointer")),
+        # a button, not a link without an address: the keyboard reaches it
+        rx.table.cell(rx.button(run.id, on_click=S.show_steps(run.id), variant="ghost", size="1")),
         rx.table.cell(run.workflow), rx.table.cell(run.status), rx.table.cell(run.stage),
         rx.table.cell(run.attempts), rx.table.cell(run.created), rx.table.cell(rx.text(run.error, size="1")),
         rx.table.cell(rx.hstack(
@@ -90,7 +93,8 @@ def jobs() -> rx.Component:
     return rx.vstack(
         rx.heading("Jobs", size="5"),
         rx.hstack(rx.foreach(S.counts, lambda c: rx.badge(c.label + ": " + c.value, variant="soft")), wrap="wrap"),
-        rx.select(["all", *[s.value for s in RunStatus]], default_value="all", on_change=S.filter_runs),
+        rx.select(["all", *[s.value for s in RunStatus]], default_value="all", on_change=S.filter_runs,
+                  custom_attrs={"aria-label": "Show runs"}),
         table(["Run", "Workflow", "Status", "Stage", "Attempts", "Created", "Error", ""],
               rx.foreach(S.runs, run_row)),
         rx.cond(S.steps_for != "", rx.vstack(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, Field
 from bookbug.db import Book, ChatMessage, RenderedPage
 from bookbug.engine import RunView
 from bookbug.resilience import plain_words as failures
+from bookbug.story.art_direction import picture_description
 
 
 def page_image_url(book_id: str, page_number: int, version: int = 1) -> str:
@@ -27,8 +29,13 @@ def previous_version(page: RenderedPage) -> int | None:
     return int(version) if isinstance(version, int) else page.version - 1
 
 
-def cover_url(book_id: str) -> str:
-    return f"/api/books/{book_id}/cover"
+def cover_tag(cover_key: str) -> str:
+    """A short tag of the cover's content: it changes whenever the cover does (a cache key)."""
+    return hashlib.sha256(cover_key.encode()).hexdigest()[:12]
+
+
+def cover_url(book_id: str, cover_key: str) -> str:
+    return f"/api/books/{book_id}/cover?c={cover_tag(cover_key)}"
 
 
 def book_status(book: Book, run: RunView | None) -> tuple[str, str | None]:
@@ -77,7 +84,7 @@ class BookSummary(BaseModel):
         return cls(
             id=book.id, title=book.title or "Untitled book", status=status, format=book.format,
             page_count=book.page_count, created_at=book.created_at, completed_at=book.completed_at,
-            cover_url=cover_url(book.id) if book.cover_key else None,
+            cover_url=cover_url(book.id, book.cover_key) if book.cover_key else None,
             stage=run.stage if run else None, percent=run.percent if run else None,
             error=error,
         )
@@ -91,11 +98,13 @@ class PageView(BaseModel):
     pending: bool = Field(False, description="a redone version waits beside the old one for the owner's choice")
     previous_text: str | None = Field(None, description="while pending: the old version's words")
     previous_image_url: str | None = Field(None, description="while pending: the old version's picture")
+    description: str = Field("", description="what the picture shows, in plain words (its alt text)")
 
     @classmethod
     def of(cls, book_id: str, page: RenderedPage) -> "PageView":
         view = cls(number=page.page_number, text=page.text, version=page.version,
-                   image_url=page_image_url(book_id, page.page_number, page.version))
+                   image_url=page_image_url(book_id, page.page_number, page.version),
+                   description=picture_description(page.prompt))
         old = previous_version(page)
         if old is not None:
             previous = (page.image_meta or {}).get("previous")

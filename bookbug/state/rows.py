@@ -39,6 +39,11 @@ class OutlineRow:
     sentence: str
 
 
+def sized_url(url: str, size: str) -> str:
+    """A picture route asking for its copy of `size` (see publishing/screen_sizes.py)."""
+    return url + ("&" if "?" in url else "?") + f"size={size}"
+
+
 @dataclasses.dataclass
 class BookCard:
     id: str
@@ -52,7 +57,9 @@ class BookCard:
 
     @classmethod
     def of(cls, summary: BookSummary) -> BookCard:
-        return cls(id=summary.id, title=summary.title, status=summary.status, cover_url=summary.cover_url or "",
+        # a thumbnail: the card is small, the stored picture is print-sized
+        cover = sized_url(summary.cover_url, "thumb") if summary.cover_url else ""
+        return cls(id=summary.id, title=summary.title, status=summary.status, cover_url=cover,
                    percent=int(round(summary.percent or 0)), stage=summary.stage or "",
                    created=when(summary.created_at), href=book_href(summary.id, summary.status))
 
@@ -65,11 +72,16 @@ class PageRow:
     pending: bool = False  # a redone version waits beside the old one (previous_*) for a choice
     previous_text: str = ""
     previous_image_url: str = ""
+    description: str = ""  # what the picture shows: its alt text
+    thumb_url: str = ""  # a small copy, for the pages landing while the book is made
 
     @classmethod
     def of(cls, view: PageView) -> PageRow:
-        return cls(number=view.number, text=view.text, image_url=view.image_url, pending=view.pending,
-                   previous_text=view.previous_text or "", previous_image_url=view.previous_image_url or "")
+        # the reader gets copies sized for screens; only the PDF uses the print file
+        previous = sized_url(view.previous_image_url, "screen") if view.previous_image_url else ""
+        return cls(number=view.number, text=view.text, image_url=sized_url(view.image_url, "screen"),
+                   pending=view.pending, previous_text=view.previous_text or "", previous_image_url=previous,
+                   description=view.description, thumb_url=sized_url(view.image_url, "thumb"))
 
 
 @dataclasses.dataclass

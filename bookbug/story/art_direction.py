@@ -92,3 +92,17 @@ class IllustrationBeat(BaseModel):
         elif known is not None:
             schema["properties"]["characters"]["maxItems"] = 0
         return schema
+
+
+# A page's illustration prompt opens with its image concept; these phrases follow it (see
+# workflows/drawing.py page_request), so the concept can be read back as the picture's alt text.
+OWNER_WISH_LEAD = "The book's owner asks for this picture:"
+COMPOSITION_LEAD = "Composition:"
+
+
+def picture_description(prompt: str | None) -> str:
+    """What a page's picture shows in plain words (its image concept), for screen readers."""
+    concept = prompt or ""
+    for lead in (OWNER_WISH_LEAD, COMPOSITION_LEAD):
+        concept = concept.split(" " + lead, 1)[0]
+    return concept.strip()

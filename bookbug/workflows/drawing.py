@@ -25,6 +25,7 @@ from bookbug.providers.images.models import MAX_REFERENCES, STYLE_IDS
 from bookbug.providers.storage import book_key
 from bookbug.publishing.images import prepare_page_image
 from bookbug.story import Brief, Character, IllustrationBeat, StyleGuide
+from bookbug.story.art_direction import COMPOSITION_LEAD, OWNER_WISH_LEAD
 from bookbug.resilience.errors import FatalError
 from bookbug.safety import with_limits
 from bookbug.services import app_config
@@ -99,8 +100,8 @@ def page_request(book_id: str, brief: dict[str, Any], guide: dict[str, Any], bea
     wish = _readable_wish(note)
     prompt = " ".join([
         str(page.get("image_concept", "")),
-        *([f"The book's owner asks for this picture: {note.strip()}."] if note.strip() else []),
-        f"Composition: {frame.composition}.",
+        *([f"{OWNER_WISH_LEAD} {note.strip()}."] if note.strip() else []),
+        f"{COMPOSITION_LEAD} {frame.composition}.",
         f"Shot: {frame.shot_size}, {frame.camera_angle}.",
         f"Lighting: {style.lighting}. Mood: {style.mood}. Colour: {style.colour_script}.",
         f"Style: {style.art_style.genre}; {style.art_style.medium}; {style.art_style.technique}.",

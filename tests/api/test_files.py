@@ -99,3 +99,61 @@ async def test_deleting_a_book_deletes_its_stored_files(client: httpx.AsyncClien
     assert (await client.delete(f"/api/books/{book_id}", headers=alice.headers)).status_code == 204
     assert not storage.exists(book_key(book_id, "book.pdf"))
     assert not storage.exists(book_key(book_id, "pages", "001.png"))
+
+
+def big_png(width: int = 2400, height: int = 1800) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()  # noise: a PNG as heavy as a painted page
+    Image.effect_noise((width, height), 40).convert("RGB").save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("size", "longest"), [("thumb", 640), ("screen", 1600)])
+async def test_a_page_picture_comes_in_a_smaller_copy_for_cards_and_for_the_reader(
+        client: httpx.AsyncClient, alice: Caller, bob: Caller, size: str, longest: int) -> None:
+    import io
+
+    from PIL import Image
+
+    book_id = finished_book(alice)
+    original = big_png()
+    get_storage().put(book_key(book_id, "pages", "001.png"), original)
+    for url in (f"/api/books/{book_id}/pages/1/image?v=2&size={size}", f"/api/books/{book_id}/cover?size={size}"):
+        answer = await client.get(url, headers=alice.headers)
+        assert answer.status_code == 200 and answer.headers["content-type"] == "image/jpeg", url
+        with Image.open(io.BytesIO(answer.content)) as picture:
+            assert max(picture.size) == longest and picture.size[0] * 3 == picture.size[1] * 4  # same shape
+        assert len(answer.content) < len(original) / 4
+        assert_error(await client.get(url, headers=bob.headers), 404, "not_found")
+    assert "immutable" in (await client.get(f"/api/books/{book_id}/pages/1/image?v=2&size={size}",
+                                            headers=alice.headers)).headers["cache-control"]
+    full = await client.get(f"/api/books/{book_id}/pages/1/image?v=2", headers=alice.headers)
+    assert full.content == original  # without a size: the stored picture, untouched
+
+
+async def test_a_small_picture_is_never_enlarged_and_an_unknown_size_is_refused(client: httpx.AsyncClient,
+                                                                                alice: Caller) -> None:
+    import io
+
+    from PIL import Image
+
+    book_id = finished_book(alice)
+    get_storage().put(book_key(book_id, "pages", "001.png"), big_png(300, 200))
+    answer = await client.get(f"/api/books/{book_id}/pages/1/image?v=2&size=screen", headers=alice.headers)
+    with Image.open(io.BytesIO(answer.content)) as picture:
+        assert picture.size == (300, 200)
+    assert_error(await client.get(f"/api/books/{book_id}/pages/1/image?size=huge", headers=alice.headers), 422,
+                 "invalid_input")
+
+
+async def test_the_cover_is_cached_for_good_only_under_its_current_content_tag(client: httpx.AsyncClient,
+                                                                              alice: Caller) -> None:
+    book_id = finished_book(alice)
+    cover_url = (await client.get(f"/api/books/{book_id}", headers=alice.headers)).json()["cover_url"]
+    assert "?c=" in cover_url
+    assert "immutable" in (await client.get(cover_url, headers=alice.headers)).headers["cache-control"]
+    stale = await client.get(f"/api/books/{book_id}/cover?c=000000000000", headers=alice.headers)
+    assert stale.status_code == 200 and "immutable" not in stale.headers["cache-control"]

@@ -75,3 +75,22 @@ async def test_browsers_are_told_to_keep_to_https_when_the_app_is_served_over_it
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=build_api()), base_url="https://bookbug.example") as https:
         assert (await https.get("/api/health")).headers["strict-transport-security"].startswith("max-age=")
+
+
+async def test_the_frontend_builds_hashed_scripts_and_styles_are_cached_for_good_and_pages_are_not() -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from bookbug.edge.headers import SecurityHeaders
+    from bookbug.settings import get_settings
+
+    async def anything(request: object) -> PlainTextResponse:
+        return PlainTextResponse("x")
+
+    app = SecurityHeaders(Starlette(routes=[Route("/{path:path}", anything)]), settings=get_settings())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as browser:
+        built = await browser.get("/assets/entry.client-BcBPaK_9.js")
+        assert built.headers["cache-control"] == "public, max-age=31536000, immutable"
+        for path in ("/", "/books", "/logo.svg"):
+            assert "cache-control" not in (await browser.get(path)).headers, path

@@ -37,8 +37,16 @@ def chromium_path() -> str:
 
 @contextmanager
 def embedded_app(port: int | None = None, **overrides: str) -> Iterator[LiveApp]:
-    """The app on its embedded defaults (plus `overrides`), in a private data folder."""
+    """The app on its embedded defaults (plus `overrides`), in a private data folder.
+
+    While iterating, BOOKBUG_TEST_APP_URL names an app already started that way (and kept
+    running) instead: tests that need the app's own folder or settings are not for it.
+    """
     chromium_path()  # skip before the slow start when there is no browser
+    if os.environ.get("BOOKBUG_TEST_APP_URL") and not overrides and port is None:
+        folder = Path(tempfile.mkdtemp(prefix="bookbug-browser-"))
+        yield LiveApp(os.environ["BOOKBUG_TEST_APP_URL"].rstrip("/"), folder, folder / "app.log")
+        return
     # Not under pytest's basetemp: other pytest sessions on the machine prune old basetemps,
     # which would delete the running app's database. The log is kept when a test failed.
     data_dir = Path(tempfile.mkdtemp(prefix="bookbug-browser-"))

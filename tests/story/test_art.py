@@ -48,3 +48,13 @@ def test_illustration_beats_only_draw_characters_of_the_brief():
         IllustrationBeat.model_validate(beat, context={"character_names": ["Mia", "Ember"]})
     beat["characters"][0]["name"] = "ember"
     assert IllustrationBeat.model_validate(beat, context={"character_names": ["Mia", "Ember"]}).page_number == 2
+
+
+def test_a_pages_picture_is_described_by_its_image_concept_without_the_art_direction():
+    from bookbug.story.art_direction import COMPOSITION_LEAD, OWNER_WISH_LEAD, picture_description
+
+    concept = "Mia and Grandpa Joe push the little boat into the lake. Biscuit barks."
+    direction = f"{COMPOSITION_LEAD} boat centre left. Shot: wide, eye level. Style: watercolor."
+    assert picture_description(f"{concept} {direction}") == concept
+    assert picture_description(f"{concept} {OWNER_WISH_LEAD} make Mia laugh. {direction}") == concept
+    assert picture_description(None) == picture_description("") == ""

@@ -86,7 +86,7 @@ async def test_a_redone_page_arrives_live_beside_the_old_one_and_keep_new_or_old
     await wait_until(lambda: state.reader_mode == "deciding", 60, "the new version, live")
     pending = state.reader_page
     assert pending.pending and pending.previous_text == before.text
-    assert pending.previous_image_url == before.image_url and pending.image_url.endswith("?v=2")
+    assert pending.previous_image_url == before.image_url and pending.image_url.endswith("?v=2&size=screen")
     assert state.redo_elsewhere == ""
 
     # another tab, loaded before the redo, still offers it: the service refuses, in plain words
@@ -115,7 +115,7 @@ async def test_a_redone_page_arrives_live_beside_the_old_one_and_keep_new_or_old
     assert await call(state, "start_redo", {"note": ""}) == BookState.watch_book
     watcher = asyncio.create_task(BookState.watch_book.fn(state))
     await wait_until(lambda: state.reader_mode == "deciding", 60, "page 3's new version, live")
-    assert state.reader_page.image_url.endswith("?v=2")
+    assert state.reader_page.image_url.endswith("?v=2&size=screen")
     await call(state, "keep_version", "old")
     await asyncio.wait_for(watcher, 60)
     assert state.reader_page == old and state.redo_phase == "" and state.can_redo
@@ -186,7 +186,7 @@ async def test_a_failed_redo_says_why_until_the_viewer_dismisses_it_or_redoes_th
     await wait_until(lambda: state.reader_mode == "deciding", 60, "the new version, live")
     await call(state, "keep_version", "new")
     await asyncio.wait_for(watcher, 60)
-    assert state.reader_page.image_url.endswith("?v=4")  # redo 3's picture: versions are never reused
+    assert state.reader_page.image_url.endswith("?v=4&size=screen")  # redo 3's picture: versions are never reused
 
 
 async def test_someone_elses_book_is_refused_as_not_found(

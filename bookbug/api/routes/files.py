@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from bookbug.api import book_files
@@ -18,6 +20,8 @@ from bookbug.api.deps import CurrentUser
 from bookbug.api.errors import NoSuchFile
 from bookbug.api.schemas import BOOK_ERRORS, INPUT_ERRORS, CharacterIndex, PageNumber, PageVersion
 from bookbug.providers.storage import FileMissing, InvalidKey, LocalStore, get_storage
+from bookbug.publishing.screen_sizes import ScreenSize
+from bookbug.services.views import cover_tag
 
 router = APIRouter(prefix="/api/books", tags=["files"])
 
@@ -57,21 +61,30 @@ async def pdf(user: CurrentUser, book_id: str) -> Response:
     return await asyncio.to_thread(serve, file, attachment=True)
 
 
+FOR_GOOD = "private, max-age=31536000, immutable"
+SizeQuery = Annotated[ScreenSize | None, Query(description="A smaller JPEG copy: `thumb` for cards, `screen` for "
+                                                           "the reader; omit for the stored picture.")]
+
+
 @router.get("/{book_id}/cover", responses=FILE_RESPONSES, response_class=Response)
-async def cover(user: CurrentUser, book_id: str) -> Response:
+async def cover(user: CurrentUser, book_id: str, c: Annotated[str | None, Query(max_length=64)] = None,
+                size: SizeQuery = None) -> Response:
+    """The cover. With the current `c` (its content tag, in the book's cover URL) browsers may cache it for good."""
     file = await asyncio.to_thread(book_files.cover_file, user.id, book_id)
-    return await asyncio.to_thread(serve, file)
+    cache = FOR_GOOD if c is not None and c == cover_tag(file.key) else "private, no-cache"
+    return await asyncio.to_thread(serve, await asyncio.to_thread(book_files.sized, file, size), cache=cache)
 
 
 @router.get("/{book_id}/pages/{number}/image", responses=FILE_RESPONSES, response_class=Response)
-async def page_image(user: CurrentUser, book_id: str, number: PageNumber, v: PageVersion = None) -> Response:
+async def page_image(user: CurrentUser, book_id: str, number: PageNumber, v: PageVersion = None,
+                     size: SizeQuery = None) -> Response:
     """One page's picture. With the current `v`, browsers may cache it for good (a redo bumps it).
 
     While a redone page waits for a decision, the old version's `v` serves the old picture.
     """
     file = await asyncio.to_thread(book_files.page_file, user.id, book_id, number, v)
-    cache = "private, max-age=31536000, immutable" if v is not None and v == file.version else "private, no-cache"
-    return await asyncio.to_thread(serve, file, cache=cache)
+    cache = FOR_GOOD if v is not None and v == file.version else "private, no-cache"
+    return await asyncio.to_thread(serve, await asyncio.to_thread(book_files.sized, file, size), cache=cache)
 
 
 @router.get("/{book_id}/characters/{index}/image", responses=FILE_RESPONSES, response_class=Response)
