@@ -52,10 +52,16 @@ def download_pdf() -> rx.Component:
         BookState.pdf_rebuilding,
         # a redo's choice is being bound into the PDF: the old file is not offered meanwhile
         rx.button("Rebuilding the PDF…", size="3", loading=True, disabled=True, id="pdf-rebuilding"),
-        rx.cond(BookState.pdf_url != "",
-                # document navigation: the PDF is an API route, not a page the client router knows
-                rx.link(rx.button("Download PDF", size="3", color_scheme=BRAND_COLOR, tab_index=-1),
-                        href=BookState.pdf_url, reload_document=True, id="download-pdf")),
+        rx.hstack(
+            rx.cond(BookState.pdf_url != "",
+                    # document navigation: the PDF is an API route, not a page the client router knows
+                    rx.link(rx.button("Download PDF", size="3", color_scheme=BRAND_COLOR, tab_index=-1),
+                            href=BookState.pdf_url, reload_document=True, id="download-pdf")),
+            rx.cond(BookState.epub_url != "",
+                    rx.link(rx.button("Download e-book (EPUB)", size="3", variant="soft", tab_index=-1),
+                            href=BookState.epub_url, reload_document=True, id="download-epub")),
+            spacing="3", wrap="wrap",
+        ),
     )
 
 

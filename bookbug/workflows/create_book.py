@@ -6,7 +6,7 @@
                      reviewed for its readers before it is drawn (one rewrite if it is not right)
     art direction    style guide, a character sheet per character, a beat per page
     pictures         each page drawn as soon as its beat exists, at most N at a time per book
-    book             print and screen PDFs; the book is complete
+    book             the read-along EPUB, then the print and screen PDFs; the book is complete
 
 Every step is memoized by the engine: a worker killed anywhere resumes at the step it was
 in, and no finished page is written or drawn again.
@@ -170,7 +170,9 @@ async def create_book(ctx: Context) -> dict[str, Any]:
 
     # 6. the book
     await ctx.progress(stage="assembling", percent=96)
-    book = await ctx.step.run("assemble-pdf", assembly.assemble, book_id)
-    await ctx.progress(stage="complete", percent=100, payload={"kind": "book", "pdf_url": f"/api/books/{book_id}/pdf"})
-    return {"status": "complete", **book}
+    epub = await ctx.step.run("assemble-epub", assembly.assemble_epub, book_id)
+    book = await ctx.step.run("assemble-pdf", assembly.assemble, book_id)  # the book is complete
+    await ctx.progress(stage="complete", percent=100, payload={"kind": "book", "pdf_url": f"/api/books/{book_id}/pdf",
+                                                               "epub_url": f"/api/books/{book_id}/epub"})
+    return {"status": "complete", **book, **epub}
 

@@ -56,6 +56,7 @@ async def _redo(ctx: Context, book_id: str, number: int, redo: int, rewrite: boo
     await ctx.step.run("discard", pages.discard, settled["discard"])
     if keep == "new":
         await ctx.step.run("rebuild-pdf", assembly.assemble, book_id)
+        await ctx.step.run("rebuild-epub", assembly.assemble_epub, book_id)
     await ctx.progress(stage="complete", page=number, percent=100, payload={
         "kind": "page", "number": number, "kept": keep,
         "image_url": page_image_url(book_id, number, settled["version"]),
