@@ -14,7 +14,7 @@ from typing import Any
 
 from bookbug.engine import Concurrency, Context, StepFailed, workflow
 from bookbug.services.views import page_image_url
-from bookbug.workflows import assembly, illustrating, pages, reviewing
+from bookbug.workflows import assembly, illustrating, narrating, pages, reviewing
 from bookbug.workflows.names import PAGE_DECIDED, PAGE_REDO, REDO_PAGE
 
 DECISION_TIMEOUT = "14d"  # no answer by then: the new version stays (the user asked for it)
@@ -55,6 +55,8 @@ async def _redo(ctx: Context, book_id: str, number: int, redo: int, rewrite: boo
     settled = await ctx.step.run("settle", pages.settle, book_id, number, keep)
     await ctx.step.run("discard", pages.discard, settled["discard"])
     if keep == "new":
+        # new words are read aloud again before the e-book is rebuilt (the same words keep their voice)
+        await narrating.narrate_page(ctx, book_id, number, text["text"], first_attempt=pages.first_attempt(redo))
         await ctx.step.run("rebuild-pdf", assembly.assemble, book_id)
         await ctx.step.run("rebuild-epub", assembly.assemble_epub, book_id)
     await ctx.progress(stage="complete", page=number, percent=100, payload={
