@@ -6,6 +6,7 @@ import reflex as rx
 
 from bookbug.components.books import status_badge
 from bookbug.components.layout import BRAND_COLOR, not_found_notice, page_layout
+from bookbug.components.narration import narration_controls
 from bookbug.components.redo import decision, redo_button, redo_form, redo_messages
 from bookbug.pages.registry import page
 from bookbug.state.book import BookState
@@ -72,6 +73,7 @@ def page_view(current: PageRow) -> rx.Component:
                  max_height="70vh", object_fit="contain", opacity=rx.cond(redrawing, "0.45", "1"),
                  id="reader-image"),
         rx.text(current.text, size="4", id="reader-text"),
+        narration_controls(current),
         spacing="3", align="center",
     )
 
