@@ -106,7 +106,7 @@ async def test_without_a_voice_the_book_and_a_valid_epub_are_made_without_narrat
     assert epubcheck(get_storage().get(book.epub_key), tmp_path) == []
 
 
-async def test_on_replicate_each_page_is_one_paid_reading_through_the_sdk(book_backend, monkeypatch) -> None:
+async def test_on_replicate_each_page_is_read_through_the_sdk_and_a_failed_or_refused_reading_is_made_again(book_backend, monkeypatch) -> None:
     with ReplicateStandIn(image=b"") as replicate:
         replicate.outputs[TTS_MODEL] = (_tone_wav(), "audio/wav")
         for name, value in {"NARRATION_PROVIDER": "replicate", "REPLICATE_API_TOKEN": TOKEN,
@@ -120,10 +120,13 @@ async def test_on_replicate_each_page_is_one_paid_reading_through_the_sdk(book_b
         monkeypatch.setattr(app_config, "current", lambda *_, **__: app_config.AppConfig.model_validate(
             {**app_config.defaults().model_dump(), "image_provider": "offline"}))
         replicate.throttle_creates(1, retry_after=1)  # the first reading is refused once: retried after the pause
+        replicate.storm(fail_every=3)  # and every third reading fails: that page is read again
         user_id, book_id = await make_a_book()
     book, pages = stored(book_id)
-    assert replicate.models == [TTS_MODEL] * 8 and replicate.create_requests == 9
-    assert sorted(i["text"] for i in replicate.inputs) == sorted(p.text for p in pages)
+    # 8 pages: 11 readings made, 3 of them failed and made again; 12 requests with the refused one
+    assert (replicate.creations, replicate.failed_predictions, replicate.create_requests) == (11, 3, 12)
+    assert replicate.models == [TTS_MODEL] * 11
+    assert {i["text"] for i in replicate.inputs} == {p.text for p in pages}
     assert {i["voice"] for i in replicate.inputs} == {"af_standin"}
     for page in pages:
         told = page.narration
@@ -132,6 +135,6 @@ async def test_on_replicate_each_page_is_one_paid_reading_through_the_sdk(book_b
     with session_scope() as session:
         kept = session.exec(select(ImagePrediction).where(ImagePrediction.book_id == book_id,
                                                           ImagePrediction.purpose.startswith("voice-"))).all()
-    assert len(kept) == 8  # every paid reading remembered: a retried step never pays twice
-    assert book.usage["replicate-voice"]["calls"] == 8
+    assert len(kept) == 11  # every paid reading remembered: a retried step never pays twice
+    assert book.usage["replicate-voice"]["calls"] == 11  # and each is in the book's ledger
     assert b"media-overlay" in epub_files(book)["OEBPS/package.opf"]
