@@ -55,9 +55,9 @@ async def _redo(ctx: Context, book_id: str, number: int, redo: int, rewrite: boo
     settled = await ctx.step.run("settle", pages.settle, book_id, number, keep)
     await ctx.step.run("discard", pages.discard, settled["discard"])
     if keep == "new":
+        await ctx.step.run("rebuild-pdf", assembly.assemble, book_id)
         # new words are read aloud again before the e-book is rebuilt (the same words keep their voice)
         await narrating.narrate_page(ctx, book_id, number, text["text"], first_attempt=pages.first_attempt(redo))
-        await ctx.step.run("rebuild-pdf", assembly.assemble, book_id)
         await ctx.step.run("rebuild-epub", assembly.assemble_epub, book_id)
     await ctx.progress(stage="complete", page=number, percent=100, payload={
         "kind": "page", "number": number, "kept": keep,
