@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pdf import pictures  # noqa: E402
 
 from bookbug.providers.voice import EspeakNarrator  # noqa: E402
-from bookbug.publishing.epub import EpubBook, EpubPage, PageNarration, SentenceTiming, build_epub  # noqa: E402
+from bookbug.publishing.epub import EpubBook, EpubPage, PageNarration, build_epub  # noqa: E402
 
 TEXT = ("Mia and Pip walked on, past the tall trees and the sleepy river. "
         "\"Look!\" said Pip. \"The moon is coming up.\" And the world was full of wonders.")
@@ -51,7 +51,7 @@ def main() -> None:
         book = EpubBook(book_id="benchmark", title="The Benchmark Dragon", cover_image=images[0], pages=[
             EpubPage(number=n, text=TEXT, image=image, alt="Mia and Pip in the forest.",
                      narration=PageNarration(audio=v.mp3, duration=v.duration,
-                                             sentences=[SentenceTiming(**s.model_dump()) for s in v.sentences])
+                                             sentences=v.sentences)
                      if narrated else None)
             for n, (image, v) in enumerate(zip(images[1:], voices), start=1)])
         walls, cpus, size = [], [], 0

@@ -17,19 +17,13 @@ from PIL import Image
 from pydantic import BaseModel, Field
 
 from bookbug.story.formats import DEFAULT_FORMAT, get_format
-from bookbug.story.sentences import sentences
+from bookbug.story.sentences import SentenceTiming, sentences
 
 WIDTH = 1200  # CSS pixels of every screen's viewport; the height follows the book's format
 PICTURE_MAX_SIDE = 1600  # pictures are screen-sized JPEGs, not the 300 dpi print files
 JPEG_QUALITY = 85
 ACTIVE_CLASS = "-epub-media-overlay-active"
 EPUB_MEDIA_TYPE = "application/epub+zip"
-
-
-class SentenceTiming(BaseModel):
-    text: str
-    begin: float = Field(ge=0)  # seconds into the page's audio
-    end: float = Field(ge=0)
 
 
 class PageNarration(BaseModel):

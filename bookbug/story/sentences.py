@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel, Field
+
 # A sentence ends at . ! ? or … (with any closing quotes or brackets), before a space and a
 # capital (so '"Wait!" she said.' stays one sentence).
 _END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(]?[A-Z0-9])")
@@ -19,3 +21,12 @@ def sentences(text: str) -> list[str]:
         start = match.end()
     parts.append(text[start:])
     return [part.strip() for part in parts if part.strip()]
+
+
+class SentenceTiming(BaseModel):
+    """When one sentence is said in its page's audio: the narrator records it, the EPUB's media
+    overlay highlights by it."""
+
+    text: str
+    begin: float = Field(ge=0)  # seconds into the page's audio
+    end: float = Field(ge=0)

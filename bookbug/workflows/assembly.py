@@ -7,9 +7,9 @@ from typing import Any
 
 from bookbug.db import RenderedPage
 from bookbug.providers.storage import book_key
-from bookbug.publishing import BookLayout, StoryPage, build_book_pdf
-from bookbug.publishing.epub import EpubBook, EpubPage, PageNarration, SentenceTiming, build_epub
+from bookbug.publishing import BookLayout, EpubBook, EpubPage, PageNarration, StoryPage, build_book_pdf, build_epub
 from bookbug.story import Brief
+from bookbug.story.sentences import SentenceTiming
 from bookbug.workflows import records
 from bookbug.workflows.providers import storage
 

@@ -11,8 +11,8 @@ import zipfile
 from PIL import Image
 
 from bookbug.providers.voice.audio import Pcm, mp3
-from bookbug.publishing.epub import EpubBook, EpubPage, PageNarration, SentenceTiming, build_epub
-from bookbug.story.sentences import sentences
+from bookbug.publishing.epub import EpubBook, EpubPage, PageNarration, build_epub
+from bookbug.story.sentences import SentenceTiming, sentences
 from tests.epubcheck import epubcheck
 
 TEXTS = [

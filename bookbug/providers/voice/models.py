@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from bookbug.story.sentences import SentenceTiming
+
 
 class NarrationRequest(BaseModel):
     book_id: str
     page: int = Field(ge=1)
     text: str = Field(min_length=1, max_length=2000)
     language: str = "en"
-
-
-class SentenceTiming(BaseModel):
-    text: str
-    begin: float = Field(ge=0)  # seconds into the page's audio
-    end: float = Field(ge=0)
 
 
 class NarrationResult(BaseModel):
