@@ -138,3 +138,12 @@ async def test_on_replicate_each_page_is_read_through_the_sdk_and_a_failed_or_re
     assert len(kept) == 11  # every paid reading remembered: a retried step never pays twice
     assert book.usage["replicate-voice"]["calls"] == 11  # and each is in the book's ledger
     assert b"media-overlay" in epub_files(book)["OEBPS/package.opf"]
+
+
+def test_without_espeak_ng_there_is_no_offline_voice_and_the_reason_says_how_to_get_one(monkeypatch) -> None:
+    from bookbug.providers.voice import MissingVoice, espeak
+    from bookbug.workflows import providers
+
+    monkeypatch.setattr(espeak, "espeak_path", lambda: None)
+    with pytest.raises(MissingVoice, match=r"apt-get install espeak-ng"):
+        providers.narrator()
