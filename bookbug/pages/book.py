@@ -69,8 +69,8 @@ def download_pdf() -> rx.Component:
 def page_view(current: PageRow) -> rx.Component:
     redrawing = (BookState.reader_mode == "drawing") | (BookState.reader_mode == "saving")
     return rx.vstack(
-        rx.image(src=current.image_url, alt="Page " + current.number.to_string(), width="100%",
-                 max_height="70vh", object_fit="contain", opacity=rx.cond(redrawing, "0.45", "1"),
+        rx.image(src=current.image_url, alt=rx.cond(current.alt != "", current.alt, "Page " + current.number.to_string()),
+                 width="100%", max_height="70vh", object_fit="contain", opacity=rx.cond(redrawing, "0.45", "1"),
                  id="reader-image"),
         rx.text(current.text, size="4", id="reader-text"),
         narration_controls(current),

@@ -99,6 +99,7 @@ class PageView(BaseModel):
     pending: bool = Field(False, description="a redone version waits beside the old one for the owner's choice")
     previous_text: str | None = Field(None, description="while pending: the old version's words")
     previous_image_url: str | None = Field(None, description="while pending: the old version's picture")
+    alt: str = Field("", description="what the picture shows, in words (from its art direction)")
     audio_url: str | None = Field(None, description="the voice reading the page (MP3), once narrated")
     audio_seconds: float | None = Field(None, description="how long the page's narration lasts")
 
@@ -107,6 +108,7 @@ class PageView(BaseModel):
         audio = page_audio_url(book_id, page)
         view = cls(number=page.page_number, text=page.text, version=page.version,
                    image_url=page_image_url(book_id, page.page_number, page.version), audio_url=audio,
+                   alt=str((page.image_meta or {}).get("alt") or ""),
                    audio_seconds=float((page.narration or {}).get("duration") or 0) if audio else None)
         old = previous_version(page)
         if old is not None:

@@ -66,12 +66,13 @@ class PageRow:
     previous_text: str = ""
     previous_image_url: str = ""
     audio_url: str = ""  # the voice reading the page ("": not narrated)
+    alt: str = ""  # what the picture shows
 
     @classmethod
     def of(cls, view: PageView) -> PageRow:
         return cls(number=view.number, text=view.text, image_url=view.image_url, pending=view.pending,
                    previous_text=view.previous_text or "", previous_image_url=view.previous_image_url or "",
-                   audio_url=view.audio_url or "")
+                   audio_url=view.audio_url or "", alt=view.alt)
 
 
 @dataclasses.dataclass

@@ -26,6 +26,7 @@ async def test_a_book_goes_from_the_first_question_to_a_printable_pdf(book_backe
     assert book.status == "complete", book.error
     assert len(book.pages) == 8
     assert all(page.text for page in book.pages)
+    assert all(page.alt.endswith(".") and len(page.alt) > 20 for page in book.pages), "each picture is described"
     assert book.pdf_url and book.epub_url
     with session_scope() as session:
         row = session.get(Book, summary.id)
