@@ -20,12 +20,12 @@ export NPM_CONFIG_REGISTRY := https://registry.npmjs.org
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test worker setup migrate clean
+.PHONY: run test worker setup migrate clean system
 
-run: setup migrate
+run: setup migrate system
 	$(BIN)/reflex run --env prod $(RUN_ARGS)
 
-test: setup $(BROWSER_TOOLS)/.installed
+test: setup system $(BROWSER_TOOLS)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Production: as many of these as you like, on any machine sharing REDIS_URL and DATABASE_URL.
@@ -36,6 +36,18 @@ migrate: setup
 	$(BIN)/python -m bookbug.startup
 
 setup: $(VENV)/.installed $(TOOLS)/.installed
+
+# Debian packages: espeak-ng is the offline narrator; epubcheck (with Java) validates the e-book in
+# the tests. Installed where missing when we may (root with apt-get); otherwise this says how, the
+# books are made without a voice, and the tests that need them skip and say why.
+DEBIAN_PACKAGES := espeak-ng epubcheck
+system:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Not installed:$$missing. Install with: sudo apt-get install$$missing"; fi; \
+	fi
 
 # The pinned packages (deploy/Dockerfile installs these before copying the source).
 $(VENV)/.installed-deps: requirements.txt requirements-arq.txt

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
+from typing import Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,13 @@ class Settings(BaseSettings):
     # hosts a finished picture may be downloaded from; "*.example" matches its subdomains
     replicate_delivery_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["replicate.delivery", "*.replicate.delivery"])
+
+    # narration: "offline" (espeak-ng, the embedded default), "replicate" (a text-to-speech model on
+    # Replicate, with REPLICATE_API_TOKEN) or "off"
+    narration_provider: Literal["offline", "replicate", "off"] = "offline"
+    replicate_tts_model: str = "jaaari/kokoro-82m"  # answers a WAV file
+    replicate_tts_voice: str = "af_bella"
+    espeak_voice: str = "en-us"
 
     # files: S3 / R2 (empty bucket: the local folder data_dir/files)
     s3_endpoint_url: str = ""

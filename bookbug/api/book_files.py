@@ -40,6 +40,26 @@ def pdf_file(user_id: str, book_id: str) -> StoredFile:
         return StoredFile(book.pdf_key, _slug(book.title, f"bookbug-{book.id}") + ".pdf")
 
 
+def epub_file(user_id: str, book_id: str) -> StoredFile:
+    with session_scope() as session:
+        book = owned_book(session, user_id, book_id)
+        if not book.epub_key:
+            raise NoSuchFile("This book has no e-book yet; it is made when every page is done.")
+        return StoredFile(book.epub_key, _slug(book.title, f"bookbug-{book.id}") + ".epub")
+
+
+def audio_file(user_id: str, book_id: str, number: int) -> StoredFile:
+    """The voice reading the page, while it still reads the page's words."""
+    with session_scope() as session:
+        owned_book(session, user_id, book_id)
+        page = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
+                                                       RenderedPage.page_number == number)).first()
+        told = (page.narration or {}) if page is not None else {}
+        if page is None or not told.get("key") or told.get("text") != page.text:
+            raise NoSuchFile(f"Page {number} has no narration yet.")
+        return StoredFile(str(told["key"]), f"page-{number}.mp3")
+
+
 def cover_file(user_id: str, book_id: str) -> StoredFile:
     with session_scope() as session:
         book = owned_book(session, user_id, book_id)

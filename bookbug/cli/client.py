@@ -124,13 +124,21 @@ class Api:
 
     def download_pdf(self, book_id: str, target: Path) -> Path:
         """Save the book's PDF into `target` (a folder, or a file name ending in .pdf)."""
+        return self._download(book_id, target, "pdf", b"%PDF-", "a PDF")
+
+    def download_epub(self, book_id: str, target: Path) -> Path:
+        """Save the book's read-along EPUB into `target` (a folder, or a file name ending in .epub)."""
+        return self._download(book_id, target, "epub", b"PK\x03\x04", "an EPUB")
+
+    def _download(self, book_id: str, target: Path, kind: str, magic: bytes, what: str) -> Path:
+        suffix = f".{kind}"
         try:
             # S3 answers with a redirect to a presigned URL; httpx drops our token on the way there
-            with self.http.stream("GET", f"/api/books/{book_id}/pdf", follow_redirects=True) as answer:
+            with self.http.stream("GET", f"/api/books/{book_id}/{kind}", follow_redirects=True) as answer:
                 if answer.status_code >= 400:
                     answer.read()
                     raise self.refusal(answer)
-                path = target if target.suffix.lower() == ".pdf" else target / _filename(answer, book_id)
+                path = target if target.suffix.lower() == suffix else target / _filename(answer, book_id, suffix)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 partial = path.with_name(path.name + ".part")
                 with open(partial, "wb") as handle:
@@ -138,9 +146,10 @@ class Api:
                         handle.write(chunk)
         except httpx.TransportError:
             raise self.unreachable() from None
-        if not partial.read_bytes()[:5] == b"%PDF-":
-            partial.unlink(missing_ok=True)
-            raise CliError("The server sent something that is not a PDF.")
+        with open(partial, "rb") as handle:
+            if handle.read(len(magic)) != magic:
+                partial.unlink(missing_ok=True)
+                raise CliError(f"The server sent something that is not {what}.")
         partial.replace(path)
         return path
 

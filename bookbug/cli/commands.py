@@ -234,13 +234,14 @@ def create(ctx: Context, *, auto: bool, format: str | None, pages: int | None, o
     return Exit.OK
 
 
-def download(ctx: Context, book_id: str, out: Path | None) -> int:
+def download(ctx: Context, book_id: str, out: Path | None, *, epub: bool = False) -> int:
+    kind = "epub" if epub else "pdf"
     with ctx.api() as api:
-        path = api.download_pdf(book_id, out or Path.cwd())
+        path = (api.download_epub if epub else api.download_pdf)(book_id, out or Path.cwd())
     if ctx.as_json:
-        ctx.emit({"id": book_id, "pdf": str(path)})
+        ctx.emit({"id": book_id, kind: str(path)})
     else:
-        ctx.say(f"PDF saved to {path}")
+        ctx.say(f"{kind.upper()} saved to {path}")
     return Exit.OK
 
 

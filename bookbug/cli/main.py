@@ -50,9 +50,10 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument("book_id", metavar="ID")
     status.add_argument("--follow", "-f", action="store_true", help="show live progress until it ends")
 
-    download = sub.add_parser("download", parents=[shared], help="save a finished book's PDF")
+    download = sub.add_parser("download", parents=[shared], help="save a finished book's PDF (or its EPUB)")
     download.add_argument("book_id", metavar="ID")
-    download.add_argument("--out", type=Path, help="folder (or .pdf file); default: here")
+    download.add_argument("--epub", action="store_true", help="the read-along e-book (EPUB 3) instead of the PDF")
+    download.add_argument("--out", type=Path, help="folder (or .pdf / .epub file); default: here")
 
     cancel = sub.add_parser("cancel", parents=[shared], help="stop making a book")
     cancel.add_argument("book_id", metavar="ID")
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         case "status":
             return commands.status(ctx, args.book_id, args.follow)
         case "download":
-            return commands.download(ctx, args.book_id, args.out)
+            return commands.download(ctx, args.book_id, args.out, epub=args.epub)
         case "cancel":
             return commands.cancel(ctx, args.book_id)
         case "export":

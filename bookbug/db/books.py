@@ -44,6 +44,7 @@ class Book(SQLModel, table=True):
     pdf_key: Optional[str] = Field(default=None, max_length=500)
     screen_pdf_key: Optional[str] = Field(default=None, max_length=500)
     cover_key: Optional[str] = Field(default=None, max_length=500)
+    epub_key: Optional[str] = Field(default=None, max_length=500)  # the read-along EPUB
     created_at: datetime = created_field()
     updated_at: Optional[datetime] = when_field()
     completed_at: Optional[datetime] = when_field()
@@ -88,6 +89,9 @@ class RenderedPage(SQLModel, table=True):
     # redo has its own event and decision ids, drawing attempts and picture version.
     redo_count: int = Field(default=0)
     redo_failure: Optional[str] = Field(default=None, max_length=1000)  # why the last redo failed, in plain words
+    # the voice reading the page: {key, text, duration, sentences: [{text, begin, end}], provider, voice};
+    # stale (and not used) once `text` here is no longer the page's text
+    narration: Optional[dict[str, Any]] = json_field()
     created_at: datetime = created_field()
     updated_at: Optional[datetime] = when_field()
 

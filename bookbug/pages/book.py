@@ -6,6 +6,7 @@ import reflex as rx
 
 from bookbug.components.books import status_badge
 from bookbug.components.layout import BRAND_COLOR, not_found_notice, page_layout
+from bookbug.components.narration import narration_controls
 from bookbug.components.redo import decision, redo_button, redo_form, redo_messages
 from bookbug.pages.registry import page
 from bookbug.state.book import BookState
@@ -80,10 +81,16 @@ def download_pdf() -> rx.Component:
         BookState.pdf_rebuilding,
         # a redo's choice is being bound into the PDF: the old file is not offered meanwhile
         rx.button("Rebuilding the PDF…", size="3", loading=True, disabled=True, id="pdf-rebuilding"),
-        rx.cond(BookState.pdf_url != "",
-                # document navigation: the PDF is an API route, not a page the client router knows
-                rx.link(rx.button("Download PDF", size="3", color_scheme=BRAND_COLOR, tab_index=-1),
-                        href=BookState.pdf_url, reload_document=True, id="download-pdf")),
+        rx.hstack(
+            rx.cond(BookState.pdf_url != "",
+                    # document navigation: the PDF is an API route, not a page the client router knows
+                    rx.link(rx.button("Download PDF", size="3", color_scheme=BRAND_COLOR, tab_index=-1),
+                            href=BookState.pdf_url, reload_document=True, id="download-pdf")),
+            rx.cond(BookState.epub_url != "",
+                    rx.link(rx.button("Download e-book (EPUB)", size="3", variant="soft", tab_index=-1),
+                            href=BookState.epub_url, reload_document=True, id="download-epub")),
+            spacing="3", wrap="wrap",
+        ),
     )
 
 
@@ -92,7 +99,8 @@ def page_view(current: PageRow) -> rx.Component:
     return rx.box(
         rx.image(src=current.image_url, alt=picture_alt(current), opacity=rx.cond(redrawing, "0.45", "1"),
                  id="reader-image"),
-        rx.text(current.text, size="4", id="reader-text"),
+        rx.vstack(rx.text(current.text, size="4", id="reader-text"), narration_controls(current),
+                  spacing="3", align="center"),
         class_name="reader-page reader-touch", id="reader-page",
     )
 

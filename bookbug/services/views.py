@@ -29,6 +29,16 @@ def previous_version(page: RenderedPage) -> int | None:
     return int(version) if isinstance(version, int) else page.version - 1
 
 
+def page_audio_url(book_id: str, page: RenderedPage) -> str | None:
+    """The page's narration route, while the voice reads the page's current words."""
+    told = page.narration or {}
+    if not told.get("key") or told.get("text") != page.text:
+        return None
+    return f"/api/books/{book_id}/pages/{page.page_number}/audio?v={page.version}"
+
+
+
+
 def cover_tag(cover_key: str) -> str:
     """A short tag of the cover's content: it changes whenever the cover does (a cache key)."""
     return hashlib.sha256(cover_key.encode()).hexdigest()[:12]
@@ -99,12 +109,18 @@ class PageView(BaseModel):
     previous_text: str | None = Field(None, description="while pending: the old version's words")
     previous_image_url: str | None = Field(None, description="while pending: the old version's picture")
     description: str = Field("", description="what the picture shows, in plain words (its alt text)")
+    alt: str = Field("", description="what the picture shows, in words (from its art direction)")
+    audio_url: str | None = Field(None, description="the voice reading the page (MP3), once narrated")
+    audio_seconds: float | None = Field(None, description="how long the page's narration lasts")
 
     @classmethod
     def of(cls, book_id: str, page: RenderedPage) -> "PageView":
+        audio = page_audio_url(book_id, page)
+        alt = str((page.image_meta or {}).get("alt") or "")
         view = cls(number=page.page_number, text=page.text, version=page.version,
-                   image_url=page_image_url(book_id, page.page_number, page.version),
-                   description=picture_description(page.prompt))
+                   image_url=page_image_url(book_id, page.page_number, page.version), audio_url=audio,
+                   alt=alt, description=alt or picture_description(page.prompt),
+                   audio_seconds=float((page.narration or {}).get("duration") or 0) if audio else None)
         old = previous_version(page)
         if old is not None:
             previous = (page.image_meta or {}).get("previous")
@@ -135,6 +151,7 @@ class BookDetail(BookSummary):
     pages: list[PageView] = Field(default_factory=list)
     characters: list[CharacterSheetView] = Field(default_factory=list)
     pdf_url: str | None = None
+    epub_url: str | None = Field(None, description="the read-along e-book (EPUB 3), once the book is complete")
     job: JobView | None = None
     redo: RedoView | None = None
 
@@ -156,6 +173,7 @@ class BookDetail(BookSummary):
             pages=[PageView.of(book.id, p) for p in pages],
             characters=sheets,
             pdf_url=f"/api/books/{book.id}/pdf" if book.pdf_key else None,
+            epub_url=f"/api/books/{book.id}/epub" if book.epub_key else None,
             job=JobView.of(run) if run else None,
             redo=redo,
         )

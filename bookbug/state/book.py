@@ -53,6 +53,7 @@ class BookState(SessionState):
     percent: int = 0
     pages: list[PageRow] = []
     pdf_url: str = ""
+    epub_url: str = ""
     error: str = ""
     notice: str = ""
     not_found: bool = False
@@ -160,6 +161,7 @@ class BookState(SessionState):
         if detail is None:
             self.not_found = True
             self.view_book_id, self.title, self.status, self.pages, self.pdf_url = "", "", "", [], ""
+            self.epub_url = ""
             self.redo_page, self.redo_phase, self.redo_error, self.redo_form_open = 0, "", "", False
             return
         self.not_found = False
@@ -169,6 +171,7 @@ class BookState(SessionState):
         self.error = detail.error or ""
         self.pages = [PageRow.of(p) for p in detail.pages]
         self.pdf_url = detail.pdf_url or ""
+        self.epub_url = detail.epub_url or ""
         brief_pages = (detail.brief or {}).get("page_count") if isinstance(detail.brief, dict) else None
         self.total_pages = int(detail.page_count or brief_pages or 0)
         if detail.job is not None:

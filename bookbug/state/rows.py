@@ -74,6 +74,8 @@ class PageRow:
     previous_image_url: str = ""
     description: str = ""  # what the picture shows: its alt text
     thumb_url: str = ""  # a small copy, for the pages landing while the book is made
+    audio_url: str = ""  # the voice reading the page ("": not narrated)
+    alt: str = ""  # what the picture shows, from its art direction
 
     @classmethod
     def of(cls, view: PageView) -> PageRow:
@@ -81,7 +83,8 @@ class PageRow:
         previous = sized_url(view.previous_image_url, "screen") if view.previous_image_url else ""
         return cls(number=view.number, text=view.text, image_url=sized_url(view.image_url, "screen"),
                    pending=view.pending, previous_text=view.previous_text or "", previous_image_url=previous,
-                   description=view.description, thumb_url=sized_url(view.image_url, "thumb"))
+                   description=view.description, thumb_url=sized_url(view.image_url, "thumb"),
+                   audio_url=view.audio_url or "", alt=view.alt)
 
 
 @dataclasses.dataclass

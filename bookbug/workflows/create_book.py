@@ -6,7 +6,8 @@
                      reviewed for its readers before it is drawn (one rewrite if it is not right)
     art direction    style guide, a character sheet per character, a beat per page
     pictures         each page drawn as soon as its beat exists, at most N at a time per book
-    book             print and screen PDFs; the book is complete
+    narration        each page read aloud once it is drawn (espeak-ng offline, or Replicate)
+    book             the read-along EPUB, then the print and screen PDFs; the book is complete
 
 Every step is memoized by the engine: a worker killed anywhere resumes at the step it was
 in, and no finished page is written or drawn again.
@@ -19,7 +20,7 @@ from typing import Any
 from bookbug.db import BookStatus
 from bookbug.engine import CancelOn, Concurrency, Context, workflow
 from bookbug.story import Brief, Plot, page_plan
-from bookbug.workflows import assembly, drawing, illustrating, records, reviewing, writing
+from bookbug.workflows import assembly, drawing, illustrating, narrating, records, reviewing, writing
 from bookbug.workflows.handoff import Handoff
 from bookbug.workflows.names import BOOK_CANCEL, BOOK_CREATED, CHAT_MESSAGE, CREATE_BOOK
 
@@ -159,6 +160,8 @@ async def create_book(ctx: Context) -> dict[str, Any]:
             "kind": "page", "number": number, "text": page["text"], "total": total,
             "image_url": f"/api/books/{book_id}/pages/{number}/image?v=1",
         })
+        # 6. the page read aloud, once its words and picture are kept
+        await narrating.narrate_page(ctx, book_id, number, page["text"])
 
     # each branch is named, so a checkpoint always returns to its own page or character
     await ctx.step.parallel("book", {
@@ -168,9 +171,11 @@ async def create_book(ctx: Context) -> dict[str, Any]:
         **{f"page-{p['page_number']}": (lambda p=p: picture(p)) for p in plans},
     })
 
-    # 6. the book
+    # 7. the book
     await ctx.progress(stage="assembling", percent=96)
-    book = await ctx.step.run("assemble-pdf", assembly.assemble, book_id)
-    await ctx.progress(stage="complete", percent=100, payload={"kind": "book", "pdf_url": f"/api/books/{book_id}/pdf"})
-    return {"status": "complete", **book}
+    epub = await ctx.step.run("assemble-epub", assembly.assemble_epub, book_id)
+    book = await ctx.step.run("assemble-pdf", assembly.assemble, book_id)  # the book is complete
+    await ctx.progress(stage="complete", percent=100, payload={"kind": "book", "pdf_url": f"/api/books/{book_id}/pdf",
+                                                               "epub_url": f"/api/books/{book_id}/epub"})
+    return {"status": "complete", **book, **epub}
 

@@ -252,9 +252,25 @@ def record_sheet(book_id: str, brief: dict[str, Any], index: int, drawn: dict[st
     return {"name": character.name, **drawn}
 
 
+def describe_picture(request: dict[str, Any]) -> str:
+    """What a page's picture shows, in words, from its art direction (the e-book's alt text)."""
+    wanted = IllustrationRequest.model_validate(request)
+    who = [f"{c.name}, {c.expression}, {c.pose}" for c in wanted.characters if c.name]
+    where = wanted.scene.setting.strip()
+    details = ", ".join(wanted.scene.elements[:4])
+    words = "; ".join(who) if who else "A scene"
+    if where:
+        words += f", in {where}" if who else f" in {where}"
+    if details:
+        words += f" ({details})"
+    if wanted.scene.time_of_day:
+        words += f", {wanted.scene.time_of_day}"
+    return (words.strip() + ".")[:600]
+
+
 def record_page(book_id: str, request: dict[str, Any], text: str, drawn: dict[str, Any]) -> dict[str, Any]:
     records.save_page(book_id, int(request["page"]), key=drawn["key"], text=text,
-                      prompt=str(request.get("prompt", "")), meta=drawn)
+                      prompt=str(request.get("prompt", "")), meta={**drawn, "alt": describe_picture(request)})
     return drawn
 
 

@@ -31,7 +31,7 @@ from bookbug.workflows import providers
 FOLDER = "bookbug-export"
 ZIP_NAME = "bookbug-export.zip"
 KEEP_DAYS = 7  # a ready export can be downloaded this long, then it is deleted
-_STORED = (".png", ".jpg", ".jpeg", ".pdf", ".zip")  # already compressed: stored, not deflated again
+_STORED = (".png", ".jpg", ".jpeg", ".pdf", ".zip", ".epub", ".mp3")  # already compressed: stored, not deflated again
 
 README = """Your Bookbug data
 =================
@@ -45,7 +45,9 @@ books/            one folder per book, oldest first:
   story.txt       the words of the book, page by page
   chat.txt        your conversation with Bookbug about the book (chat.json: the same, as data)
   book.pdf        the print-ready book (book-screen.pdf: the same for screens), once it is finished
+  book.epub       the read-along e-book, once it is finished
   pages/          the picture of every page
+  voice/          the voice reading every page (MP3), where the book is narrated
   characters/     the reference sheet drawn of each character
 
 Made {when} (UTC).
@@ -151,8 +153,11 @@ def pack_book(export_id: str, index: int) -> dict[str, Any]:
                 files += 4
                 files += _add_file(archive, f"{base}/book.pdf", book.pdf_key)
                 files += _add_file(archive, f"{base}/book-screen.pdf", book.screen_pdf_key)
+                files += _add_file(archive, f"{base}/book.epub", book.epub_key)
                 for page in pages:
                     files += _add_file(archive, f"{base}/pages/{page.page_number:03d}.png", page.storage_key)
+                    files += _add_file(archive, f"{base}/voice/{page.page_number:03d}.mp3",
+                                       (page.narration or {}).get("key"))
                 for number, sheet in enumerate(book.characters or []):
                     if isinstance(sheet, dict) and sheet.get("sheet_key"):
                         name = f"{number:02d}-{_slug(str(sheet.get('name') or ''), 'character')}.png"

@@ -79,7 +79,8 @@ def record_redo(book_id: str, number: int, request: dict[str, Any], page: dict[s
                 drawn: dict[str, Any]) -> dict[str, Any]:
     """Keep the new picture as the pending version (version redo + 1), print-ready; the old one
     stays until settled."""
-    drawn = {**drawn, **drawing.print_copy(book_id, number, drawn, request["format_name"], redo)}
+    drawn = {**drawn, **drawing.print_copy(book_id, number, drawn, request["format_name"], redo),
+             "alt": drawing.describe_picture(request)}
     with session_scope() as session:
         row = _row(session, book_id, number)
         if row.storage_key != drawn["key"]:  # a re-run of this step finds it done already

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bookbug.engine import pause_service, spend
 from bookbug.providers.images import Illustrator, OfflineIllustrator, get_illustrator
 from bookbug.providers.storage import Storage, get_storage
+from bookbug.providers.voice import EspeakNarrator, MissingVoice, Narrator
 from bookbug.providers.text.offline import OfflineWriter
 from bookbug.providers.text.protocol import TextProvider
 from bookbug.services import app_config
@@ -47,6 +48,21 @@ def illustrator(storage: Storage) -> Illustrator:
     # each paid request waits for Replicate's shared rate limit, pause and pace
     return get_illustrator(tuned, storage=storage, before_create=lambda: spend("replicate"),
                            on_throttled=lambda seconds: pause_service("replicate", seconds))
+
+
+def narrator() -> Narrator:
+    """The voice that reads the pages (NARRATION_PROVIDER). Raises MissingVoice when there is
+    none: narration is off, or espeak-ng is not installed."""
+    settings = get_settings()
+    if settings.narration_provider == "off":
+        raise MissingVoice("narration is off (NARRATION_PROVIDER=off)")
+    if settings.narration_provider == "replicate":
+        from bookbug.providers.voice.replicate_narrator import ReplicateNarrator
+
+        # each paid request waits for Replicate's shared rate limit, pause and pace, as pictures do
+        return ReplicateNarrator(settings, before_create=lambda: spend("replicate"),
+                                 on_throttled=lambda seconds: pause_service("replicate", seconds))
+    return EspeakNarrator(settings.espeak_voice)
 
 
 def storage() -> Storage:

@@ -14,7 +14,7 @@ from typing import Any
 
 from bookbug.engine import Concurrency, Context, StepFailed, workflow
 from bookbug.services.views import page_image_url
-from bookbug.workflows import assembly, illustrating, pages, reviewing
+from bookbug.workflows import assembly, illustrating, narrating, pages, reviewing
 from bookbug.workflows.names import PAGE_DECIDED, PAGE_REDO, REDO_PAGE
 
 DECISION_TIMEOUT = "14d"  # no answer by then: the new version stays (the user asked for it)
@@ -56,6 +56,9 @@ async def _redo(ctx: Context, book_id: str, number: int, redo: int, rewrite: boo
     await ctx.step.run("discard", pages.discard, settled["discard"])
     if keep == "new":
         await ctx.step.run("rebuild-pdf", assembly.assemble, book_id)
+        # new words are read aloud again before the e-book is rebuilt (the same words keep their voice)
+        await narrating.narrate_page(ctx, book_id, number, text["text"], first_attempt=pages.first_attempt(redo))
+        await ctx.step.run("rebuild-epub", assembly.assemble_epub, book_id)
     await ctx.progress(stage="complete", page=number, percent=100, payload={
         "kind": "page", "number": number, "kept": keep,
         "image_url": page_image_url(book_id, number, settled["version"]),

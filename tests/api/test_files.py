@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from sqlmodel import select
 
 from bookbug.db import Book, RenderedPage, session_scope
 from bookbug.providers.storage import book_key, get_storage
@@ -15,6 +16,8 @@ from tests.api.test_auth import assert_error
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"page-bytes"
 PDF = b"%PDF-1.7\n%fake book\n"
+EPUB = b"PK\x03\x04mimetypeapplication/epub+zip"
+MP3 = b"ID3\x04\x00fake voice"
 
 
 def finished_book(owner: Caller, *, store: bool = True) -> str:
@@ -25,11 +28,15 @@ def finished_book(owner: Caller, *, store: bool = True) -> str:
         session.flush()
         book.pdf_key = book_key(book.id, "book.pdf")
         book.cover_key = book_key(book.id, "pages", "001.png")
+        book.epub_key = book_key(book.id, "book.epub")
+        audio_key = book_key(book.id, "audio", "001.mp3")
         book.characters = [{"name": "Pip", "sheet_key": book_key(book.id, "sheets", "pip.png")}, {"name": "Moon"}]
         session.add(RenderedPage(book_id=book.id, page_number=1, storage_key=book.cover_key, text="Pip woke up.",
-                                 version=2))
+                                 version=2, narration={"key": audio_key, "text": "Pip woke up.", "duration": 1.2,
+                                                       "sentences": [{"text": "Pip woke up.", "begin": 0, "end": 1.2}]}))
         book_id = book.id
-        keys = {book.pdf_key: PDF, book.cover_key: PNG, book.characters[0]["sheet_key"]: PNG}
+        keys = {book.pdf_key: PDF, book.cover_key: PNG, book.characters[0]["sheet_key"]: PNG, book.epub_key: EPUB,
+                audio_key: MP3}
     if store:
         for key, data in keys.items():
             get_storage().put(key, data)
@@ -60,7 +67,35 @@ async def test_images_are_served_inline_to_the_owner(client: httpx.AsyncClient, 
     assert "immutable" not in stale.headers["cache-control"]
 
 
-@pytest.mark.parametrize("path", ["/pdf", "/cover", "/pages/1/image", "/characters/0/image"])
+async def test_the_epub_downloads_beside_the_pdf(client: httpx.AsyncClient, alice: Caller) -> None:
+    book_id = finished_book(alice)
+    detail = (await client.get(f"/api/books/{book_id}", headers=alice.headers)).json()
+    assert detail["epub_url"] == f"/api/books/{book_id}/epub"
+    answer = await client.get(detail["epub_url"], headers=alice.headers)
+    assert answer.status_code == 200 and answer.content == EPUB
+    assert answer.headers["content-type"] == "application/epub+zip"
+    assert answer.headers["content-disposition"].startswith("attachment") and "pip-s-big-day.epub" in \
+        answer.headers["content-disposition"]
+
+
+async def test_a_pages_narration_plays_for_the_owner_while_it_reads_the_pages_words(
+        client: httpx.AsyncClient, alice: Caller) -> None:
+    book_id = finished_book(alice)
+    page = (await client.get(f"/api/books/{book_id}", headers=alice.headers)).json()["pages"][0]
+    assert page["audio_seconds"] == 1.2
+    answer = await client.get(page["audio_url"], headers=alice.headers)
+    assert answer.status_code == 200 and answer.content == MP3
+    assert answer.headers["content-type"] == "audio/mpeg"
+    with session_scope() as session:  # the words changed since: the old voice is not offered
+        row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id)).one()
+        row.text = "Pip woke up early."
+    page = (await client.get(f"/api/books/{book_id}", headers=alice.headers)).json()["pages"][0]
+    assert page["audio_url"] is None
+    assert_error(await client.get(f"/api/books/{book_id}/pages/1/audio", headers=alice.headers), 404, "not_found")
+
+
+@pytest.mark.parametrize("path", ["/pdf", "/epub", "/cover", "/pages/1/image", "/pages/1/audio",
+                                  "/characters/0/image"])
 async def test_a_strangers_files_are_404(client: httpx.AsyncClient, alice: Caller, bob: Caller, path: str) -> None:
     book_id = finished_book(alice)
     assert_error(await client.get(f"/api/books/{book_id}{path}", headers=bob.headers), 404, "not_found")

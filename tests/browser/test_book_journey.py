@@ -169,6 +169,24 @@ def test_a_parent_registers_chats_approves_and_watches_the_book_being_made(brows
     screenshot(page, "reader")
     JOURNEY.page_image = page.locator("#reader-image").get_attribute("src") or ""
 
+    # "Read to me": page 1 is read aloud, and the page turns when its voice ends, and page 2 is read
+    page.wait_for_selector("#page-audio")
+    page.evaluate("() => { const a = document.getElementById('page-audio'); a.defaultPlaybackRate = 4;"
+                  " a.playbackRate = 4; }")
+    page.click("#read-to-me")
+    page.wait_for_function(f"() => document.getElementById('reader-position').innerText === '2 / {total}'",
+                           timeout=60_000)
+    page.wait_for_function("() => !document.getElementById('page-audio').paused"
+                           " && document.getElementById('page-audio').src.includes('/pages/2/audio')", timeout=30_000)
+    page.click("#stop-reading")
+    page.wait_for_function("() => document.getElementById('page-audio').paused")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => document.getElementById('reader-position').innerText === '1 / {total}'")
+    with page.expect_download() as download_info:
+        page.click("#download-epub")
+    epub = open(download_info.value.path(), "rb").read()
+    assert epub[:4] == b"PK\x03\x04" and epub[38:58] == b"application/epub+zip"
+
     with page.expect_download() as download_info:
         page.click("#download-pdf")
     JOURNEY.notes["pdf"] = open(download_info.value.path(), "rb").read()

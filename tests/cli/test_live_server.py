@@ -225,6 +225,10 @@ def test_create_talks_it_through_on_a_terminal_and_saves_the_pdf(live: LiveApp, 
     assert code == 0 and "Status: complete" in out
     code, out, _ = cli(capsys, "download", result["id"], "--out", str(tmp_path / "again.pdf"), "--server", live.url)
     assert code == 0 and PdfReader(tmp_path / "again.pdf").pages
+    code, out, _ = cli(capsys, "download", result["id"], "--epub", "--out", str(tmp_path), "--json",
+                       "--server", live.url)
+    saved = Path(json.loads(out)["epub"])
+    assert code == 0 and saved.suffix == ".epub" and saved.read_bytes()[38:58] == b"application/epub+zip"
 
 
 # -- redoing a page --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlmodel import select
 from bookbug.db import DataExport, session_scope
 from bookbug.engine import list_runs, run_steps
 from bookbug.providers.storage import export_prefix, get_storage
+from bookbug.providers.voice import espeak_path
 from bookbug.settings import get_settings
 from bookbug.workflows import names
 from tests.api.conftest import Caller
@@ -51,6 +52,9 @@ async def test_the_zip_holds_every_book_its_chat_and_the_account_and_nothing_of_
     assert archive.read(f"{done}/book.pdf").startswith(b"%PDF-")
     pages = sorted(name for name in names_in if name.startswith(f"{done}/pages/"))
     assert len(pages) == 8 and archive.read(pages[0]).startswith(b"\x89PNG")
+    assert archive.read(f"{done}/book.epub")[38:58] == b"application/epub+zip"
+    if espeak_path():  # narrated offline where espeak-ng is installed
+        assert len([n for n in names_in if n.startswith(f"{done}/voice/") and n.endswith(".mp3")]) == 8
     assert any(name.startswith(f"{done}/characters/") for name in names_in)
     story = archive.read(f"{done}/story.txt").decode()
     assert story.count("Page ") >= 8 and CHILD in story

@@ -5,7 +5,7 @@ illustrator uses:
 
     POST /v1/models/{owner}/{name}/predictions   create (counted; can answer 429 + Retry-After)
     GET  /v1/predictions/{id}                    poll: "starting" until `polls_before_done` GETs
-    GET  /files/{id}.png                         the output file
+    GET  /files/{id}.png (or .wav)               the output file
 
 Script it by setting attributes before (or between) calls:
 
@@ -17,6 +17,7 @@ Script it by setting attributes before (or between) calls:
         api.finish_after = (3.0, 6.0)    # a prediction ends this long after it is created (seconds)
         api.delivery_host = "localhost"  # outputs named on another host (this server still)
         api.redirect_files_to = url      # file downloads answer 302 to url
+        api.outputs["owner/tts-model"] = (wav_bytes, "audio/wav")  # that model's output (default: `image`)
         ... api.creations, api.inputs, api.models, api.file_requests
 """
 
@@ -36,12 +37,14 @@ from typing import Any, Literal
 TOKEN = "r8_standin_token"
 _CREATE = re.compile(r"^/v1/models/(?P<owner>[^/]+)/(?P<name>[^/]+)/predictions$")
 _GET = re.compile(r"^/v1/predictions/(?P<id>[^/]+)$")
-_FILE = re.compile(r"^/files/(?P<id>[^/]+)\.png$")
+_FILE = re.compile(r"^/files/(?P<id>[^/.]+)\.(?:png|wav)$")
+_EXTENSIONS = {"image/png": "png", "audio/wav": "wav"}
 
 
 class ReplicateStandIn:
     def __init__(self, image: bytes, *, token: str = TOKEN) -> None:
         self.image = image
+        self.outputs: dict[str, tuple[bytes, str]] = {}  # by model: (bytes, content type); others get `image`
         self.token = token
         self.outcome: Literal["succeed", "fail"] = "succeed"
         self.error = "the model failed"
@@ -179,7 +182,8 @@ class ReplicateStandIn:
             self.failed_predictions += 1
             return
         base = self.base_url if self.delivery_host is None else self.base_url.replace("127.0.0.1", self.delivery_host)
-        url = f"{base}/files/{record['id']}.png"
+        _, kind = self.outputs.get(record["model"], (self.image, "image/png"))
+        url = f"{base}/files/{record['id']}.{_EXTENSIONS[kind]}"
         record["status"] = "succeeded"
         record["output"] = [url] if record["_shape"] == "list" else url
         record["metrics"] = {"predict_time": 4.2}
@@ -239,7 +243,8 @@ class ReplicateStandIn:
                     if standin.redirect_files_to:
                         self._send(302, b"", "text/plain", {"Location": standin.redirect_files_to})
                     elif file_match["id"] in standin._predictions:
-                        self._send(200, standin.image, "image/png", {})
+                        model = standin._predictions[file_match["id"]]["model"]
+                        self._send(200, *standin.outputs.get(model, (standin.image, "image/png")), {})
                     else:
                         self._send(404, b"gone", "text/plain", {})
                     return

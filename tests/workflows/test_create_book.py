@@ -26,16 +26,19 @@ async def test_a_book_goes_from_the_first_question_to_a_printable_pdf(book_backe
     assert book.status == "complete", book.error
     assert len(book.pages) == 8
     assert all(page.text for page in book.pages)
-    assert book.pdf_url
+    assert all(page.alt.endswith(".") and len(page.alt) > 20 for page in book.pages), "each picture is described"
+    assert book.pdf_url and book.epub_url
     with session_scope() as session:
         row = session.get(Book, summary.id)
         pdf = get_storage().get(row.pdf_key)
+        epub = get_storage().get(row.epub_key)
         sheets = row.characters
         brief = row.brief
     assert brief["characters"][0]["name"] == "Mia"
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) % 4 == 0
     assert sheets and all(s.get("sheet_key") for s in sheets)
+    assert epub[:4] == b"PK\x03\x04" and b"application/epub+zip" in epub[:100]
 
 
 async def test_asking_for_plot_changes_revises_the_plot_and_asks_again(book_backend) -> None:

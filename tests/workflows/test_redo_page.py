@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 
@@ -65,6 +67,16 @@ async def test_redoing_a_page_keeps_the_old_version_until_the_new_one_is_accepte
     with session_scope() as session:
         assert session.get(Book, book_id).characters == sheets_before
     await wait_until(lambda: get_storage().get(pdf_key) != pdf_before, what="the rebuilt PDF")
+    if before[3].narration:  # read aloud (espeak-ng is installed): the kept words have their own voice, in the EPUB
+        def voice_in_the_epub() -> bool:
+            row = page_rows(book_id)[3]
+            with session_scope() as session:
+                epub = get_storage().get(session.get(Book, book_id).epub_key)
+            told = row.narration or {}
+            with zipfile.ZipFile(io.BytesIO(epub)) as inside:
+                return told.get("text") == row.text and \
+                    inside.read("OEBPS/audio/page-003.mp3") == get_storage().get(told["key"])
+        await wait_until(voice_in_the_epub, what="the page's new voice in the rebuilt EPUB")
 
 
 async def test_going_back_restores_the_old_page_exactly(book_backend) -> None:

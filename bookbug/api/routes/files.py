@@ -1,4 +1,4 @@
-"""A book's files: page pictures, the cover, character sheets and the PDF.
+"""A book's files: page pictures and narration, the cover, character sheets, the PDF and the EPUB.
 
 Each request is checked for ownership first. Local files are streamed from the files folder;
 files on S3 / R2 are a redirect to a short-lived presigned URL, so the bytes never pass
@@ -24,10 +24,14 @@ from bookbug.publishing.screen_sizes import ScreenSize
 from bookbug.services.views import cover_tag
 
 router = APIRouter(prefix="/api/books", tags=["files"])
+# not in every system's mime.types
+mimetypes.add_type("application/epub+zip", ".epub")
+mimetypes.add_type("audio/mpeg", ".mp3")
 
 FILE_RESPONSES: dict[int | str, dict[str, object]] = {
     **BOOK_ERRORS, **INPUT_ERRORS,
-    200: {"description": "The file.", "content": {"image/png": {}, "image/jpeg": {}, "application/pdf": {}}},
+    200: {"description": "The file.", "content": {"image/png": {}, "image/jpeg": {}, "application/pdf": {},
+                                                  "application/epub+zip": {}, "audio/mpeg": {}}},
     307: {"description": "Files on S3 / R2: a redirect to a presigned URL."},
 }
 
@@ -59,6 +63,20 @@ async def pdf(user: CurrentUser, book_id: str) -> Response:
     """The print-ready PDF (a download), once the book is complete."""
     file = await asyncio.to_thread(book_files.pdf_file, user.id, book_id)
     return await asyncio.to_thread(serve, file, attachment=True)
+
+
+@router.get("/{book_id}/epub", responses=FILE_RESPONSES, response_class=Response)
+async def epub(user: CurrentUser, book_id: str) -> Response:
+    """The read-along e-book (a fixed-layout EPUB 3, narrated where the book has a voice), once complete."""
+    file = await asyncio.to_thread(book_files.epub_file, user.id, book_id)
+    return await asyncio.to_thread(serve, file, attachment=True)
+
+
+@router.get("/{book_id}/pages/{number}/audio", responses=FILE_RESPONSES, response_class=Response)
+async def page_audio(user: CurrentUser, book_id: str, number: PageNumber) -> Response:
+    """The voice reading one page (MP3)."""
+    file = await asyncio.to_thread(book_files.audio_file, user.id, book_id, number)
+    return await asyncio.to_thread(serve, file)
 
 
 FOR_GOOD = "private, max-age=31536000, immutable"

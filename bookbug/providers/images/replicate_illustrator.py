@@ -179,6 +179,10 @@ class ReplicateIllustrator:
         model = self.model_for(request)
         # reading stored references and re-encoding them is blocking work: keep it off the loop
         model_input = await asyncio.to_thread(self.build_input, request)
+        return await self.create(model, model_input)
+
+    async def create(self, model: str, model_input: dict[str, Any]) -> str:
+        """Create (and pay for) one prediction of `model`; its id. (The narrator shares this too.)"""
         try:
             prediction = await self._client.predictions.async_create(model=model, input=model_input)
         except ReplicateError as exc:
@@ -267,6 +271,15 @@ class ReplicateIllustrator:
             data = await self._fetch_delivery(prediction_id, url)
         _check_picture(data, prediction_id, aspect_ratio)
         return data
+
+    async def download(self, prediction_id: str, output: list[str]) -> bytes:
+        """The first output file of a prediction, whatever it holds, fetched as safely as a picture."""
+        url = output[0] if output else ""
+        if not url:
+            raise FatalError(f"Replicate prediction {prediction_id} succeeded without an output", service=SERVICE)
+        if url.startswith("data:"):
+            return await FileOutput(url, self._client).aread()
+        return await self._fetch_delivery(prediction_id, url)
 
     async def _fetch_delivery(self, prediction_id: str, url: str) -> bytes:
         parts = urlsplit(url)
