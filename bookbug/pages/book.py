@@ -7,6 +7,7 @@ import reflex as rx
 from bookbug.components.books import status_badge
 from bookbug.components.layout import BRAND_COLOR, not_found_notice, page_layout
 from bookbug.components.redo import decision, redo_button, redo_form, redo_messages
+from bookbug.components.sharing import share_button, share_panel
 from bookbug.pages.registry import page
 from bookbug.state.book import BookState
 from bookbug.state.rows import PageRow
@@ -76,9 +77,11 @@ def reader() -> rx.Component:
         rx.hstack(
             download_pdf(),
             redo_button(),
+            share_button(),
             rx.text(BookState.reader_label, color_scheme="gray", id="reader-position"),
             align="center", spacing="4", wrap="wrap",
         ),
+        share_panel(),
         redo_form(),
         redo_messages(),
         rx.card(

@@ -14,7 +14,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from bookbug.db import Book, BookStatus, ChatMessage, ImagePrediction, RenderedPage, session_scope, utcnow
+from bookbug.db import Book, BookShare, BookStatus, ChatMessage, ImagePrediction, RenderedPage, session_scope, utcnow
 from bookbug.engine import RunStatus, RunView, get_run, latest_run as engine_latest_run, latest_runs, received
 from bookbug.services import app_config, slots, suitability, text_rules
 from bookbug.services.errors import InvalidInput, NotFound, Throttled, WrongPhase
@@ -125,6 +125,7 @@ async def erase_book(book_id: str) -> None:
         session.exec(delete(ChatMessage).where(ChatMessage.book_id == book_id))
         session.exec(delete(RenderedPage).where(RenderedPage.book_id == book_id))
         session.exec(delete(ImagePrediction).where(ImagePrediction.book_id == book_id))
+        session.exec(delete(BookShare).where(BookShare.book_id == book_id))
         session.exec(delete(Book).where(Book.id == book_id))
 
 
