@@ -122,6 +122,9 @@ class Api:
     def decide_page(self, book_id: str, page: int, keep: str) -> dict[str, Any]:
         return self.request("POST", f"/api/books/{book_id}/pages/{page}/decision", json={"keep": keep}).json()
 
+    def edit_page_text(self, book_id: str, page: int, text: str) -> dict[str, Any]:
+        return self.request("POST", f"/api/books/{book_id}/pages/{page}/text", json={"text": text}).json()
+
     def create_share(self, book_id: str, *, expires_in_days: int | None = None) -> dict[str, Any]:
         body = {"expires_in_days": expires_in_days} if expires_in_days is not None else None
         return self.request("POST", f"/api/books/{book_id}/shares", json=body).json()

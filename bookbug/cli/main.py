@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from bookbug.cli import commands, config, privacy, redo, secrets, sharing
+from bookbug.cli import commands, config, editing, privacy, redo, secrets, sharing
 from bookbug.cli.errors import CliError, Exit
 
 EPILOG = f"""Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 server unreachable,
@@ -64,6 +64,11 @@ def parser() -> argparse.ArgumentParser:
     again.add_argument("--note", help="what to change, e.g. 'make Mia laugh': the new picture follows it, "
                        "and the new words too with --rewrite-text")
     again.add_argument("--keep", choices=["new", "old"], help="keep the new version or go back, without asking")
+
+    words = sub.add_parser("edit", parents=[shared], help="change a finished page's words by hand; the PDF is rebuilt")
+    words.add_argument("book_id", metavar="BOOK_ID")
+    words.add_argument("page", metavar="PAGE", type=page_number, help="the page's number, from 1")
+    words.add_argument("words", metavar="WORDS", help="the page's new words (- reads them from standard input)")
 
     links = sub.add_parser("share", parents=[shared], help="make a read-only link to a finished book "
                             "(or list or revoke its links)")
@@ -129,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
             return privacy.export(ctx, args.out, wait=not args.no_wait)
         case "delete-account":
             return privacy.delete_account(ctx, yes=args.yes)
+        case "edit":
+            return editing.edit(ctx, args.book_id, args.page, args.words)
         case "share":
             return sharing.share(ctx, args.book_id, days=args.days, listing=args.list, revoke=args.revoke)
         case "redo":

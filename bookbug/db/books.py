@@ -88,6 +88,9 @@ class RenderedPage(SQLModel, table=True):
     # redo has its own event and decision ids, drawing attempts and picture version.
     redo_count: int = Field(default=0)
     redo_failure: Optional[str] = Field(default=None, max_length=1000)  # why the last redo failed, in plain words
+    # Hand edits of the page's words ever asked for: only rises, so each edit has its own event id.
+    edit_count: int = Field(default=0)
+    text_before_edit: Optional[str] = Field(default=None)  # the words before the latest hand edit, until the next
     created_at: datetime = created_field()
     updated_at: Optional[datetime] = when_field()
 

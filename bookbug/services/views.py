@@ -91,11 +91,14 @@ class PageView(BaseModel):
     pending: bool = Field(False, description="a redone version waits beside the old one for the owner's choice")
     previous_text: str | None = Field(None, description="while pending: the old version's words")
     previous_image_url: str | None = Field(None, description="while pending: the old version's picture")
+    text_before_edit: str | None = Field(None, description="the words before the latest hand edit (kept until "
+                                         "the next one)")
 
     @classmethod
     def of(cls, book_id: str, page: RenderedPage) -> "PageView":
         view = cls(number=page.page_number, text=page.text, version=page.version,
-                   image_url=page_image_url(book_id, page.page_number, page.version))
+                   image_url=page_image_url(book_id, page.page_number, page.version),
+                   text_before_edit=page.text_before_edit)
         old = previous_version(page)
         if old is not None:
             previous = (page.image_meta or {}).get("previous")
@@ -115,6 +118,15 @@ class RedoView(BaseModel):
     error: str | None = Field(None, description="when it failed: why, in plain words")
 
 
+class EditView(BaseModel):
+    """The book's latest hand edit of a page's words, while it matters to the reader."""
+
+    page: int
+    phase: Literal["saving", "failed"] = Field(
+        description="the new words are being stored and the book's files rebuilt; or that failed (page as it was)")
+    error: str | None = Field(None, description="when it failed: why, in plain words")
+
+
 class CharacterSheetView(BaseModel):
     name: str
     image_url: str | None = None
@@ -128,10 +140,11 @@ class BookDetail(BookSummary):
     pdf_url: str | None = None
     job: JobView | None = None
     redo: RedoView | None = None
+    edit: EditView | None = None
 
     @classmethod
     def of_book(cls, book: Book, pages: list[RenderedPage], run: RunView | None,
-                redo: RedoView | None = None) -> "BookDetail":
+                redo: RedoView | None = None, edit: EditView | None = None) -> "BookDetail":
         summary = BookSummary.of(book, run)
         sheets = [
             CharacterSheetView(
@@ -149,6 +162,7 @@ class BookDetail(BookSummary):
             pdf_url=f"/api/books/{book.id}/pdf" if book.pdf_key else None,
             job=JobView.of(run) if run else None,
             redo=redo,
+            edit=edit,
         )
 
 

@@ -48,6 +48,12 @@ def assemble(book_id: str) -> dict[str, Any]:
             "pdf_bytes": len(printed.pdf)}
 
 
+def rebuild_files(book_id: str) -> dict[str, Any]:
+    """Every file made from the book's words and pictures, made again after a page changed (a redo
+    kept, a hand edit). Today the print and screen PDFs; other formats of the book join here."""
+    return assemble(book_id)
+
+
 def _print_ready(page: RenderedPage) -> str:
     """The page's print-ready JPEG when it was prepared as it was drawn, else its picture."""
     prepared = (page.image_meta or {}).get("print_key")

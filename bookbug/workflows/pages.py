@@ -119,6 +119,19 @@ def give_up(book_id: str, number: int, redo: int, failure: dict[str, Any] | None
     return {"version": version, "discard": unused}
 
 
+def apply_edit(book_id: str, number: int, edit: int, text: str) -> dict[str, Any]:
+    """The page's words changed by hand (edit number `edit`, counted when it was asked for); the
+    words before are kept until the next edit. A re-run of this step finds the words in place
+    and changes nothing (the service refuses an edit to the words a page has already)."""
+    with session_scope() as session:
+        row = _row(session, book_id, number)
+        if row.text != text:
+            row.text_before_edit, row.text, row.updated_at = row.text, text, utcnow()
+        kept = row.text
+    _sync_prose(book_id, number, kept)
+    return {"page": number, "edit": edit, "text": kept}
+
+
 def discard(keys: list[str]) -> None:
     files = storage()
     for key in keys:

@@ -55,7 +55,7 @@ async def _redo(ctx: Context, book_id: str, number: int, redo: int, rewrite: boo
     settled = await ctx.step.run("settle", pages.settle, book_id, number, keep)
     await ctx.step.run("discard", pages.discard, settled["discard"])
     if keep == "new":
-        await ctx.step.run("rebuild-pdf", assembly.assemble, book_id)
+        await ctx.step.run("rebuild-pdf", assembly.rebuild_files, book_id)  # id kept: runs in flight replay it
     await ctx.progress(stage="complete", page=number, percent=100, payload={
         "kind": "page", "number": number, "kept": keep,
         "image_url": page_image_url(book_id, number, settled["version"]),

@@ -44,7 +44,7 @@ BODIES: dict[str, Any] = {"SendMessage": {"content": "Mia, age 5"}, "PageDecisio
                           "CreateBook": {}, "RedoPage": {"note": "make Mia laugh"},
                           "TokenRequest": {"email": "someone@example.com", "password": "a guess at it"},
                           "DeleteAccount": {"confirm": "delete my account"},
-                          "CreateShare": {"expires_in_days": 7}}
+                          "CreateShare": {"expires_in_days": 7}, "PageText": {"text": "Pip smiled at the moon."}}
 
 
 def routes() -> list[tuple[str, str, APIRoute | None]]:
@@ -122,7 +122,7 @@ def alices_rows(user_id: str) -> dict[str, list[tuple[Any, ...]]]:
     queries = {
         "books": "SELECT id, status, title, updated_at FROM books WHERE user_id = :u",
         "chat": "SELECT m.id FROM chat_messages m JOIN books b ON b.id = m.book_id WHERE b.user_id = :u",
-        "pages": "SELECT p.id, p.version, p.redo_count, p.redo_failure FROM rendered_pages p "
+        "pages": "SELECT p.id, p.version, p.redo_count, p.redo_failure, p.text, p.edit_count FROM rendered_pages p "
                  "JOIN books b ON b.id = p.book_id WHERE b.user_id = :u",
         "tokens": "SELECT id, revoked_at FROM api_tokens WHERE user_id = :u",
         "exports": "SELECT id, status, storage_key FROM data_exports WHERE user_id = :u",

@@ -27,11 +27,15 @@ SERVER = "http://bookbug.test"
 class AppTransport(httpx.BaseTransport):
     """A synchronous transport onto the ASGI app, run on its own event loop thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """On `loop` (a running one: the test's, where the engine's worker runs), else a loop of its own."""
         self.app = httpx.ASGITransport(app=build_api())
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
+        self.thread: threading.Thread | None = None
+        if loop is None:
+            loop = asyncio.new_event_loop()
+            self.thread = threading.Thread(target=loop.run_forever, daemon=True)
+            self.thread.start()
+        self.loop = loop
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         async def call() -> httpx.Response:
@@ -44,8 +48,9 @@ class AppTransport(httpx.BaseTransport):
         pass
 
     def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=5)
+        if self.thread is not None:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=5)
 
 
 class HttpxWithApp:
