@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bookbug.db import BookStatus, RenderedPage, session_scope, utcnow
+from bookbug.publishing.fonts import unprintable
 from bookbug.services import suitability, text_rules
 from bookbug.services.books import _latest_redo, _page_row, latest_edit, owned_book, redo_busy_message
 from bookbug.services.errors import InvalidInput, WrongPhase
@@ -31,6 +32,10 @@ def clean_page_text(text: str | None, brief: Brief) -> str:
     bad = text_rules.unusable_character(words, multiline=True)
     if bad:
         raise InvalidInput(f"The words contain {text_rules.describe(bad)}; remove it and try again.", field="text")
+    missing = unprintable(words)
+    if missing:
+        raise InvalidInput(f"Bookbug prints Latin, Cyrillic and Greek letters; the words contain {' '.join(missing)}, "
+                           "which it cannot print.", field="text")
     if brief.age_range is not None:
         limits = brief.text_limits
         if count_words(words) > limits.max_words:

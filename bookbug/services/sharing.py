@@ -65,6 +65,7 @@ class SharedBook(BaseModel):
 
     title: str
     format: str
+    language: str = Field("en", description="the book's language, an ISO 639-1 code")
     cover_url: str | None = None
     pdf_url: str | None = None
     pages: list[SharedPage] = Field(default_factory=list)
@@ -160,6 +161,7 @@ def shared_book(token: str) -> SharedBook:
             _, text, version = accepted_page(page)
             shown.append(SharedPage(number=page.page_number, text=text,
                                     image_url=shared_page_url(token, page.page_number, version)))
-        return SharedBook(title=book.title or "A Bookbug book", format=book.format,
+        language = str((book.brief or {}).get("language") or "en")
+        return SharedBook(title=book.title or "A Bookbug book", format=book.format, language=language,
                           cover_url=f"/api/shared/{token}/cover" if book.cover_key else None,
                           pdf_url=f"/api/shared/{token}/pdf" if book.pdf_key else None, pages=shown)

@@ -8,6 +8,7 @@ from bookbug.db import RenderedPage
 from bookbug.providers.storage import book_key
 from bookbug.publishing import BookLayout, StoryPage, build_book_pdf
 from bookbug.story import Brief
+from bookbug.story.languages import language_of
 from bookbug.workflows import records
 from bookbug.workflows.providers import storage
 
@@ -25,7 +26,8 @@ def layout_of(book_id: str) -> BookLayout:
     return BookLayout(
         title=(book.title or (brief.title or "My Bookbug Book"))[:120],
         child_name=(hero.name if hero else "you")[:60],
-        author_line="written and illustrated with Bookbug",
+        author_line=language_of(brief.language).author_line,
+        language=brief.book_language,
         age_band=age_band,
         format_name=book.format,
         pages=[StoryPage(text=p.text, image=files.get(_print_ready(p))) for p in pages],

@@ -61,6 +61,8 @@ async def test_a_hand_edit_is_screened_stored_and_printed(client: httpx.AsyncCli
     assert (declined.json()["error"]["code"], declined.json()["error"]["field"]) == ("unsuitable", "text")
     too_long = await client.post(url, headers=alice.headers, json={"text": "Pip ran. " * 80})
     assert too_long.status_code == 422 and too_long.json()["error"]["field"] == "text"
+    unprintable = await client.post(url, headers=alice.headers, json={"text": "Pip said 你好 to the moon."})
+    assert unprintable.status_code == 422 and "你" in unprintable.json()["error"]["message"]
     blank = await client.post(url, headers=alice.headers, json={"text": "   "})
     assert blank.status_code == 422 and blank.json()["error"]["field"] == "text"
     same = await client.post(url, headers=alice.headers, json={"text": original})

@@ -34,7 +34,7 @@ async def reader(token: str = Token) -> HTMLResponse:
     """The public reader: every page's picture and words, with the book's title and cover for
     link previews (Open Graph)."""
     book = await asyncio.to_thread(sharing.shared_book, token)
-    html = shared_page.render(book, token, base_url=get_settings().app_url.rstrip("/"))
+    html = shared_page.render(book, token, base_url=get_settings().app_url.rstrip("/"), lang=book.language)
     return HTMLResponse(html, headers={"Cache-Control": NO_STORE})
 
 
