@@ -1,6 +1,6 @@
 """audio: the read-along EPUB's key on books, each page's narration
 
-Revision ID: 0005_audio
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-30 14:50:00
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision: str = '0005_audio'
+revision: str = '0005'
 down_revision: Union[str, None] = '0004'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from bookbug.agents.base import Agent, ChatTurn, as_json
 from bookbug.agents.chips import MAX_CHIPS, MIN_CHIPS, NO_CATCH_ALL, check_chips, chips_description, chips_schema
 from bookbug.agents.complete_brief import add_complete_brief
+from bookbug.agents.language import INTAKE_RULE, writing_in
 from bookbug.safety import Concern, concerns_for_a_model
 from bookbug.story.art_styles import PRESETS
 from bookbug.story.brief import FIELD_NEEDS, Brief, Need
@@ -105,7 +106,9 @@ spooky Halloween party are all fine; "a shark who eats people" is not. Otherwise
 If the user says "surprise me", choose every missing field yourself, imaginatively and
 suitably for the child, and finish. Set done to true only when every required field is
 filled and nothing asked-about is left to ask; then the message summarises the book plan
-in two or three sentences and chips is empty."""
+in two or three sentences and chips is empty.
+
+{INTAKE_RULE}"""
 
 
 def render(input: IntakeInput) -> str:
@@ -116,7 +119,7 @@ def render(input: IntakeInput) -> str:
         lines += [f"{turn.role}: {turn.content}" for turn in input.conversation]
     else:
         lines += ["", "The conversation has not started: greet the user and ask the first question."]
-    return "\n".join(lines)
+    return "\n".join(lines) + writing_in(input.brief)
 
 
 intake_turn: Agent[IntakeInput, IntakeTurn] = Agent(

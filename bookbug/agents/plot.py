@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from bookbug.agents.base import Agent, ChatTurn, as_json
 from bookbug.agents.chips import DISTINCT, NO_CATCH_ALL, Chips, chip_key, chips_description, is_catch_all
 from bookbug.agents.complete_brief import add_complete_brief
+from bookbug.agents.language import writing_in
 from bookbug.safety import Concern, concerns_for_a_model
 from bookbug.story.brief import Brief
 from bookbug.story.plot import MAX_BEATS, MIN_BEATS, ONE_SENTENCE, BeatPurpose, Plot
@@ -114,12 +115,13 @@ picnic").
 
 
 def render_proposal(input: PlotProposalInput) -> str:
-    return f"The brief:\n{as_json(input.brief)}\n\nThe book has {input.brief.pages} pages. Propose the plot."
+    return (f"The brief:\n{as_json(input.brief)}\n\nThe book has {input.brief.pages} pages. Propose the plot."
+            + writing_in(input.brief))
 
 
 def render_review(input: PlotReviewInput) -> str:
     return (f"The brief:\n{as_json(input.brief)}\n\nThe proposed plot:\n{input.plot.title}\n{input.plot.outline()}"
-            f"\n\nThe parent's reply:\n{input.reply}")
+            f"\n\nThe parent's reply:\n{input.reply}" + writing_in(input.brief))
 
 
 plot_proposal: Agent[PlotProposalInput, PlotProposal] = Agent(

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bookbug.agents.base import Agent, as_json
+from bookbug.agents.language import writing_in
 from bookbug.story.brief import Brief
 from bookbug.story.plot import PagePlan, Plot
 from bookbug.story.prose import MORAL_STATED, TEXT_BAND, ProsePage, ProseSetup, prose_context
@@ -48,7 +49,8 @@ Rules:
 
 
 def render_setup(input: ProseSetupInput) -> str:
-    return f"The brief:\n{as_json(input.brief)}\n\nThe approved plot:\n{input.plot.title}\n{input.plot.outline()}"
+    return (f"The brief:\n{as_json(input.brief)}\n\nThe approved plot:\n{input.plot.title}\n{input.plot.outline()}"
+            + writing_in(input.brief))
 
 
 def render_page(input: ProsePageInput) -> str:
@@ -63,6 +65,7 @@ def render_page(input: ProsePageInput) -> str:
         + (f"\nThe moral, to show and never state: {brief.moral}" if brief.moral else "")
         + (f"\n\nA reviewer found an earlier draft of this page unsuitable for the readers: {input.review_note}\n"
            "Write the page again without that, keeping its part of the story." if input.review_note.strip() else "")
+        + writing_in(brief)
     )
 
 

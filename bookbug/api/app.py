@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bookbug.api import errors
-from bookbug.api.routes import account, auth, books, chat, files, jobs, monitoring, pages, session
+from bookbug.api.routes import account, auth, books, chat, files, jobs, monitoring, pages, session, shared, shares
 from bookbug.edge import protect
 from bookbug.settings import get_settings
 
@@ -24,7 +24,9 @@ Bookbug turns a conversation into an illustrated picture book.
    each `chat` event means Bookbug asked something (read it with `GET /api/chat/{book_id}/history`),
    answer with `POST /api/chat/{book_id}/message`, approve the plot with `POST /api/chat/{book_id}/approve`.
 3. `progress` and `page` events follow; after `complete`, `GET /api/books/{book_id}/pdf`.
-4. Your data is yours: `POST /api/account/exports` prepares a zip of everything (follow it with
+4. Share a finished book read-only: `POST /api/books/{book_id}/shares` gives a link (`/shared/<token>`)
+   anyone can open without an account; `DELETE /api/books/{book_id}/shares/{share_id}` revokes it.
+5. Your data is yours: `POST /api/account/exports` prepares a zip of everything (follow it with
    `GET /api/account/exports/{export_id}`), and `POST /api/account/delete` deletes it all.
 
 Errors are `{"error": {"code", "message", "field"}}`; 429 answers carry `Retry-After`. Request
@@ -41,7 +43,7 @@ def build_api() -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (books, chat, jobs, files, pages, auth, session, account, monitoring):
+    for module in (books, chat, jobs, files, pages, shares, shared, auth, session, account, monitoring):
         api.include_router(module.router)
     protect(api, get_settings())
     return api

@@ -1,4 +1,4 @@
-"""Which stored file a file route serves, for the book's owner only.
+"""Which stored file a file route serves, for the book's owner (or a live share link) only.
 
 The service views hand out app routes for images and the PDF (never storage keys or bucket
 URLs); this resolves such a route back to its storage key after the same ownership check
@@ -17,6 +17,7 @@ from bookbug.db import RenderedPage, session_scope
 from bookbug.providers.storage import FileMissing, InvalidKey, get_storage
 from bookbug.publishing.screen_sizes import ScreenSize, sized_copy, sized_key
 from bookbug.services.books import owned_book
+from bookbug.services.sharing import accepted_page, shared_book_row
 from bookbug.services.views import previous_version
 
 
@@ -106,3 +107,33 @@ def sized(file: StoredFile, size: ScreenSize | None) -> StoredFile:
     except (FileMissing, InvalidKey):
         raise NoSuchFile("That file is missing from storage.") from None
     return StoredFile(key, f"{file.filename}-{size.value}", file.version)
+
+
+# -- through a share link: the same files, found from the link's token (checked every time) ----
+
+def shared_pdf_file(token: str) -> StoredFile:
+    with session_scope() as session:
+        book = shared_book_row(session, token)
+        if not book.pdf_key:
+            raise NoSuchFile("This book has no PDF.")
+        return StoredFile(book.pdf_key, _slug(book.title, f"bookbug-{book.id}") + ".pdf")
+
+
+def shared_cover_file(token: str) -> StoredFile:
+    with session_scope() as session:
+        book = shared_book_row(session, token)
+        if not book.cover_key:
+            raise NoSuchFile("This book has no cover.")
+        return StoredFile(book.cover_key, "cover")
+
+
+def shared_page_file(token: str, number: int) -> StoredFile:
+    """The page's picture as its owner last accepted it (never a redo still waiting for a choice)."""
+    with session_scope() as session:
+        book = shared_book_row(session, token)
+        page = session.exec(select(RenderedPage).where(RenderedPage.book_id == book.id,
+                                                       RenderedPage.page_number == number)).first()
+        if page is None:
+            raise NoSuchFile(f"Page {number} has no picture.")
+        key, _, version = accepted_page(page)
+        return StoredFile(key, f"page-{number}", version)

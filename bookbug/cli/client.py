@@ -122,6 +122,19 @@ class Api:
     def decide_page(self, book_id: str, page: int, keep: str) -> dict[str, Any]:
         return self.request("POST", f"/api/books/{book_id}/pages/{page}/decision", json={"keep": keep}).json()
 
+    def edit_page_text(self, book_id: str, page: int, text: str) -> dict[str, Any]:
+        return self.request("POST", f"/api/books/{book_id}/pages/{page}/text", json={"text": text}).json()
+
+    def create_share(self, book_id: str, *, expires_in_days: int | None = None) -> dict[str, Any]:
+        body = {"expires_in_days": expires_in_days} if expires_in_days is not None else None
+        return self.request("POST", f"/api/books/{book_id}/shares", json=body).json()
+
+    def shares(self, book_id: str) -> list[dict[str, Any]]:
+        return self.request("GET", f"/api/books/{book_id}/shares").json()["items"]
+
+    def revoke_share(self, book_id: str, share_id: str) -> None:
+        self.request("DELETE", f"/api/books/{book_id}/shares/{share_id}")
+
     def download_pdf(self, book_id: str, target: Path) -> Path:
         """Save the book's PDF into `target` (a folder, or a file name ending in .pdf)."""
         return self._download(book_id, target, "pdf", b"%PDF-", "a PDF")

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from bookbug.cli import commands, config, privacy, redo, secrets
+from bookbug.cli import commands, config, editing, privacy, redo, secrets, sharing
 from bookbug.cli.errors import CliError, Exit
 
 EPILOG = f"""Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 server unreachable,
@@ -66,6 +66,19 @@ def parser() -> argparse.ArgumentParser:
                        "and the new words too with --rewrite-text")
     again.add_argument("--keep", choices=["new", "old"], help="keep the new version or go back, without asking")
 
+    words = sub.add_parser("edit", parents=[shared], help="change a finished page's words by hand; the PDF is rebuilt")
+    words.add_argument("book_id", metavar="BOOK_ID")
+    words.add_argument("page", metavar="PAGE", type=page_number, help="the page's number, from 1")
+    words.add_argument("words", metavar="WORDS", help="the page's new words (- reads them from standard input)")
+
+    links = sub.add_parser("share", parents=[shared], help="make a read-only link to a finished book "
+                            "(or list or revoke its links)")
+    links.add_argument("book_id", metavar="BOOK_ID")
+    links.add_argument("--days", type=share_days, help="the link stops working after this many days (1 to 365); "
+                        "default: until revoked")
+    links.add_argument("--list", action="store_true", help="list the book's links instead of making one")
+    links.add_argument("--revoke", metavar="LINK_ID", help="revoke one link (its id from --list)")
+
     export = sub.add_parser("export", parents=[shared],
                             help="download all your data: every book (PDFs, pictures, words), chat and your account")
     export.add_argument("--out", type=Path, help="folder (or .zip file) for the zip; default: here")
@@ -85,6 +98,16 @@ def page_number(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a page number; pages are numbered from 1")
     return number
+
+
+def share_days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= 365:
+        raise argparse.ArgumentTypeError(f"{value!r}: a link lasts 1 to 365 days (leave --days out for no expiry)")
+    return days
 
 
 def run(args: argparse.Namespace) -> int:
@@ -112,6 +135,10 @@ def run(args: argparse.Namespace) -> int:
             return privacy.export(ctx, args.out, wait=not args.no_wait)
         case "delete-account":
             return privacy.delete_account(ctx, yes=args.yes)
+        case "edit":
+            return editing.edit(ctx, args.book_id, args.page, args.words)
+        case "share":
+            return sharing.share(ctx, args.book_id, days=args.days, listing=args.list, revoke=args.revoke)
         case "redo":
             return redo.redo(ctx, args.book_id, args.page, note=args.note, rewrite_text=args.rewrite_text,
                              keep=args.keep)

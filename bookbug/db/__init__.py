@@ -6,10 +6,11 @@ from bookbug.db.books import Book, BookStatus, ChatMessage, ImagePrediction, Ren
 from bookbug.db.app_settings import AppSetting
 from bookbug.db.limits import LimitSlot
 from bookbug.db.privacy import AccountDeletion, DataExport, ExportStatus
+from bookbug.db.sharing import BookShare
 from bookbug.db.session import get_engine, session_scope, utcnow
 
 __all__ = [
-    "AccountDeletion", "ApiToken", "AppSetting", "Book", "BookStatus", "ChatMessage", "DataExport", "ExportStatus",
+    "AccountDeletion", "ApiToken", "AppSetting", "Book", "BookShare", "BookStatus", "ChatMessage", "DataExport", "ExportStatus",
     "ImagePrediction", "LimitSlot", "RenderedPage",
     "SignInAttempt", "SignInTicket", "User", "UserSession", "get_engine", "session_scope", "utcnow",
 ]

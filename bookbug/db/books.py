@@ -92,6 +92,9 @@ class RenderedPage(SQLModel, table=True):
     # the voice reading the page: {key, text, duration, sentences: [{text, begin, end}], provider, voice};
     # stale (and not used) once `text` here is no longer the page's text
     narration: Optional[dict[str, Any]] = json_field()
+    # Hand edits of the page's words ever asked for: only rises, so each edit has its own event id.
+    edit_count: int = Field(default=0)
+    text_before_edit: Optional[str] = Field(default=None)  # the words before the latest hand edit, until the next
     created_at: datetime = created_field()
     updated_at: Optional[datetime] = when_field()
 

@@ -8,6 +8,8 @@ from bookbug.components.books import status_badge
 from bookbug.components.layout import BRAND_COLOR, not_found_notice, page_layout
 from bookbug.components.narration import narration_controls
 from bookbug.components.redo import decision, redo_button, redo_form, redo_messages
+from bookbug.components.page_edit import edit_button, edit_form, edit_messages
+from bookbug.components.sharing import share_button, share_panel
 from bookbug.pages.registry import page
 from bookbug.state.book import BookState
 from bookbug.state.rows import PageRow
@@ -111,11 +113,16 @@ def reader() -> rx.Component:
         rx.hstack(
             download_pdf(),
             redo_button(),
+            edit_button(),
+            share_button(),
             rx.text(BookState.reader_label, color_scheme="gray", id="reader-position", aria_live="polite"),
             align="center", spacing="4", wrap="wrap",
         ),
+        share_panel(),
         redo_form(),
+        edit_form(),
         redo_messages(),
+        edit_messages(),
         rx.card(
             rx.cond(BookState.reader_mode == "deciding", decision(current), page_view(current)),
             width="100%",

@@ -35,6 +35,7 @@ class BookLayout(BaseModel):
     format_name: str = DEFAULT_FORMAT
     pages: list[StoryPage] = Field(min_length=1, max_length=64)
     cover_image: bytes | None = None  # the hero picture; the first page's when missing
+    language: str = "en"  # ISO 639-1: the words the pages add themselves ("The End", ...) are in it
 
     @field_validator("format_name")
     @classmethod

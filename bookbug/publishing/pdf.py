@@ -23,7 +23,8 @@ from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from bookbug.publishing.editions import JPEG_QUALITY, Edition, check_edition, pixels_for
-from bookbug.publishing.fonts import register_fonts
+from bookbug.publishing.fonts import fonts_for
+from bookbug.story.languages import language_of
 from bookbug.publishing.images import PreparedImage, fit_to_box
 from bookbug.publishing.layout import BookLayout
 from bookbug.publishing.typography import TextBlock, fit_text, text_size_for_age
@@ -97,7 +98,7 @@ def prepare_images(layout: BookLayout, edition: Edition) -> tuple[PreparedImage,
 
 def build_book_pdf(layout: BookLayout, edition: Edition = "print") -> PublishedBook:
     check_edition(edition)
-    text_font, title_font = register_fonts()
+    text_font, title_font = fonts_for(" ".join(_all_words(layout)))
     book = get_format(layout.format_name)
     geometry = Geometry.of(book)
     cover, pages = prepare_images(layout, edition)
@@ -121,12 +122,20 @@ def build_book_pdf(layout: BookLayout, edition: Edition = "print") -> PublishedB
     return PublishedBook(pdf=pdf, edition=edition, page_count=writer.page_count, images=writer.images)
 
 
+def _all_words(layout: BookLayout) -> list[str]:
+    """Every word the PDF prints: the story's and those the pages add themselves."""
+    words = language_of(layout.language)
+    return [layout.title, layout.child_name, layout.author_line, words.story_for, words.the_end, words.made_for,
+            *(page.text for page in layout.pages)]
+
+
 class _Writer:
     """Draws one page at a time on a ReportLab canvas, counting pages and placed pictures."""
 
     def __init__(self, layout: BookLayout, edition: Edition, geometry: Geometry, text_font: str, title_font: str, folder: str) -> None:
         self.layout, self.edition, self.g = layout, edition, geometry
         self.text_font, self.title_font = text_font, title_font
+        self.words = language_of(layout.language)  # what the pages add themselves, in the book's language
         self.path = Path(folder) / "book.pdf"
         boxes: dict[str, tuple[float, float, float, float]] = {}
         if edition == "print":
@@ -200,7 +209,7 @@ class _Writer:
         g, pad = self.g, PANEL_PADDING_IN * POINTS
         self._full_bleed(path, image, "cover")
         title = fit_text(self.layout.title, self.title_font, min(44.0, g.safe_width / 9), g.safe_width - 2 * pad, g.safe_height * 0.28)
-        byline = fit_text(f"a story for {self.layout.child_name}", self.text_font, title.size * 0.5, g.safe_width - 2 * pad, g.safe_height * 0.1)
+        byline = fit_text(self.words.story_for.format(name=self.layout.child_name), self.text_font, title.size * 0.5, g.safe_width - 2 * pad, g.safe_height * 0.1)
         height = title.height + byline.height + 2 * pad
         self._panel(g.safe_left, g.safe_top - height, g.safe_width, height)
         last = self._lines(title, self.title_font, g.safe_top - pad, g.width / 2)
@@ -212,7 +221,7 @@ class _Writer:
         self._fill(PAPER)
         title = fit_text(self.layout.title, self.title_font, min(36.0, g.safe_width / 11), g.safe_width, g.safe_height * 0.25)
         last = self._lines(title, self.title_font, g.safe_top - g.safe_height * 0.08, g.width / 2)
-        byline = fit_text(f"a story for {self.layout.child_name}", self.text_font, title.size * 0.55, g.safe_width, g.safe_height * 0.1)
+        byline = fit_text(self.words.story_for.format(name=self.layout.child_name), self.text_font, title.size * 0.55, g.safe_width, g.safe_height * 0.1)
         last = self._lines(byline, self.text_font, last - title.size * 0.6, g.width / 2)
         if self.layout.author_line:
             author = fit_text(self.layout.author_line, self.text_font, title.size * 0.42, g.safe_width, g.safe_height * 0.1)
@@ -239,9 +248,9 @@ class _Writer:
     def closing_page(self) -> None:
         g = self.g
         self._fill(PAPER)
-        end = fit_text("The End", self.title_font, min(48.0, g.safe_width / 8), g.safe_width, g.safe_height * 0.3)
+        end = fit_text(self.words.the_end, self.title_font, min(48.0, g.safe_width / 8), g.safe_width, g.safe_height * 0.3)
         last = self._lines(end, self.title_font, g.height / 2 + end.height, g.width / 2)
-        made = f"Made with love for {self.layout.child_name}"
+        made = self.words.made_for.format(name=self.layout.child_name)
         note = fit_text(made, self.text_font, end.size * 0.4, g.safe_width, g.safe_height * 0.2)
         last = self._lines(note, self.text_font, last - end.size * 0.6, g.width / 2)
         if self.layout.author_line:

@@ -14,13 +14,14 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from bookbug.db import Book, BookStatus, ChatMessage, ImagePrediction, RenderedPage, session_scope, utcnow
+from bookbug.db import Book, BookShare, BookStatus, ChatMessage, ImagePrediction, RenderedPage, session_scope, utcnow
 from bookbug.engine import RunStatus, RunView, get_run, latest_run as engine_latest_run, latest_runs, received
 from bookbug.services import app_config, slots, suitability, text_rules
 from bookbug.services.errors import InvalidInput, NotFound, Throttled, WrongPhase
 from bookbug.services.runtime import started_engine
 from bookbug.settings import get_settings
-from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView, RedoView, book_status
+from bookbug.services.views import (BookDetail, BookPage, BookSummary, EditView, JobView, MessageView, RedoView,
+                                    book_status)
 from bookbug.story import Brief
 from bookbug.story.formats import FORMATS
 from bookbug.workflows import names
@@ -103,7 +104,8 @@ def get_book(user_id: str, book_id: str) -> BookDetail:
         book = owned_book(session, user_id, book_id)
         pages = session.exec(select(RenderedPage).where(RenderedPage.book_id == book.id)
                              .order_by(col(RenderedPage.page_number))).all()
-        return BookDetail.of_book(book, list(pages), latest_run(book.id), latest_redo(session, book.id))
+        return BookDetail.of_book(book, list(pages), latest_run(book.id), latest_redo(session, book.id),
+                                  latest_edit(book.id))
 
 
 async def delete_book(user_id: str, book_id: str) -> None:
@@ -125,6 +127,7 @@ async def erase_book(book_id: str) -> None:
         session.exec(delete(ChatMessage).where(ChatMessage.book_id == book_id))
         session.exec(delete(RenderedPage).where(RenderedPage.book_id == book_id))
         session.exec(delete(ImagePrediction).where(ImagePrediction.book_id == book_id))
+        session.exec(delete(BookShare).where(BookShare.book_id == book_id))
         session.exec(delete(Book).where(Book.id == book_id))
 
 
@@ -297,6 +300,19 @@ def redo_in_flight(user_id: str, book_id: str) -> tuple[str, str] | None:
         return run.id, redo.phase
 
 
+def latest_edit(book_id: str) -> EditView | None:
+    """The book's latest hand edit of a page while it is saved, or when it failed; else None."""
+    run = engine_latest_run(_db(), book_id, names.EDIT_PAGE)
+    if run is None or run.status in (RunStatus.completed.value, RunStatus.cancelled.value):
+        return None
+    number = int((run.event_data or {}).get("page") or 0)
+    if run.status == RunStatus.failed.value:
+        return EditView(page=number, phase="failed",
+                        error=f"Your new words for page {number} could not be saved; the page is as it was. "
+                              "Try again in a while.")
+    return EditView(page=number, phase="saving") if run.status in ACTIVE_RUN else None
+
+
 def redo_busy_message(redo: RedoView) -> str:
     """Why no page of the book can be redone while `redo` is in flight."""
     if redo.phase == "deciding":
@@ -359,6 +375,9 @@ async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool
         # holds nothing up: runs queue per book.
         if current is not None and current.page != page and current.phase in ("drawing", "deciding"):
             raise WrongPhase(redo_busy_message(current))
+        editing = latest_edit(book_id)
+        if editing is not None and editing.phase == "saving":
+            raise WrongPhase(f"Your words for page {editing.page} are being saved; try again in a moment.")
         if current is not None and current.phase == "drawing" and run is not None:
             # Asking again for the page being drawn is the same request (its event id makes it
             # so): an interrupted client may simply ask again.

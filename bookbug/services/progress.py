@@ -1,7 +1,7 @@
 """A book's live events, for every client: the Reflex pages, the SSE stream and the CLI.
 
 The engine publishes on the channel "book:{id}"; this turns its messages into the events
-clients understand (chat, progress, page, sheet, redo, complete, failed, cancelled), each with
+clients understand (chat, progress, page, sheet, redo, edit, complete, failed, cancelled), each with
 the channel's rising id so a client can resume after the last one it saw.
 """
 
@@ -23,7 +23,7 @@ _STATUS_EVENTS = {"completed": "complete", "failed": "failed", "cancelled": "can
 
 class BookEvent(BaseModel):
     id: int
-    event: str  # chat | progress | page | sheet | book | redo | complete | failed | cancelled
+    event: str  # chat | progress | page | sheet | book | redo | edit | complete | failed | cancelled
     data: dict[str, Any]
     run_id: str | None = Field(None, exclude=True)  # the run that sent it; never shown to clients
 
@@ -42,6 +42,8 @@ def to_book_event(message: dict[str, Any]) -> BookEvent | None:
         if message.get("workflow") == names.REDO_PAGE:
             # a page redo ending (even failing) is not the book ending: its own event, never final
             return BookEvent(id=message["id"], event="redo", data=data, run_id=message.get("run_id"))
+        if message.get("workflow") == names.EDIT_PAGE:  # likewise a hand edit saved (or not)
+            return BookEvent(id=message["id"], event="edit", data=data, run_id=message.get("run_id"))
         if message.get("workflow") != names.CREATE_BOOK:
             return None
         return BookEvent(id=message["id"], event=event, data=data, run_id=message.get("run_id"))

@@ -112,6 +112,8 @@ class PageView(BaseModel):
     alt: str = Field("", description="what the picture shows, in words (from its art direction)")
     audio_url: str | None = Field(None, description="the voice reading the page (MP3), once narrated")
     audio_seconds: float | None = Field(None, description="how long the page's narration lasts")
+    text_before_edit: str | None = Field(None, description="the words before the latest hand edit (kept until "
+                                         "the next one)")
 
     @classmethod
     def of(cls, book_id: str, page: RenderedPage) -> "PageView":
@@ -120,7 +122,8 @@ class PageView(BaseModel):
         view = cls(number=page.page_number, text=page.text, version=page.version,
                    image_url=page_image_url(book_id, page.page_number, page.version), audio_url=audio,
                    alt=alt, description=alt or picture_description(page.prompt),
-                   audio_seconds=float((page.narration or {}).get("duration") or 0) if audio else None)
+                   audio_seconds=float((page.narration or {}).get("duration") or 0) if audio else None,
+                   text_before_edit=page.text_before_edit)
         old = previous_version(page)
         if old is not None:
             previous = (page.image_meta or {}).get("previous")
@@ -140,6 +143,15 @@ class RedoView(BaseModel):
     error: str | None = Field(None, description="when it failed: why, in plain words")
 
 
+class EditView(BaseModel):
+    """The book's latest hand edit of a page's words, while it matters to the reader."""
+
+    page: int
+    phase: Literal["saving", "failed"] = Field(
+        description="the new words are being stored and the book's files rebuilt; or that failed (page as it was)")
+    error: str | None = Field(None, description="when it failed: why, in plain words")
+
+
 class CharacterSheetView(BaseModel):
     name: str
     image_url: str | None = None
@@ -154,10 +166,11 @@ class BookDetail(BookSummary):
     epub_url: str | None = Field(None, description="the read-along e-book (EPUB 3), once the book is complete")
     job: JobView | None = None
     redo: RedoView | None = None
+    edit: EditView | None = None
 
     @classmethod
     def of_book(cls, book: Book, pages: list[RenderedPage], run: RunView | None,
-                redo: RedoView | None = None) -> "BookDetail":
+                redo: RedoView | None = None, edit: EditView | None = None) -> "BookDetail":
         summary = BookSummary.of(book, run)
         sheets = [
             CharacterSheetView(
@@ -176,6 +189,7 @@ class BookDetail(BookSummary):
             epub_url=f"/api/books/{book.id}/epub" if book.epub_key else None,
             job=JobView.of(run) if run else None,
             redo=redo,
+            edit=edit,
         )
 
 

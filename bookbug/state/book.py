@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from bookbug.services import books, progress
+from bookbug.services import books, page_edits, progress
 from bookbug.services.errors import NotFound, ServiceError
 from bookbug.services.views import BookDetail
 from bookbug.state import page_redo
@@ -68,6 +68,14 @@ class BookState(SessionState):
     redo_notice: str = ""  # why a redo or a choice was refused, in one sentence
     redo_sending: bool = False
     deciding: bool = False
+    # editing a page's words by hand: the book's latest edit, and the form
+    edit_page: int = 0
+    edit_phase: str = ""  # "" | saving | failed (services.views.EditView)
+    edit_error: str = ""
+    edit_form_open: bool = False
+    edit_text: str = ""
+    edit_notice: str = ""  # why the words were refused, in one sentence
+    edit_sending: bool = False
 
     _watching: str = ""
     _follow_from: int = -1  # the book's latest event id when it was last read; -1: unknown
@@ -125,8 +133,21 @@ class BookState(SessionState):
         return page_redo.busy(self.redo_phase, self.pages)
 
     @rx.var
+    def edit_saving(self) -> bool:
+        return self.edit_phase == "saving"
+
+    @rx.var
     def watch_needed(self) -> bool:
-        return self.in_flight or self.redo_busy
+        return self.in_flight or self.redo_busy or self.edit_saving
+
+    @rx.var
+    def can_edit(self) -> bool:
+        return (self.complete and not self.redo_busy and not self.edit_saving and not self.edit_sending
+                and bool(self.pages))
+
+    @rx.var
+    def edit_failure(self) -> str:
+        return self.edit_error if self.edit_phase == "failed" else ""
 
     @rx.var
     def can_redo(self) -> bool:
@@ -150,7 +171,7 @@ class BookState(SessionState):
 
     @rx.var
     def pdf_rebuilding(self) -> bool:
-        return self.redo_phase == "finishing"
+        return self.redo_phase == "finishing" or self.edit_phase == "saving"
 
     @rx.var
     def redo_note_length(self) -> int:
@@ -163,6 +184,7 @@ class BookState(SessionState):
             self.view_book_id, self.title, self.status, self.pages, self.pdf_url = "", "", "", [], ""
             self.epub_url = ""
             self.redo_page, self.redo_phase, self.redo_error, self.redo_form_open = 0, "", "", False
+            self.edit_page, self.edit_phase, self.edit_error, self.edit_form_open = 0, "", "", False
             return
         self.not_found = False
         self.view_book_id = book_id
@@ -184,6 +206,9 @@ class BookState(SessionState):
         self.redo_page = detail.redo.page if detail.redo else 0
         self.redo_phase = detail.redo.phase if detail.redo else ""
         self.redo_error = (detail.redo.error or "") if detail.redo else ""
+        self.edit_page = detail.edit.page if detail.edit else 0
+        self.edit_phase = detail.edit.phase if detail.edit else ""
+        self.edit_error = (detail.edit.error or "") if detail.edit else ""
 
     def _apply_progress(self, data: dict[str, Any]) -> None:
         if data.get("stage"):
@@ -217,6 +242,7 @@ class BookState(SessionState):
         book_id = self._path_id()
         self.notice, self.reader_index = "", 0
         self.redo_form_open, self.redo_notice, self.redo_sending, self.deciding = False, "", False, False
+        self.edit_form_open, self.edit_notice, self.edit_sending = False, "", False
         return await self._reload(user_id, book_id)
 
     # -- reader ---------------------------------------------------------------------------------
@@ -245,6 +271,7 @@ class BookState(SessionState):
     @rx.event
     def open_redo(self) -> None:
         self.redo_notice = ""
+        self.edit_form_open = False
         if not self.can_redo:
             self.redo_notice = (page_redo.busy_sentence(self.redo_page, self.redo_phase, self.pages)
                                 or "Pages can be redone once the book is complete.")
@@ -332,6 +359,49 @@ class BookState(SessionState):
         self._apply(await fetch_book(user_id, book_id), book_id)
         return None
 
+    # -- edit a page's words by hand ------------------------------------------------------------
+    @rx.event
+    def open_edit(self) -> None:
+        self.edit_notice = ""
+        if not self.can_edit:
+            self.edit_notice = (page_redo.busy_sentence(self.redo_page, self.redo_phase, self.pages)
+                                or ("Your last edit is being saved; try again in a moment." if self.edit_saving
+                                    else "A page's words can be edited once the book is complete."))
+            return
+        self.redo_form_open = False
+        self.edit_form_open, self.edit_text = True, self.reader_page.text
+
+    @rx.event
+    def close_edit(self) -> None:
+        self.edit_form_open, self.edit_notice = False, ""
+
+    @rx.event
+    def set_edit_text(self, value: str) -> None:
+        self.edit_text = value
+        self.edit_notice = ""
+
+    @rx.event
+    async def save_edit(self, form: dict[str, Any] | None = None) -> Any:
+        """Keep the words in the form as the page's; the PDF is rebuilt with them."""
+        if not self.edit_form_open or self.edit_sending:
+            return None  # the second click of a double click: the words were sent already
+        words = str(form.get("text", "")) if form is not None else self.edit_text
+        user_id = await self._current_user_id()
+        if not user_id:
+            return self._to_login()
+        book_id, number = self.view_book_id, self.reader_page.number
+        self.edit_sending, self.edit_notice = True, ""
+        try:
+            await self._mark(user_id, book_id)  # before the edit starts: the live task then misses none of it
+            await page_edits.edit_page_text(user_id, book_id, number, words)
+        except ServiceError as error:
+            self.edit_notice = error.message
+            return None
+        finally:
+            self.edit_sending = False
+        self.edit_form_open, self.edit_text = False, ""
+        return await self._refresh(user_id, book_id)
+
     # -- cancel and retry -------------------------------------------------------------------------
     async def _act(self, action: Any) -> Any:
         user_id = await self._current_user_id()
@@ -367,7 +437,7 @@ class BookState(SessionState):
             async for _, event in book_updates(user_id, [book_id], idle=IDLE_SECONDS, tab=tab, after=after):
                 ticks = ticks + 1 if event is None else 0
                 fresh: BookDetail | None = None
-                news = ("page", "book", "sheet", "redo")
+                news = ("page", "book", "sheet", "redo", "edit")
                 reload = ticks == 1 or (event is not None and (event.event in news or event.final))
                 if reload:
                     fresh = await fetch_book(user_id, book_id)

@@ -18,12 +18,13 @@ from pydantic import BaseModel, Field, field_validator
 from bookbug.story.art_styles import ArtStyle
 from bookbug.story.characters import Character, hero_of
 from bookbug.story.formats import DEFAULT_FORMAT, FormatName
+from bookbug.story.languages import LanguageCode
 from bookbug.story.page_count import DEFAULT_PAGES, MAX_PAGES, MIN_PAGES, padded_page_count
 from bookbug.story.reading_level import AgeRange, TextLimits, limits_for
 
 BriefField = Literal[
     "title", "characters", "setting", "story_arc", "plot_beats", "age_range", "art_style", "page_count",
-    "format", "tone", "moral", "interests", "custom_instructions", "allow_creative_liberty",
+    "format", "tone", "moral", "interests", "custom_instructions", "allow_creative_liberty", "language",
 ]
 
 
@@ -49,6 +50,8 @@ FIELD_NEEDS: dict[str, Need] = {
     "plot_beats": Need.optional,
     "custom_instructions": Need.optional,
     "allow_creative_liberty": Need.optional,
+    # never asked: set when the user writes in another language or asks for one
+    "language": Need.optional,
 }
 
 DEFAULT_TONE = "warm and gentle"
@@ -69,6 +72,9 @@ class Brief(BaseModel):
     interests: list[str] = Field(default_factory=list, description="the child's interests, woven into the story")
     custom_instructions: str | None = Field(default=None, max_length=1000)
     allow_creative_liberty: bool = True
+    language: LanguageCode | None = Field(default=None, description=(
+        "the language the whole book is written in, as an ISO 639-1 code; set only when the user writes in "
+        "another language than English or asks for one; null means English"))
     # Intake bookkeeping: fields already asked about, so an "asked" field is asked only once.
     asked_about: list[BriefField] = Field(default_factory=list)
 
@@ -117,6 +123,11 @@ class Brief(BaseModel):
     def pages(self) -> int:
         """The number of story pages to write: the request (or 24), padded for the format."""
         return padded_page_count(self.page_count or DEFAULT_PAGES, self.book_format)
+
+    @property
+    def book_language(self) -> str:
+        """The book's language code: English unless the user chose another."""
+        return self.language or "en"
 
     @property
     def text_limits(self) -> TextLimits:

@@ -62,9 +62,10 @@ def limits_for(ages: AgeRange) -> TextLimits:
     return EARLY_READER
 
 
-_WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019\-][A-Za-z0-9\u00C0-\u024F]+)*")
+# Letters and digits of any script (books are written in Latin, Cyrillic and Greek letters).
+_WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 # A sentence ends at . ! ? or … (possibly followed by closing quotes) before a space or the end.
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)]*(?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)]*(?=\s|$)")
 
 
 def count_words(text: str) -> int:

@@ -10,6 +10,7 @@ from bookbug.providers.storage import book_key
 from bookbug.publishing import BookLayout, EpubBook, EpubPage, PageNarration, StoryPage, build_book_pdf, build_epub
 from bookbug.story import Brief
 from bookbug.story.sentences import SentenceTiming
+from bookbug.story.languages import language_of
 from bookbug.workflows import records
 from bookbug.workflows.providers import storage
 
@@ -27,7 +28,8 @@ def layout_of(book_id: str) -> BookLayout:
     return BookLayout(
         title=(book.title or (brief.title or "My Bookbug Book"))[:120],
         child_name=(hero.name if hero else "you")[:60],
-        author_line="written and illustrated with Bookbug",
+        author_line=language_of(brief.language).author_line,
+        language=brief.book_language,
         age_band=age_band,
         format_name=book.format,
         pages=[StoryPage(text=p.text, image=files.get(_print_ready(p))) for p in pages],
@@ -48,6 +50,7 @@ def assemble(book_id: str) -> dict[str, Any]:
     records.set_status(book_id, "complete")
     return {"pdf_key": pdf_key, "screen_pdf_key": screen_key, "pdf_pages": printed.page_count,
             "pdf_bytes": len(printed.pdf)}
+
 
 
 def _print_ready(page: RenderedPage) -> str:

@@ -18,3 +18,5 @@ PHASE_INTAKE = "story_intake"
 PHASE_PLOT = "plot_review"
 PHASE_DONE = "done"
 PAGE_DECIDED = "book/page.decided"  # data: book_id, page, redo, keep ("new" | "old")
+PAGE_EDIT = "book/page.edit"  # data: book_id, user_id, page, edit, text
+EDIT_PAGE = "edit-page"  # workflow: a page's words changed by hand, then the book's files rebuilt

@@ -60,6 +60,15 @@ def first_attempt(redo: int) -> int:
     return redo * REDO_ATTEMPTS + 1
 
 
+# Paid work is remembered by (book, page, attempt): a hand edit's readings count from here, apart
+# from any redo's, so an edit never takes a redo's reading for its own.
+EDIT_ATTEMPTS_FROM = 1_000_000_000  # a million redos of a page come first
+
+
+def first_edit_attempt(edit: int) -> int:
+    return EDIT_ATTEMPTS_FROM + edit * REDO_ATTEMPTS + 1
+
+
 def redo_request(book_id: str, number: int, beat: dict[str, Any], page: dict[str, Any], note: str = "") -> dict[str, Any]:
     """What the illustrator is asked to draw for redo of page `number`, with the book's sheets
     and (for later pages) the hero page as references."""
@@ -118,6 +127,19 @@ def give_up(book_id: str, number: int, redo: int, failure: dict[str, Any] | None
         version, text = row.version, row.text
     _sync_prose(book_id, number, text)
     return {"version": version, "discard": unused}
+
+
+def apply_edit(book_id: str, number: int, edit: int, text: str) -> dict[str, Any]:
+    """The page's words changed by hand (edit number `edit`, counted when it was asked for); the
+    words before are kept until the next edit. A re-run of this step finds the words in place
+    and changes nothing (the service refuses an edit to the words a page has already)."""
+    with session_scope() as session:
+        row = _row(session, book_id, number)
+        if row.text != text:
+            row.text_before_edit, row.text, row.updated_at = row.text, text, utcnow()
+        kept = row.text
+    _sync_prose(book_id, number, kept)
+    return {"page": number, "edit": edit, "text": kept}
 
 
 def discard(keys: list[str]) -> None:

@@ -268,6 +268,46 @@ def test_the_parent_redoes_a_page_sees_the_new_version_arrive_live_and_keeps_it(
     context.close()
 
 
+def test_the_parent_edits_a_pages_words_then_shares_the_book_and_revokes_the_link(browser: Any,
+                                                                                 live_app: LiveApp) -> None:
+    need_book()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = sign_in(context, live_app, "parent@example.com")
+    page.goto(live_app.url + f"/books/{JOURNEY.book_id}")
+    page.wait_for_selector("#reader")
+    wait_for_hydration(page)
+
+    words = "Ember hummed a quiet song for the sleepy stars."
+    page.click("#edit-open")
+    page.fill("#edit-text", "Then the dragon ate the villagers.")
+    page.click("#edit-submit")
+    page.wait_for_selector("#edit-notice >> text=/new words/")  # screened: declined, nothing changed
+    page.fill("#edit-text", words)
+    page.click("#edit-submit")
+    page.wait_for_function("(w) => document.getElementById('reader-text')?.innerText === w"
+                           " && document.getElementById('download-pdf') && !document.getElementById('edit-saving')",
+                           arg=words, timeout=BOOK_TIMEOUT)
+
+    page.click("#share-open")
+    page.click("#share-make")
+    link = page.wait_for_selector("#share-link").get_attribute("value") or ""
+    assert "/shared/bbl_" in link
+    path = link[link.index("/shared/"):]
+    visitor = browser.new_context()  # nobody signed in
+    public = visitor.new_page()
+    public.goto(live_app.url + path)
+    assert words in public.content() and public.locator("meta[property='og:image']").count() == 1
+    image = public.locator("figure img").first.get_attribute("src") or ""
+    assert visitor.request.get(live_app.url + image).status == 200
+
+    page.click(".share-revoke")
+    page.wait_for_selector("#share-notice >> text=/revoked/")
+    assert visitor.request.get(live_app.url + path).status == 404
+    assert visitor.request.get(live_app.url + image).status == 404
+    visitor.close()
+    context.close()
+
+
 def test_another_user_cannot_see_the_book_its_pictures_or_its_pdf(browser: Any, live_app: LiveApp) -> None:
     need_book()
     context = browser.new_context()

@@ -199,3 +199,17 @@ def test_pages_prepared_in_advance_make_the_same_book() -> None:
         image = pdf.pages[2].images[0]
         assert image["srcsize"] == (2325, 2325)
         assert " ".join(pdf.pages[2].extract_text().split()) == " ".join(PROSE[0].split())
+
+
+def test_a_greek_book_prints_its_own_words_in_noto_sans() -> None:
+    greek = layout(pages=2).model_copy(update={
+        "title": "Η Μαρία και ο μικρός δράκος", "language": "el", "author_line": "",
+        "pages": [StoryPage(text=text, image=picture_png((600, 450), (90, 170, 80)))
+                  for text in ("Η Μαρία βρήκε έναν μικρό δράκο.", "Πέταξαν μαζί πάνω από τη θάλασσα.")]})
+    pdf = build_book_pdf(greek, "screen").pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    printed = " ".join((page.extract_text() or "") for page in reader.pages)
+    assert "Πέταξαν μαζί" in printed and "Τέλος" in printed and "μια ιστορία για Mia" in printed
+    fonts = {str(font.get_object()["/BaseFont"]).split("+")[-1] for page in reader.pages
+             for font in ((page.get("/Resources") or {}).get("/Font") or {}).values()}
+    assert fonts and all(name.startswith("NotoSans") for name in fonts), fonts

@@ -1,4 +1,5 @@
-"""One page again: ask for a new version of a page, then keep it or go back to the old one.
+"""One page again: ask for a new version of a page, then keep it or go back to the old one; or
+change a page's words by hand.
 
 Both answer 202: the redo-page workflow draws the new version (a `page` event with
 `pending: true` on the job stream, which stays open while the redo is going on) and, after the
@@ -17,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from bookbug.api.deps import CurrentUser
 from bookbug.api.schemas import BOOK_ERRORS, INPUT_ERRORS, ErrorResponse, PageNumber
-from bookbug.services import books
+from bookbug.services import books, page_edits
 
 router = APIRouter(prefix="/api/books", tags=["pages"])
 
@@ -36,10 +37,16 @@ class PageDecision(BaseModel):
     keep: Literal["new", "old"] = Field(description="keep the new version, or go back to the old one")
 
 
+class PageText(BaseModel):
+    # Length, emptiness and the age band's limits are the service's rules (one set for every door).
+    text: str = Field(description="the page's new words, as they will be printed (at most 600 characters, and "
+                      "within the words and sentences a page has for the book's ages)")
+
+
 class PageAccepted(BaseModel):
     book_id: str
     page: int
-    status: Literal["redrawing", "keeping new", "going back"]
+    status: Literal["redrawing", "keeping new", "going back", "saving"]
 
 
 @router.post("/{book_id}/pages/{page}/redo", status_code=status.HTTP_202_ACCEPTED, response_model=PageAccepted,
@@ -66,3 +73,13 @@ async def dismiss_redo_failure(user: CurrentUser, book_id: str, page: PageNumber
     """Put away the message about this page's failed redo (the page itself stayed as it was)."""
     await asyncio.to_thread(books.dismiss_redo_failure, user.id, book_id, page)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{book_id}/pages/{page}/text", status_code=status.HTTP_202_ACCEPTED, response_model=PageAccepted,
+            responses={**BOOK_ERRORS, **INPUT_ERRORS, **NOT_NOW})
+async def edit_page_text(user: CurrentUser, book_id: str, page: PageNumber, body: PageText) -> PageAccepted:
+    """Change a finished page's words by hand (no model is asked). Screened like every request:
+    unsuitable words are a 422 (`unsuitable`) and change nothing. The PDF is then rebuilt; until
+    it is, the book's `edit` says `saving`. The words before stay in the page's `text_before_edit`."""
+    await page_edits.edit_page_text(user.id, book_id, page, body.text)
+    return PageAccepted(book_id=book_id, page=page, status="saving")

@@ -7,6 +7,7 @@ import re
 
 from bookbug.agents.intake import SURPRISE_ME, IntakeInput, IntakeTurn
 from bookbug.providers.text.offline import briefing, inventing, reading, styles, suitability, understanding
+from bookbug.providers.text.offline.languages import ENGLISH_ONLY, asked_language
 from bookbug.providers.text.offline.places import place_of
 from bookbug.story.art_styles import PRESETS
 from bookbug.story.brief import Brief
@@ -73,13 +74,15 @@ def take_turn(input: IntakeInput, rng: random.Random) -> IntakeTurn:
         [f for f in brief.still_to_ask() if f != "characters" or not briefing.needs_hero_name(brief)]
     if not todo:
         finish(brief, rng)
-        return IntakeTurn(brief=brief, message=_summary(brief), chips=[], done=True)
+        english_only = ENGLISH_ONLY if answer is not None and asked_language(answer) else ""
+        return IntakeTurn(brief=brief, message=english_only + _summary(brief), chips=[], done=True)
 
     field = todo[0]
     again = answer is not None and field == asking and not filled and not reading.skips(answer)
     brief.asked_about = [name for name in brief.asked_about if name != field] + [field]  # type: ignore[list-item]
-    return IntakeTurn(brief=brief, message=_opening(input, filled, again) + _question(field, brief),
-                      chips=_chips(field, rng), done=False)
+    english_only = ENGLISH_ONLY if answer is not None and asked_language(answer) else ""
+    opening = english_only or _opening(input, filled, again)
+    return IntakeTurn(brief=brief, message=opening + _question(field, brief), chips=_chips(field, rng), done=False)
 
 
 def read(brief: Brief, answer: str, asking: str | None) -> understanding.Understanding:
