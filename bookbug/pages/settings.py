@@ -16,6 +16,7 @@ CHOICES = {
     "text_provider": ["auto", "claude", "offline"],
     "image_provider": ["auto", "replicate", "offline"],
     "default_format": list(FORMATS),
+    "prompt_caching": ["on", "off"],
 }
 GROUPS = [  # the labels are the fields' titles in app_config, so messages name them the same way
     ("Providers", ["text_provider", "image_provider", "anthropic_model", "anthropic_fast_model",
@@ -23,6 +24,8 @@ GROUPS = [  # the labels are the fields' titles in app_config, so messages name 
     ("Limits", ["anthropic_rpm", "replicate_rpm", "page_concurrency", "books_per_minute"]),
     ("Retries", ["anthropic_max_attempts", "replicate_max_attempts", "retry_base_delay", "retry_max_delay",
                  "picture_redraws"]),
+    ("Spending caps", ["user_spend_per_day", "global_spend_per_day", "plot_revisions_per_book",
+                       "redos_per_page_per_day", "characters_per_book", "pages_per_book", "prompt_caching"]),
     ("Privacy", ["run_retention_days", "draft_retention_days"]),
     ("New books", ["default_format", "default_page_count"]),
 ]
@@ -34,7 +37,7 @@ def setting_input(key: str, label: str) -> rx.Component:
                             id=f"setting-{key}")
     else:
         control = rx.input(value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),
-                           id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count", "days", "attempts", "delay", "redraws"))
+                           id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count", "days", "attempts", "delay", "redraws", "per_day", "_book"))
                            else "text", width="100%")
     return rx.vstack(rx.text(label, size="2", weight="bold", as_="label", html_for=f"setting-{key}"), control,
                      spacing="1", width="100%")

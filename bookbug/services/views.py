@@ -128,6 +128,8 @@ class BookDetail(BookSummary):
     pdf_url: str | None = None
     job: JobView | None = None
     redo: RedoView | None = None
+    cost_usd: float = Field(0.0, description="what the book has cost so far, in US dollars: an estimate from list "
+                                             "prices (every paid call, including ones whose result was not used)")
 
     @classmethod
     def of_book(cls, book: Book, pages: list[RenderedPage], run: RunView | None,
@@ -149,6 +151,7 @@ class BookDetail(BookSummary):
             pdf_url=f"/api/books/{book.id}/pdf" if book.pdf_key else None,
             job=JobView.of(run) if run else None,
             redo=redo,
+            cost_usd=round(book.cost_usd or 0.0, 6),
         )
 
 
