@@ -17,7 +17,7 @@ from bookbug.state.rows import TALKING_STATUSES, PageRow
 from bookbug.state.session import SessionState
 
 BOOK_ROUTE = "/books"
-IN_FLIGHT = ("intake", "plot", "generating")
+IN_FLIGHT = ("intake", "plot", "generating", "paused")
 IDLE_SECONDS = 10.0
 MAX_IDLE_TICKS = 180
 
@@ -67,6 +67,7 @@ class BookState(SessionState):
     redo_notice: str = ""  # why a redo or a choice was refused, in one sentence
     redo_sending: bool = False
     deciding: bool = False
+    cost_usd: float = 0.0  # what the book has cost so far (an estimate), shown to its owner only
 
     _watching: str = ""
     _follow_from: int = -1  # the book's latest event id when it was last read; -1: unknown
@@ -120,6 +121,14 @@ class BookState(SessionState):
         return self.reader_index >= len(self.pages) - 1
 
     @rx.var
+    def cost_label(self) -> str:
+        return f"Cost so far: about ${self.cost_usd:,.2f} (an estimate from list prices)" if self.cost_usd else ""
+
+    @rx.var
+    def paused(self) -> bool:
+        return self.status == "paused"
+
+    @rx.var
     def redo_busy(self) -> bool:
         return page_redo.busy(self.redo_phase, self.pages)
 
@@ -160,6 +169,7 @@ class BookState(SessionState):
         if detail is None:
             self.not_found = True
             self.view_book_id, self.title, self.status, self.pages, self.pdf_url = "", "", "", [], ""
+            self.cost_usd = 0.0
             self.redo_page, self.redo_phase, self.redo_error, self.redo_form_open = 0, "", "", False
             return
         self.not_found = False
@@ -167,6 +177,7 @@ class BookState(SessionState):
         self.title = detail.title
         self.status = detail.status
         self.error = detail.error or ""
+        self.cost_usd = detail.cost_usd
         self.pages = [PageRow.of(p) for p in detail.pages]
         self.pdf_url = detail.pdf_url or ""
         brief_pages = (detail.brief or {}).get("page_count") if isinstance(detail.brief, dict) else None

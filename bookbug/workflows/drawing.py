@@ -143,7 +143,9 @@ def softened(request: IllustrationRequest) -> IllustrationRequest:
 
 def book_limits() -> dict[str, Any]:
     """The limits a book is made under, read once per book (operators change them at run time)."""
-    return {"page_concurrency": app_config.current().page_concurrency}
+    config = app_config.current()
+    return {"page_concurrency": config.page_concurrency, "pages_per_book": config.pages_per_book,
+            "characters_per_book": config.characters_per_book}
 
 
 def drawing_budget() -> dict[str, Any]:
