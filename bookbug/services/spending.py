@@ -67,7 +67,7 @@ def set_price(provider: str, model: str, *, input: float, output: float, cache_r
         row = session.get(PriceEntry, (provider, model)) or PriceEntry(provider=provider, model=model, taken_on="")
         for name, value in values.items():
             setattr(row, name, float(value))
-        row.taken_on, row.updated_by, row.updated_at = utcnow().date().isoformat(), updated_by, utcnow()
+        row.taken_on, row.updated_by, row.updated_at = utcnow().date().isoformat(), (updated_by or "")[:32] or None, utcnow()
         session.add(row)
     meter.forget_prices()
 
