@@ -37,7 +37,7 @@ def text_provider(book_id: str) -> TextProvider:
     # every request, a repair included, waits for Claude's shared rate limit, pause and pace
     return ClaudeWriter(tuned, before_request=lambda: spend(ClaudeWriter.service),
                         on_throttled=lambda seconds: pause_service(ClaudeWriter.service, seconds),
-                        meter=meter(book_id))
+                        meter=meter(book_id), caching=config.prompt_caching == "on")
 
 
 def meter(book_id: str) -> BookMeter:

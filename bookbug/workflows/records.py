@@ -139,10 +139,19 @@ def say(book_id: str, turn: int, content: str, chips: list[str], phase: str,
         return MessageView.of(message).model_dump(mode="json")
 
 
-def conversation(book_id: str) -> list[ChatTurn]:
+RECENT_MESSAGES = 6  # what a model is sent of the conversation: the brief holds what came before
+
+
+def conversation(book_id: str, recent: int | None = RECENT_MESSAGES) -> list[ChatTurn]:
+    """The book's conversation, oldest first: its `recent` latest messages (None: all of it).
+    Each answer is folded into the brief as it comes, so resending the whole history on every turn
+    would only pay for it again and again."""
     with session_scope() as session:
-        rows = session.exec(select(ChatMessage).where(ChatMessage.book_id == book_id)
-                            .order_by(col(ChatMessage.turn), col(ChatMessage.created_at))).all()
+        query = (select(ChatMessage).where(ChatMessage.book_id == book_id)
+                 .order_by(col(ChatMessage.turn).desc(), col(ChatMessage.created_at).desc()))
+        if recent is not None:
+            query = query.limit(recent)
+        rows = list(reversed(session.exec(query).all()))
         return [ChatTurn(role=m.role, content=m.content[:8000], chips=[str(c) for c in (m.chips or [])])  # type: ignore[arg-type]
                 for m in rows]
 

@@ -59,8 +59,9 @@ class ClaudeWriter:
     def __init__(self, settings: Settings | None = None, *, timeout: float = DEFAULT_TIMEOUT_S,
                  before_request: Callable[[], Awaitable[None]] | None = None,
                  on_throttled: Callable[[float], Awaitable[None]] | None = None,
-                 meter: Meter | None = None) -> None:
-        # `meter` hears of every paid request before it goes and after it is answered;
+                 meter: Meter | None = None, caching: bool = False) -> None:
+        # `caching` marks the stable start of each request (tools, system, the agent's stable
+        # blocks) for Anthropic's prompt cache; `meter` hears of every paid request before it goes and after it is answered;
         # `before_request` runs right before every request (a repair included): the workflows
         # pass the engine's rate limiting here, so each request, not each step, counts;
         # `on_throttled` hears of a 429 at once (see providers/anthropic_client.py)
@@ -70,6 +71,7 @@ class ClaudeWriter:
                              service="anthropic")
         self._models = {"main": settings.anthropic_model, "fast": settings.anthropic_fast_model}
         self.meter = meter
+        self.caching = caching
         self.client = anthropic_client(settings, timeout=timeout, before_request=before_request,
                                        on_throttled=on_throttled)
 
@@ -78,8 +80,8 @@ class ClaudeWriter:
 
     async def generate(self, agent: Agent[I, O], input: I) -> AgentResult[O]:
         model = self.model_for(agent)
-        tool = agent.tool(input)
-        messages: list[dict[str, Any]] = [{"role": "user", "content": agent.prompt(input)}]
+        tool = agent.tool(input, stable=self.caching)
+        messages: list[dict[str, Any]] = [{"role": "user", "content": user_content(agent, input, self.caching)}]
         reply = await self._send(agent, model, tool, messages)
         usage = _usage(model, reply)
         try:
@@ -116,6 +118,23 @@ class ClaudeWriter:
 
     async def aclose(self) -> None:
         await self.client.close()
+
+
+def user_content(agent: Agent[I, Any], input: I, caching: bool) -> str | list[dict[str, Any]]:
+    """The request's user message. With caching, one text block per part of the agent's message,
+    the last stable part marked as the end of the cached prefix (tools, system and every part up
+    to it): the next request of the same agent that starts the same way reads it from the cache
+    rather than paying for it again, as each page of a book repeats the pages before it. The
+    API finds the longest cached prefix ending at an earlier block too, so page n + 1 reads what
+    page n wrote."""
+    blocks = agent.blocks(input)
+    if not caching or len(blocks) < 2:
+        return "\n\n".join(blocks)
+    content: list[dict[str, Any]] = [{"type": "text", "text": block} for block in blocks]
+    content[-2]["cache_control"] = {"type": "ephemeral"}
+    if len(blocks) > 2:  # the first part too (the book's brief, plot and setup), shared by every page
+        content[0]["cache_control"] = {"type": "ephemeral"}
+    return content
 
 
 def spent_tokens(reply: Message) -> dict[str, int]:
