@@ -58,7 +58,7 @@ def in_words(seconds: float) -> str:
     if minutes < 60:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     hours = round(minutes / 60)
-    if hours < 24:
+    if hours <= 24:
         return f"{hours} hour{'s' if hours != 1 else ''}"
     days = round(hours / 24)
     return f"{days} day{'s' if days != 1 else ''}"

@@ -80,3 +80,29 @@ async def test_plot_changes_stop_at_the_cap_and_the_refused_change_is_not_kept(c
                                                          ChatMessage.turn == revised["turn"])).all()
     assert answers == []  # the refused change was not stored
     assert (await client.post(f"/api/chat/{book_id}/approve", headers=alice.headers)).status_code == 202
+
+
+async def test_redos_of_a_page_stop_at_the_daily_cap_with_when_it_can_be_redone_again(client, alice) -> None:
+    from tests.api.book_flow import converse_until_approved, wait_for_status
+    from tests.api.test_pages import page_version
+
+    app_config.update({"redos_per_page_per_day": 1})
+    book_id = (await client.post("/api/books", headers=alice.headers, json={"page_count": 8})).json()["id"]
+    await converse_until_approved(client, alice.headers, book_id)
+    await wait_for_status(client, alice.headers, book_id, "complete", timeout=120)
+
+    assert (await client.post(f"/api/books/{book_id}/pages/2/redo", headers=alice.headers)).status_code == 202
+    await page_version(client, alice, book_id, 2, 2)
+    decided = await client.post(f"/api/books/{book_id}/pages/2/decision", headers=alice.headers, json={"keep": "old"})
+    assert decided.status_code == 202
+    await page_version(client, alice, book_id, 2, 1)
+
+    refused = await client.post(f"/api/books/{book_id}/pages/2/redo", headers=alice.headers)
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "over_cap"
+    message = refused.json()["error"]["message"]
+    assert message.startswith("Page 2 has been redone 1 times today") and "again in 24 hours" in message
+    assert 80000 < int(refused.headers["Retry-After"]) <= 86400
+    # another page has its own redos
+    other = await client.post(f"/api/books/{book_id}/pages/3/redo", headers=alice.headers)
+    assert other.status_code == 202, other.text
