@@ -78,4 +78,4 @@ def vision_scorer(book_id: str | None = None):  # type: ignore[no-untyped-def]
 
     return ClaudeVisionScorer(settings, before_request=lambda: spend(ClaudeVisionScorer.service),
                               on_throttled=lambda seconds: pause_service(ClaudeVisionScorer.service, seconds),
-                              meter=meter(book_id) if book_id else None)
+                              meter=meter(book_id) if book_id else None, caching=config.prompt_caching == "on")

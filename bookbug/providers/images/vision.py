@@ -66,8 +66,11 @@ class ClaudeVisionScorer:
     def __init__(self, settings: Settings | None = None, *, timeout: float = 60.0,
                  before_request: Callable[[], Awaitable[None]] | None = None,
                  on_throttled: Callable[[float], Awaitable[None]] | None = None,
-                 meter: Meter | None = None) -> None:
+                 meter: Meter | None = None, caching: bool = False) -> None:
         self.meter = meter  # hears of each paid request (bookbug/providers/spending.py)
+        # the character sheets come first and are the same for every page of a book: with
+        # `caching`, they end the prefix Anthropic's prompt cache keeps, so page after page reads them
+        self.caching = caching
         # the engine's pacing, hooked into the HTTP layer (see providers/anthropic_client.py)
         settings = settings or get_settings()
         if not settings.anthropic_api_key:
@@ -81,6 +84,8 @@ class ClaudeVisionScorer:
         # resizing and re-encoding is Pillow work: off the event loop
         content: list[dict[str, Any]] = [await asyncio.to_thread(_image_block, sheet, SHEET_MAX_SIDE)
                                          for sheet in character_sheets]
+        if self.caching and content:
+            content[-1]["cache_control"] = {"type": "ephemeral"}
         content.append(await asyncio.to_thread(_image_block, page_png, PAGE_MAX_SIDE))
         content.append({"type": "text", "text": scoring_prompt(beat, len(character_sheets))})
         reply = await self._ask(content)
