@@ -162,6 +162,8 @@ def clean_message(content: str | None) -> str:
 def _open_turn(session: Session, book: Book) -> tuple[int, str | None]:
     """The assistant's latest question (turn, phase) that the user has not answered yet."""
     status, _ = book_status(book, latest_run(book.id))
+    if status == BookStatus.paused.value:  # a spending cap stopped it: the sentence says which, and until when
+        raise OverCap(book.error or "This book is paused by a spending cap.")
     if status not in TALKING:
         raise WrongPhase(f"This book is {status}; the conversation is over.")
     last = session.exec(select(ChatMessage).where(ChatMessage.book_id == book.id, ChatMessage.role == "assistant")
