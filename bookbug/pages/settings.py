@@ -9,7 +9,7 @@ from bookbug.engine import RunStatus
 from bookbug.pages.registry import page
 from bookbug.services import app_config
 from bookbug.state.operator_settings import OperatorSettingsState as S
-from bookbug.state.rows import PriceRow, RunRow, SettingRow, SpendRow, StepRow
+from bookbug.state.rows import PriceRow, RunRow, SettingRow, StepRow
 from bookbug.story.formats import FORMATS
 
 CHOICES = {
