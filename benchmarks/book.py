@@ -111,7 +111,7 @@ async def run_book(pages: int, concurrency: int, text_delay: float, image_delay:
             return painted
 
     providers.text_provider = lambda book_id: SlowWriter(offline_text(book_id))  # type: ignore[assignment]
-    providers.illustrator = lambda storage: SlowIllustrator()  # type: ignore[assignment]
+    providers.illustrator = lambda storage, book_id=None: SlowIllustrator()  # type: ignore[assignment]
 
     from bookbug.services.app_config import engine_config
 

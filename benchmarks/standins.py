@@ -160,4 +160,4 @@ def install_in_worker() -> None:
             return painted[format_name]
 
     providers.text_provider = lambda book_id: SlowWriter(offline_text(book_id))  # type: ignore[assignment]
-    providers.illustrator = lambda storage: SlowIllustrator()  # type: ignore[assignment]
+    providers.illustrator = lambda storage, book_id=None: SlowIllustrator()  # type: ignore[assignment]

@@ -57,11 +57,14 @@ def render_style(input: StyleGuideInput) -> str:
             f"Setup:\n{as_json(input.setup)}\n\n{_age_limits(input.brief)}")
 
 
+def beat_stable(input: IllustrationBeatInput) -> list[str]:
+    """The same for every page of the book: its characters and its style guide."""
+    return [f"Characters:\n{as_json(input.brief.characters)}\n\nStyle guide:\n{as_json(input.style_guide)}"]
+
+
 def render_beat(input: IllustrationBeatInput) -> str:
-    characters = as_json(input.brief.characters)
     previous = as_json(input.previous_beat) if input.previous_beat else "(none: this is the first page)"
-    prompt = (f"Characters:\n{characters}\n\nStyle guide:\n{as_json(input.style_guide)}\n\n"
-              f"Page {input.page.page_number} ({input.plan.beat.purpose.value} beat):\nText: {input.page.text}\n"
+    prompt = (f"Page {input.page.page_number} ({input.plan.beat.purpose.value} beat):\nText: {input.page.text}\n"
               f"Image concept: {input.page.image_concept}\n\nPrevious page's beat:\n{previous}\n\n"
               f"{_age_limits(input.brief)}")
     if input.note.strip():
@@ -80,6 +83,10 @@ def _beat_context(input: IllustrationBeatInput) -> dict[str, Any]:
     return {"character_names": [c.name for c in input.brief.characters], "page_number": input.page.page_number}
 
 
+def _book_beat_context(input: IllustrationBeatInput) -> dict[str, Any]:
+    return {"character_names": [c.name for c in input.brief.characters]}  # the page: in the prompt, and checked
+
+
 style_guide: Agent[StyleGuideInput, StyleGuide] = Agent(
     name="style_guide",
     description="Write the book-wide style guide for the illustrations.",
@@ -96,8 +103,10 @@ illustration_beat: Agent[IllustrationBeatInput, IllustrationBeat] = Agent(
     description="Plan one page's illustration: characters, shot, composition, setting.",
     system=BEAT_SYSTEM,
     render=render_beat,
+    stable=beat_stable,
     input_type=IllustrationBeatInput,
     output_type=IllustrationBeat,
     context=_beat_context,
+    stable_context=_book_beat_context,
     max_tokens=1024,
 )

@@ -44,19 +44,33 @@ class Agent(Generic[I, O]):
     context: Callable[[I], dict[str, Any]] = field(default=_no_context)
     tier: Tier = "main"  # "fast" agents run on the cheaper model
     max_tokens: int = 4096
+    # The parts of the user message that come first and repeat from call to call (the brief, the
+    # plot, the pages written so far, one part each, in order), so a model provider can cache
+    # them; `render` then gives only the rest. None: the whole message is `render`'s.
+    stable: Callable[[I], list[str]] | None = None
+    # The tool's context when requests are cached: the tool comes first in a cached prefix, so it
+    # must not change from call to call (a page's number, say, is then said in the prompt and
+    # still checked by `parse`). None: the tool does not change anyway.
+    stable_context: Callable[[I], dict[str, Any]] | None = None
 
-    def prompt(self, input: I) -> str:
+    def blocks(self, input: I) -> list[str]:
+        """The user message in parts: the stable ones first, the part that changes last."""
         if not isinstance(input, self.input_type):
             raise TypeError(f"agent {self.name} takes {self.input_type.__name__}, not {type(input).__name__}")
-        return self.render(input)
+        return [*(self.stable(input) if self.stable is not None else []), self.render(input)]
 
-    def tool(self, input: I) -> dict[str, Any]:
-        """The tool a model is made to call for `input`: name, description and input schema."""
+    def prompt(self, input: I) -> str:
+        return "\n\n".join(self.blocks(input))
+
+    def tool(self, input: I, *, stable: bool = False) -> dict[str, Any]:
+        """The tool a model is made to call for `input`: name, description and input schema
+        (`stable`: the same for every call of the book, for a cached prefix)."""
         schema = self.output_type.model_json_schema()
         complete: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = getattr(
             self.output_type, "tool_schema", None)
         if complete is not None:
-            schema = complete(schema, self.context(input))
+            context = self.stable_context if stable and self.stable_context is not None else self.context
+            schema = complete(schema, context(input))
         return {"name": self.name, "description": self.description, "input_schema": schema}
 
     def parse(self, data: Any, input: I) -> O:

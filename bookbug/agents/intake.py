@@ -115,7 +115,7 @@ def render(input: IntakeInput) -> str:
     lines = [f"The brief so far:\n{as_json(input.brief)}", "", "Still to ask (in order): "
              + (", ".join(input.brief.still_to_ask()) or "nothing")]
     if input.conversation:
-        lines += ["", "The conversation so far:"]
+        lines += ["", "The latest messages of the conversation (the brief holds what was said before them):"]
         lines += [f"{turn.role}: {turn.content}" for turn in input.conversation]
     else:
         lines += ["", "The conversation has not started: greet the user and ask the first question."]

@@ -53,12 +53,18 @@ def render_setup(input: ProseSetupInput) -> str:
             + writing_in(input.brief))
 
 
+def page_stable(input: ProsePageInput) -> list[str]:
+    """What every page of the book is written with, then each page written so far, in page order:
+    page n + 1 repeats page n's message up to its last page, so it can be read from a cache."""
+    story = (f"The brief:\n{as_json(input.brief)}\n\nThe plot:\n{input.plot.title}\n{input.plot.outline()}\n\n"
+             f"Setup:\n{as_json(input.setup)}\n\nPages written so far:")
+    written = [f"Page {p.page_number}: {p.text}" for p in input.pages_so_far]
+    return [story, *written] if written else [story, "(nothing yet: this is the first page)"]
+
+
 def render_page(input: ProsePageInput) -> str:
     brief, page = input.brief, input.page
-    written = "\n".join(f"Page {p.page_number}: {p.text}" for p in input.pages_so_far) or "(nothing yet: this is the first page)"
     return (
-        f"The brief:\n{as_json(brief)}\n\nThe plot:\n{input.plot.title}\n{input.plot.outline()}\n\n"
-        f"Setup:\n{as_json(input.setup)}\n\nPages written so far:\n{written}\n\n"
         f"Write page {page.page_number} of {brief.pages}. It tells part {page.part} of {page.parts} of beat "
         f"{page.beat_number} ({page.beat.purpose.value}): {page.beat.sentence}\n"
         f"Text limits for ages {brief.age_range}: {brief.text_limits.describe()}."
@@ -71,6 +77,10 @@ def render_page(input: ProsePageInput) -> str:
 
 def _page_context(input: ProsePageInput) -> dict[str, Any]:
     return prose_context(input.brief, input.page.page_number)
+
+
+def _book_context(input: ProsePageInput) -> dict[str, Any]:
+    return prose_context(input.brief)  # the page's number is in the prompt ("Write page N") and checked
 
 
 prose_setup: Agent[ProseSetupInput, ProseSetup] = Agent(
@@ -88,8 +98,10 @@ prose_page: Agent[ProsePageInput, ProsePage] = Agent(
     description="Write one page of the book: summary, text and image concept.",
     system=PAGE_SYSTEM,
     render=render_page,
+    stable=page_stable,
     input_type=ProsePageInput,
     output_type=ProsePage,
     context=_page_context,
+    stable_context=_book_context,
     max_tokens=1024,
 )

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bookbug.services import accounts
-from bookbug.services.errors import ServiceError, Throttled, Unsuitable
+from bookbug.services.errors import OverCap, ServiceError, Throttled, Unsuitable
 
 log = logging.getLogger("bookbug.api")
 
@@ -67,6 +67,8 @@ async def service_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
     headers: dict[str, str] = {}
     if isinstance(exc, Throttled):
+        headers["Retry-After"] = _retry_after(exc.retry_after)
+    if isinstance(exc, OverCap) and exc.retry_after is not None:
         headers["Retry-After"] = _retry_after(exc.retry_after)
     if isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"

@@ -133,6 +133,10 @@ def list_books(ctx: Context, page: int, per_page: int) -> int:
     return Exit.OK
 
 
+def cost_line(book: dict[str, Any]) -> str:
+    return f"Cost so far: about ${float(book.get('cost_usd') or 0):,.2f} (an estimate from list prices)"
+
+
 def _summary(ctx: Context, book: dict[str, Any]) -> None:
     job = book.get("job") or {}
     ctx.say(f"{book['title']}  ({book['id']})")
@@ -143,6 +147,7 @@ def _summary(ctx: Context, book: dict[str, Any]) -> None:
         line += f", {job['percent']:.0f}%"
     ctx.say(line)
     ctx.say(f"Pages ready: {len(book.get('pages') or [])}")
+    ctx.say(cost_line(book))
     if book.get("error"):
         ctx.say(f"Error: {book['error']}", style="red")
     ctx.say(f"Open it: {ctx.book_link(book['id'])}")

@@ -21,6 +21,7 @@ class BookStatus(str, enum.Enum):
     failed = "failed"
     cancelled = "cancelled"
     abandoned = "abandoned"  # the intake waited 24 h for an answer; a returning user resumes it
+    paused = "paused"  # a spending cap was reached: it goes on when the cap is raised or the day turns
 
 
 class Book(SQLModel, table=True):

@@ -56,7 +56,7 @@ its own in engine/migrations/) and knows nothing of what its workflows are about
 
 from bookbug.engine.config import EngineConfig, RetryPolicy
 from bookbug.engine.engine import RUN_FAILED, Engine
-from bookbug.engine.errors import StepFailed, WorkflowChanged
+from bookbug.engine.errors import Defer, StepFailed, WorkflowChanged
 from bookbug.engine.events import EventReceipt
 from bookbug.engine.queries import (
     FailureView, RunView, StepView, count_runs_by_status, get_run, latest_run, latest_runs, list_runs, received,
@@ -74,7 +74,7 @@ from bookbug.engine.monitor import check as check_worker
 from bookbug.engine.worker import run_worker, worker_settings
 
 __all__ = [
-    "RUN_FAILED", "CancelOn", "Concurrency", "Context", "Engine", "EngineCollector", "EngineConfig", "EventInfo",
+    "RUN_FAILED", "CancelOn", "Concurrency", "Context", "Defer", "Engine", "EngineCollector", "EngineConfig", "EventInfo",
     "EventReceipt", "check_worker", "run_worker",
     "FailureView", "RateLimit", "Registry", "RetryPolicy", "RunStatus", "RunView", "StepFailed", "StepInfo", "StepStatus",
     "StepView", "Throttle", "Workflow", "WorkflowChanged", "count_runs_by_status", "current_step",

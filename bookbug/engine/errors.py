@@ -49,6 +49,15 @@ class Suspend(BaseException):
         return Suspend(self.waits + other.waits, self.timers + other.timers, min(due) if due else None)
 
 
+class Defer(BaseException):
+    """Raised inside a step by code that cannot go on now for a reason of its own (a budget spent
+    for the day, say): the attempt does not count, and the step runs again in `seconds`."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(seconds, reason)
+        self.seconds, self.reason = max(0.0, seconds), reason
+
+
 class Cancelled(BaseException):
     """A cancellation was requested; no further step may start."""
 

@@ -27,7 +27,7 @@ from bookbug.engine import checkpoints, metrics, waits
 from bookbug.engine.checkpoints import StepRecord
 from bookbug.engine.codec import NotStorable, decode, encode
 from bookbug.engine.durations import Duration, seconds
-from bookbug.engine.errors import Cancelled, StepFailed, Superseded, Suspend, WorkflowChanged
+from bookbug.engine.errors import Cancelled, Defer, StepFailed, Superseded, Suspend, WorkflowChanged
 from bookbug.engine.tables import StepStatus
 from bookbug.engine.workflow import Concurrency, resolve_key
 from bookbug.resilience import backoff_delay, classify
@@ -254,6 +254,11 @@ class Steps:
                                            f"waiting {deferred.delay:.1f} s for {deferred.service}'s limit",
                                            deferred.delay)
                 raise Suspend(due=time.monotonic() + deferred.delay) from None
+            except Defer as deferred:
+                with x.db() as conn:
+                    checkpoints.defer_step(conn, x.run_id, x.generation, step, deferred.reason[:500],
+                                           deferred.seconds)
+                raise Suspend(due=time.monotonic() + deferred.seconds) from None
             except Exception as exc:  # every failure is classified: retry later or fail the run
                 await self._fail(key, step, attempts, exc)
             finally:

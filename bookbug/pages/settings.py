@@ -9,13 +9,14 @@ from bookbug.engine import RunStatus
 from bookbug.pages.registry import page
 from bookbug.services import app_config
 from bookbug.state.operator_settings import OperatorSettingsState as S
-from bookbug.state.rows import RunRow, SettingRow, StepRow
+from bookbug.state.rows import PriceRow, RunRow, SettingRow, StepRow
 from bookbug.story.formats import FORMATS
 
 CHOICES = {
     "text_provider": ["auto", "claude", "offline"],
     "image_provider": ["auto", "replicate", "offline"],
     "default_format": list(FORMATS),
+    "prompt_caching": ["on", "off"],
 }
 GROUPS = [  # the labels are the fields' titles in app_config, so messages name them the same way
     ("Providers", ["text_provider", "image_provider", "anthropic_model", "anthropic_fast_model",
@@ -23,6 +24,8 @@ GROUPS = [  # the labels are the fields' titles in app_config, so messages name 
     ("Limits", ["anthropic_rpm", "replicate_rpm", "page_concurrency", "books_per_minute"]),
     ("Retries", ["anthropic_max_attempts", "replicate_max_attempts", "retry_base_delay", "retry_max_delay",
                  "picture_redraws"]),
+    ("Spending caps", ["user_spend_per_day", "global_spend_per_day", "plot_revisions_per_book",
+                       "redos_per_page_per_day", "characters_per_book", "pages_per_book", "prompt_caching"]),
     ("Privacy", ["run_retention_days", "draft_retention_days"]),
     ("New books", ["default_format", "default_page_count"]),
 ]
@@ -34,7 +37,7 @@ def setting_input(key: str, label: str) -> rx.Component:
                             id=f"setting-{key}", custom_attrs={"aria-label": label})
     else:
         control = rx.input(value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),
-                           id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count", "days", "attempts", "delay", "redraws"))
+                           id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count", "days", "attempts", "delay", "redraws", "per_day", "_book"))
                            else "text", width="100%")
     # a real <label for=…>: Radix's text rendered as a label drops the `for`
     return rx.vstack(rx.el.label(rx.text(label, size="2", weight="bold", as_="span"), html_for=f"setting-{key}"),
@@ -106,6 +109,56 @@ def jobs() -> rx.Component:
     )
 
 
+def spend_table(title: str, first: str, rows: object) -> rx.Component:
+    return rx.vstack(rx.heading(title, size="3"),
+                     table([first, "USD (estimate)", "Calls"],
+                           rx.foreach(rows, lambda r: rx.table.row(rx.table.cell(r.label), rx.table.cell(r.usd),
+                                                                   rx.table.cell(r.calls)))),
+                     width="100%")
+
+
+def price_row(row: PriceRow) -> rx.Component:
+    return rx.table.row(*[rx.table.cell(value) for value in (row.provider, row.model, row.input, row.output,
+                                                             row.cache_read, row.cache_write, row.image,
+                                                             row.taken_on, row.source)])
+
+
+def price_form() -> rx.Component:
+    fields = [("provider", "anthropic or replicate"), ("model", "model, family word or *"),
+              ("input", "input / M tokens"), ("output", "output / M tokens"), ("cache_read", "cache read / M"),
+              ("cache_write", "cache write / M"), ("image", "per image")]
+    return rx.form(
+        rx.hstack(*[rx.input(name=name, placeholder=hint, id=f"price-{name}", size="1") for name, hint in fields],
+                  rx.button("Save price", type="submit", size="1", id="save-price"), wrap="wrap", spacing="2"),
+        on_submit=S.save_price, reset_on_submit=True,
+    )
+
+
+def spending() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Spending", size="5"),
+        rx.text("Every paid call is on the ledger. Dollars are estimates from the price table below, not "
+                "invoices.", color_scheme="gray", size="2"),
+        rx.recharts.bar_chart(
+            rx.recharts.bar(data_key="usd", fill="var(--accent-9)", name="USD (estimate)"),
+            rx.recharts.x_axis(data_key="day"), rx.recharts.y_axis(), rx.recharts.graphing_tooltip(),
+            data=S.spend_chart, width="100%", height=180,
+        ),
+        rx.grid(spend_table("Per day (last 14)", "Day", S.spend_by_day),
+                spend_table("Per provider (last 14 days)", "Provider", S.spend_by_provider),
+                spend_table("Per person (top 10, last 14 days)", "Person", S.spend_by_user),
+                spend_table("Most expensive books", "Book", S.top_books),
+                columns="2", spacing="4", width="100%"),
+        rx.foreach(S.book_costs, secret_row),
+        rx.heading("Prices", size="3"),
+        table(["Provider", "Model", "Input", "Output", "Cache read", "Cache write", "Image", "Taken on", "Source"],
+              rx.foreach(S.prices, price_row)),
+        price_form(),
+        rx.cond(S.price_notice != "", rx.text(S.price_notice, size="2", id="price-notice")),
+        spacing="3", width="100%", id="spending",
+    )
+
+
 @page("/settings", "Settings · Bookbug", nav_label="Settings", operators_only=True, on_load=S.load_settings)
 def settings() -> rx.Component:
     # Nothing of the page shows until the server has said the viewer is an operator.
@@ -117,6 +170,8 @@ def settings() -> rx.Component:
         rx.heading("Secrets", size="5"),
         rx.text("Set through the environment; shown here only as set or not set.", color_scheme="gray", size="2"),
         rx.foreach(S.secrets, secret_row),
+        rx.divider(),
+        spending(),
         rx.divider(),
         jobs(),
         spacing="5", width="100%",

@@ -48,6 +48,16 @@ class AppConfig(BaseModel):
     retry_base_delay: float = Field(ge=0.1, le=60, title="First retry after (seconds)")
     retry_max_delay: float = Field(ge=1, le=3600, title="Longest wait between retries (seconds)")
     picture_redraws: int = Field(3, ge=0, le=10, title="New drawings when a picture fails")
+    # Spending: caps checked atomically before every paid call (bookbug/workflows/meter.py) and at
+    # every door that starts paid work (bookbug/services/caps.py); 0 means no cap.
+    user_spend_per_day: float = Field(0.0, ge=0, le=100000, title="Spending cap per person a day (USD, 0 for none)")
+    global_spend_per_day: float = Field(0.0, ge=0, le=1000000,
+                                        title="Spending cap for everyone a day (USD, 0 for none)")
+    plot_revisions_per_book: int = Field(10, ge=1, le=100, title="Plot changes per book")
+    redos_per_page_per_day: int = Field(5, ge=1, le=100, title="Redos of one page a day")
+    characters_per_book: int = Field(6, ge=1, le=20, title="Character sheets per book")
+    pages_per_book: int = Field(32, ge=8, le=32, title="Most pages per book")
+    prompt_caching: Literal["on", "off"] = Field("on", title="Prompt caching (Claude)")
 
     @model_validator(mode="after")
     def _waits_in_order(self) -> "AppConfig":

@@ -16,8 +16,8 @@ from sqlmodel import Session, col, delete, select
 
 from bookbug.db import Book, BookShare, BookStatus, ChatMessage, ImagePrediction, RenderedPage, session_scope, utcnow
 from bookbug.engine import RunStatus, RunView, get_run, latest_run as engine_latest_run, latest_runs, received
-from bookbug.services import app_config, slots, suitability, text_rules
-from bookbug.services.errors import InvalidInput, NotFound, Throttled, WrongPhase
+from bookbug.services import app_config, slots, spending, suitability, text_rules
+from bookbug.services.errors import InvalidInput, NotFound, OverCap, Throttled, WrongPhase
 from bookbug.services.runtime import started_engine
 from bookbug.settings import get_settings
 from bookbug.services.views import (BookDetail, BookPage, BookSummary, EditView, JobView, MessageView, RedoView,
@@ -29,6 +29,9 @@ from bookbug.workflows import names
 MAX_MESSAGE_CHARS = 4000
 MAX_NOTE_CHARS = 500  # a note for one page redone
 BOOK_STARTS = "book-start"  # the limit kind of new books a minute per user (services/slots.py)
+PLOT_CHANGES = "plot-change"  # the limit kind of plot changes per book (an operator's cap)
+PAGE_REDOS = "page-redo"  # the limit kind of redos of one page a day (an operator's cap)
+FOR_GOOD = timedelta(days=36500)  # a slot of a cap that does not reset
 ACTIVE_RUN = (RunStatus.queued.value, RunStatus.running.value, RunStatus.waiting.value)
 TALKING = (BookStatus.draft.value, BookStatus.intake.value, BookStatus.plot.value, BookStatus.abandoned.value)
 
@@ -75,6 +78,10 @@ async def create_book(user_id: str, *, format: str | None = None, page_count: in
         raise InvalidInput(f"Unknown format {format!r}; choose one of {', '.join(FORMATS)}.", field="format")
     if page_count is not None and not 8 <= page_count <= 32:
         raise InvalidInput("A book has between 8 and 32 pages.", field="page_count")
+    if page_count is not None and page_count > config.pages_per_book:
+        raise InvalidInput(f"Books here have at most {config.pages_per_book} pages (a cap the people who run "
+                           "Bookbug set; it does not reset).", field="page_count")
+    await asyncio.to_thread(spending.check_daily_caps, user_id)
     book = await asyncio.to_thread(start_book_row, user_id, format or config.default_format, page_count,
                                    config.books_per_minute)
     engine = await started_engine()
@@ -158,6 +165,8 @@ def clean_message(content: str | None) -> str:
 def _open_turn(session: Session, book: Book) -> tuple[int, str | None]:
     """The assistant's latest question (turn, phase) that the user has not answered yet."""
     status, _ = book_status(book, latest_run(book.id))
+    if status == BookStatus.paused.value:  # a spending cap stopped it: the sentence says which, and until when
+        raise OverCap(book.error or "This book is paused by a spending cap.")
     if status not in TALKING:
         raise WrongPhase(f"This book is {status}; the conversation is over.")
     last = session.exec(select(ChatMessage).where(ChatMessage.book_id == book.id, ChatMessage.role == "assistant")
@@ -172,6 +181,7 @@ def _open_turn(session: Session, book: Book) -> tuple[int, str | None]:
 
 
 async def _answer(user_id: str, book_id: str, content: str, *, approve: bool) -> MessageView:
+    await asyncio.to_thread(spending.check_daily_caps, user_id)  # every answer starts a paid call
     with session_scope() as session:
         book = owned_book(session, user_id, book_id)
         turn, phase = _open_turn(session, book)
@@ -183,6 +193,8 @@ async def _answer(user_id: str, book_id: str, content: str, *, approve: bool) ->
             session.flush()
         except IntegrityError:  # the same answer sent twice at once: the first one counts
             raise WrongPhase("Bookbug is still answering your last message.") from None
+        if phase == names.PHASE_PLOT and not approve:
+            _take_plot_change(session, book_id)  # committed with the message, or neither
         view = MessageView.of(message)
     engine = await started_engine()
     await engine.send_event(
@@ -191,6 +203,14 @@ async def _answer(user_id: str, book_id: str, content: str, *, approve: bool) ->
         id=f"message:{view.id}",
     )
     return view
+
+
+def _take_plot_change(session: Session, book_id: str) -> None:
+    """One of the book's plot changes (an operator's cap, atomic across processes: services/slots.py)."""
+    most = app_config.current().plot_revisions_per_book
+    if isinstance(slots.take_in(session, PLOT_CHANGES, book_id, most, FOR_GOOD), slots.Full):
+        raise OverCap(f"This book has had its {most} plot changes, the most the people who run Bookbug allow "
+                      "(a cap that does not reset); approve the plot as it is, or start a new book.")
 
 
 async def send_message(user_id: str, book_id: str, content: str | None) -> MessageView:
@@ -351,6 +371,17 @@ def _count_redo(session: Session, row: RenderedPage) -> int:
     return row.redo_count
 
 
+def _take_page_redo(session: Session, book_id: str, page: int) -> None:
+    """One of the page's redos for the next 24 hours (an operator's cap, atomic across processes)."""
+    most = app_config.current().redos_per_page_per_day
+    taken = slots.take_in(session, PAGE_REDOS, f"{book_id}:{page}", most, timedelta(days=1))
+    if isinstance(taken, slots.Full):
+        from bookbug.db.spending import in_words
+
+        raise OverCap(f"Page {page} has been redone {most} times today, the most the people who run Bookbug allow; "
+                      f"it can be redone again in {in_words(taken.retry_after)}.", retry_after=taken.retry_after)
+
+
 async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool = False,
                     note: str | None = None) -> None:
     """Draw one page again (and, with rewrite_text, write it again); the rest stays as it is.
@@ -383,6 +414,8 @@ async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool
             # so): an interrupted client may simply ask again.
             redo = int((run.event_data or {}).get("redo") or 0)
         else:
+            spending.check_daily_caps(user_id)
+            _take_page_redo(session, book_id, page)
             redo = _count_redo(session, row)  # a new redo, even of a page that went back before
     engine = await started_engine()
     await engine.send_event(names.PAGE_REDO, {"book_id": book_id, "user_id": user_id, "page": page, "redo": redo,

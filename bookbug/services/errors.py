@@ -56,3 +56,14 @@ class Throttled(ServiceError):
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class OverCap(ServiceError):
+    """A cap an operator set (spending a day, plot changes, redos...): which one, and when it resets."""
+
+    code = "over_cap"
+    status = 429
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # None: it does not reset (a cap per book)

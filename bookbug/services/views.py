@@ -167,6 +167,8 @@ class BookDetail(BookSummary):
     job: JobView | None = None
     redo: RedoView | None = None
     edit: EditView | None = None
+    cost_usd: float = Field(0.0, description="what the book has cost so far, in US dollars: an estimate from list "
+                                             "prices (every paid call, including ones whose result was not used)")
 
     @classmethod
     def of_book(cls, book: Book, pages: list[RenderedPage], run: RunView | None,
@@ -190,6 +192,7 @@ class BookDetail(BookSummary):
             job=JobView.of(run) if run else None,
             redo=redo,
             edit=edit,
+            cost_usd=round(book.cost_usd or 0.0, 6),
         )
 
 

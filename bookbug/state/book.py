@@ -17,7 +17,7 @@ from bookbug.state.rows import TALKING_STATUSES, PageRow
 from bookbug.state.session import SessionState
 
 BOOK_ROUTE = "/books"
-IN_FLIGHT = ("intake", "plot", "generating")
+IN_FLIGHT = ("intake", "plot", "generating", "paused")
 IDLE_SECONDS = 10.0
 MAX_IDLE_TICKS = 180
 
@@ -76,6 +76,7 @@ class BookState(SessionState):
     edit_text: str = ""
     edit_notice: str = ""  # why the words were refused, in one sentence
     edit_sending: bool = False
+    cost_usd: float = 0.0  # what the book has cost so far (an estimate), shown to its owner only
 
     _watching: str = ""
     _follow_from: int = -1  # the book's latest event id when it was last read; -1: unknown
@@ -127,6 +128,14 @@ class BookState(SessionState):
     @rx.var
     def at_last(self) -> bool:
         return self.reader_index >= len(self.pages) - 1
+
+    @rx.var
+    def cost_label(self) -> str:
+        return f"Cost so far: about ${self.cost_usd:,.2f} (an estimate from list prices)" if self.cost_usd else ""
+
+    @rx.var
+    def paused(self) -> bool:
+        return self.status == "paused"
 
     @rx.var
     def redo_busy(self) -> bool:
@@ -183,6 +192,7 @@ class BookState(SessionState):
             self.not_found = True
             self.view_book_id, self.title, self.status, self.pages, self.pdf_url = "", "", "", [], ""
             self.epub_url = ""
+            self.cost_usd = 0.0
             self.redo_page, self.redo_phase, self.redo_error, self.redo_form_open = 0, "", "", False
             self.edit_page, self.edit_phase, self.edit_error, self.edit_form_open = 0, "", "", False
             return
@@ -191,6 +201,7 @@ class BookState(SessionState):
         self.title = detail.title
         self.status = detail.status
         self.error = detail.error or ""
+        self.cost_usd = detail.cost_usd
         self.pages = [PageRow.of(p) for p in detail.pages]
         self.pdf_url = detail.pdf_url or ""
         self.epub_url = detail.epub_url or ""

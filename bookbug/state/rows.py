@@ -158,3 +158,25 @@ TALKING_STATUSES = ("draft", "intake", "plot", "abandoned")
 def book_href(book_id: str, status: str) -> str:
     """A book still in conversation opens the chat; any other opens the book itself."""
     return f"/create/{book_id}" if status in TALKING_STATUSES else f"/books/{book_id}"
+
+
+@dataclasses.dataclass
+class SpendRow:
+    """One line of the operators' spending tables (dollars are estimates from the price table)."""
+
+    label: str
+    usd: str
+    calls: str
+
+
+@dataclasses.dataclass
+class PriceRow:
+    provider: str
+    model: str
+    input: str
+    output: str
+    cache_read: str
+    cache_write: str
+    image: str
+    taken_on: str
+    source: str  # "list price" or "set here"

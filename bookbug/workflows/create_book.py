@@ -91,15 +91,17 @@ async def create_book(ctx: Context) -> dict[str, Any]:
 
     # 3. from here on everything overlaps as far as its inputs allow
     await ctx.progress(stage="writing", percent=8)
-    plans = [p.model_dump(mode="json") for p in page_plan(Plot.model_validate(plot), Brief.model_validate(brief).pages)]
+    limits = await ctx.step.run("book-limits", drawing.book_limits)
+    # the operators' caps on paid work per book: pages, and characters drawn on a sheet of their own
+    pages = min(Brief.model_validate(brief).pages, int(limits.get("pages_per_book") or 32))
+    plans = [p.model_dump(mode="json") for p in page_plan(Plot.model_validate(plot), pages)]
     total = len(plans)
-    cast = drawing.main_characters(Brief.model_validate(brief))
+    cast = drawing.main_characters(Brief.model_validate(brief))[:int(limits.get("characters_per_book") or 99)]
     setup: Handoff[dict[str, Any]] = Handoff()
     guide: Handoff[dict[str, Any]] = Handoff()
     sheets: list[Handoff[dict[str, Any]]] = [Handoff() for _ in cast]
     written: dict[int, Handoff[dict[str, Any]]] = {p["page_number"]: Handoff() for p in plans}
     hero: Handoff[dict[str, str]] = Handoff()
-    limits = await ctx.step.run("book-limits", drawing.book_limits)
     slots = Concurrency(key=f"book:{book_id}:pictures", limit=limits["page_concurrency"])
     done: list[int] = []
 

@@ -144,7 +144,9 @@ def softened(request: IllustrationRequest) -> IllustrationRequest:
 
 def book_limits() -> dict[str, Any]:
     """The limits a book is made under, read once per book (operators change them at run time)."""
-    return {"page_concurrency": app_config.current().page_concurrency}
+    config = app_config.current()
+    return {"page_concurrency": config.page_concurrency, "pages_per_book": config.pages_per_book,
+            "characters_per_book": config.characters_per_book}
 
 
 def drawing_budget() -> dict[str, Any]:
@@ -158,7 +160,7 @@ async def start_prediction(book_id: str, purpose: str, request: dict[str, Any], 
     """Pay for one picture: attempt `attempt` of `purpose`, with its own seed; returns its id."""
     known = _known_prediction(book_id, purpose, attempt)
     files = providers.storage()
-    painter = providers.illustrator(files)
+    painter = providers.illustrator(files, book_id)
     if known is not None:  # started before a crash: the same prediction, not a second bill
         return {"prediction_id": known, "provider": painter.name}
     wanted = IllustrationRequest.model_validate(request)
@@ -192,7 +194,7 @@ async def fetch_prediction(book_id: str, prediction_id: str, outcome: dict[str, 
 
 async def score_picture(book_id: str, key: str, beat: str, sheet_keys: list[str]) -> dict[str, Any]:
     """One vision scoring of a candidate (Claude's eye): a bill of its own, on Claude's rate limit."""
-    scorer = providers.vision_scorer()
+    scorer = providers.vision_scorer(book_id)
     if scorer is None:
         return {}
     files = providers.storage()

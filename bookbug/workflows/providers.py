@@ -14,6 +14,8 @@ from bookbug.providers.text.offline import OfflineWriter
 from bookbug.providers.text.protocol import TextProvider
 from bookbug.services import app_config
 from bookbug.settings import get_settings
+from bookbug.workflows import records
+from bookbug.workflows.meter import BookMeter
 
 
 def book_seed(book_id: str) -> int:
@@ -35,10 +37,16 @@ def text_provider(book_id: str) -> TextProvider:
                                         "anthropic_fast_model": config.anthropic_fast_model})
     # every request, a repair included, waits for Claude's shared rate limit, pause and pace
     return ClaudeWriter(tuned, before_request=lambda: spend(ClaudeWriter.service),
-                        on_throttled=lambda seconds: pause_service(ClaudeWriter.service, seconds))
+                        on_throttled=lambda seconds: pause_service(ClaudeWriter.service, seconds),
+                        meter=meter(book_id), caching=config.prompt_caching == "on")
 
 
-def illustrator(storage: Storage) -> Illustrator:
+def meter(book_id: str) -> BookMeter:
+    """Each paid call of the step: held against the spending caps, then on the ledger."""
+    return BookMeter(book_id, records.owner(book_id))
+
+
+def illustrator(storage: Storage, book_id: str | None = None) -> Illustrator:
     config = app_config.current()
     settings = get_settings()
     if config.image_provider == "offline" or (config.image_provider == "auto" and not settings.replicate_api_token):
@@ -47,7 +55,8 @@ def illustrator(storage: Storage) -> Illustrator:
                                         "replicate_prompt_model": config.replicate_prompt_model})
     # each paid request waits for Replicate's shared rate limit, pause and pace
     return get_illustrator(tuned, storage=storage, before_create=lambda: spend("replicate"),
-                           on_throttled=lambda seconds: pause_service("replicate", seconds))
+                           on_throttled=lambda seconds: pause_service("replicate", seconds),
+                           meter=meter(book_id) if book_id else None)
 
 
 def narrator() -> Narrator:
@@ -75,7 +84,7 @@ def vision_scorer_name() -> str | None:
     return None if scorer is None else str(scorer.name)
 
 
-def vision_scorer():  # type: ignore[no-untyped-def]
+def vision_scorer(book_id: str | None = None):  # type: ignore[no-untyped-def]
     """Claude's eye on each page where Claude writes the book; None offline (the image check runs)."""
     config = app_config.current()
     settings = get_settings()
@@ -84,4 +93,5 @@ def vision_scorer():  # type: ignore[no-untyped-def]
     from bookbug.providers.images.vision import ClaudeVisionScorer
 
     return ClaudeVisionScorer(settings, before_request=lambda: spend(ClaudeVisionScorer.service),
-                              on_throttled=lambda seconds: pause_service(ClaudeVisionScorer.service, seconds))
+                              on_throttled=lambda seconds: pause_service(ClaudeVisionScorer.service, seconds),
+                              meter=meter(book_id) if book_id else None, caching=config.prompt_caching == "on")

@@ -113,8 +113,36 @@ def update_book(book_id: str, **values: Any) -> None:
         book.updated_at = utcnow()
 
 
+def pause(book_id: str, message: str) -> None:
+    """A spending cap stopped the book: it is paused, saying which cap and when it resets."""
+    with session_scope() as session:
+        book = session.get(Book, book_id)
+        if book is None or book.status in FINAL or book.status == BookStatus.failed.value:
+            return
+        if book.status != BookStatus.paused.value or book.error != message:
+            book.status, book.error, book.updated_at = BookStatus.paused.value, message, utcnow()
+
+
+def resume(book_id: str) -> None:
+    """A paused book's call went ahead: back to the phase its contents show (as a retry does)."""
+    with session_scope() as session:
+        book = session.exec(select(Book).where(Book.id == book_id, Book.status == BookStatus.paused.value)).first()
+        if book is None:
+            return
+        book.status = (BookStatus.generating.value if book.prose
+                       else BookStatus.plot.value if book.plot else BookStatus.intake.value)
+        book.error, book.updated_at = None, utcnow()
+
+
+def owner(book_id: str) -> str | None:
+    with session_scope() as session:
+        book = session.get(Book, book_id)
+        return book.user_id if book is not None else None
+
+
 def add_usage(book_id: str, usage: dict[str, Any]) -> None:
-    """Add one call's tokens and cost to the book's running totals, per provider."""
+    """Add one call's tokens to the book's running totals, per provider (its cost is added by the
+    ledger, call by call, as each answer arrives: bookbug/workflows/meter.py)."""
     with session_scope() as session:
         book = _locked_book(session, book_id)
         if book is None:
@@ -125,11 +153,9 @@ def add_usage(book_id: str, usage: dict[str, Any]) -> None:
         for field in ("calls", "input_tokens", "output_tokens", "images"):
             mine[field] = int(mine.get(field, 0)) + int(usage.get(field, 0) or 0)
         mine["cost_usd"] = round(float(mine.get("cost_usd", 0.0)) + float(usage.get("cost_usd", 0.0) or 0.0), 6)
-        metrics.SPEND.labels(provider).inc(max(0.0, float(usage.get("cost_usd", 0.0) or 0.0)))
         metrics.PROVIDER_CALLS.labels(provider).inc(max(0, int(usage.get("calls", 0) or 0) + int(usage.get("images", 0) or 0)))
         totals[provider] = mine
         book.usage = totals
-        book.cost_usd = round(sum(float(v.get("cost_usd", 0.0)) for v in totals.values()), 6)
 
 
 def say(book_id: str, turn: int, content: str, chips: list[str], phase: str,
@@ -154,10 +180,19 @@ def say(book_id: str, turn: int, content: str, chips: list[str], phase: str,
         return MessageView.of(message).model_dump(mode="json")
 
 
-def conversation(book_id: str) -> list[ChatTurn]:
+RECENT_MESSAGES = 6  # what a model is sent of the conversation: the brief holds what came before
+
+
+def conversation(book_id: str, recent: int | None = RECENT_MESSAGES) -> list[ChatTurn]:
+    """The book's conversation, oldest first: its `recent` latest messages (None: all of it).
+    Each answer is folded into the brief as it comes, so resending the whole history on every turn
+    would only pay for it again and again."""
     with session_scope() as session:
-        rows = session.exec(select(ChatMessage).where(ChatMessage.book_id == book_id)
-                            .order_by(col(ChatMessage.turn), col(ChatMessage.created_at))).all()
+        query = (select(ChatMessage).where(ChatMessage.book_id == book_id)
+                 .order_by(col(ChatMessage.turn).desc(), col(ChatMessage.created_at).desc()))
+        if recent is not None:
+            query = query.limit(recent)
+        rows = list(reversed(session.exec(query).all()))
         return [ChatTurn(role=m.role, content=m.content[:8000], chips=[str(c) for c in (m.chips or [])])  # type: ignore[arg-type]
                 for m in rows]
 

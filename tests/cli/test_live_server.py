@@ -157,6 +157,9 @@ def test_cancel_stops_a_book_and_following_it_reports_the_end(live: LiveApp, mak
     code, out, _ = cli(capsys, "status", book["id"], "--follow", "--json", "--server", live.url)
     lines = [json.loads(line) for line in out.strip().splitlines()]
     assert code == 6 and lines[-2]["event"] == "cancelled" and lines[-1]["status"] == "cancelled"
+    assert "cost_usd" in lines[-1]  # what it cost so far, an estimate (the offline writer costs nothing)
+    code, out, _ = cli(capsys, "status", book["id"], "--server", live.url)
+    assert code == 0 and "Cost so far: about $0.00 (an estimate from list prices)" in out
     code, _, err = cli(capsys, "cancel", book["id"], "--server", live.url)
     assert code == 1 and "nothing in progress" in err
     code, _, err = cli(capsys, "download", book["id"], "--server", live.url)

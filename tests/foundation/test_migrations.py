@@ -13,7 +13,7 @@ from bookbug.db.session import get_engine
 
 EXPECTED_TABLES = {
     "users", "user_sessions", "api_tokens", "books", "chat_messages", "rendered_pages", "app_settings", "limit_slots",
-    "sign_in_tickets", "data_exports", "account_deletions",
+    "sign_in_tickets", "data_exports", "account_deletions", "spend_ledger", "prices", "spend_days",
     # the engine's own, from its own migration branch
     "engine_runs", "engine_steps", "engine_events", "engine_waits", "engine_wait_shapes", "engine_channels",
 }

@@ -17,10 +17,19 @@ every request once the script is empty; `standin.latency = (0.5, 2.0)` delays ea
 `standin.storm = Storm(throttle_every=3, retry_after=2, overload_every=5, malformed_every=7)`
 answers those requests (counted from 1) with a 429, a 529 or a reply that breaks the schema.
 `early` counts requests that arrived before a Retry-After the stand-in gave had passed.
+
+`standin.count_tokens = True` makes every answer's usage the request's own, counted the way the
+API counts it (here: a token per four characters of text, 1,500 per image), prompt caching
+included: a request whose blocks carry `cache_control` reads from the cache the longest prefix
+(tools, system, messages, block by block, up to 20 blocks before a breakpoint) that an earlier
+request wrote within five minutes (`cache_read_input_tokens`), and writes the prefix up to its
+last breakpoint when that is at least the model's minimum (`cache_creation_input_tokens`);
+`input_tokens` is the rest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import threading
@@ -49,6 +58,50 @@ class Scripted:
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None  # sent as-is instead of JSON (for malformed bodies)
+
+
+CACHE_SECONDS = 300.0  # the API's default cache lifetime (refreshed by each read)
+LOOKBACK_BLOCKS = 20  # how far before a breakpoint the API looks for an earlier cached prefix
+IMAGE_TOKENS = 1500
+# What tests/standins/claude_offline.py appends to a prompt for its responder to read; not counted,
+# since a real request does not carry it
+CARRIED = "\n\n[stand-in input]\n"
+
+
+def min_cacheable(model: str) -> int:
+    """The shortest prefix the API caches for `model` (shorter ones are neither written nor read)."""
+    if any(name in model for name in ("opus-4-5", "opus-4-6", "haiku-4-5")):
+        return 4096
+    if "haiku" in model:
+        return 2048
+    return 1024
+
+
+def _tokens(text: str) -> int:
+    text = text.split(CARRIED, 1)[0]
+    return max(1, len(text) // 4) if text else 0
+
+
+def request_blocks(body: dict[str, Any]) -> list[tuple[int, str, bool]]:
+    """The request as the cache sees it: (tokens, its canonical text, marked as a breakpoint) per
+    block, in the order the API reads them: tools, system, then each message's content."""
+    blocks: list[tuple[int, str, bool]] = []
+    for tool in body.get("tools") or []:
+        plain = {k: v for k, v in tool.items() if k != "cache_control"}
+        blocks.append((_tokens(json.dumps(plain, sort_keys=True)), json.dumps(plain, sort_keys=True),
+                       "cache_control" in tool))
+    system = body.get("system")
+    for block in ([{"type": "text", "text": system}] if isinstance(system, str) else system or []):
+        blocks.append((_tokens(block.get("text", "")), block.get("text", ""), "cache_control" in block))
+    for message in body.get("messages") or []:
+        content = message.get("content")
+        for block in ([{"type": "text", "text": content}] if isinstance(content, str) else content or []):
+            plain = {k: v for k, v in block.items() if k != "cache_control"}
+            tokens = IMAGE_TOKENS if block.get("type") == "image" else _tokens(
+                block.get("text") or json.dumps(plain, sort_keys=True))
+            blocks.append((tokens, message.get("role", "") + json.dumps(plain, sort_keys=True),
+                           "cache_control" in block))
+    return blocks
 
 
 # A request that arrives this soon after a 429 went out left before the pause could reach every
@@ -118,6 +171,8 @@ class AnthropicStandIn:
         self.blocked_until = 0.0
         self._told_at = 0.0  # when the latest 429 went out (requests already on their way are not early)
         self._random = random.Random(7)
+        self.count_tokens = False  # report each request's own usage, prompt caching included
+        self._cache: dict[str, tuple[float, int]] = {}  # prefix digest -> (expires, tokens)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         # A short poll interval keeps shutdown (once per test) fast.
@@ -195,6 +250,38 @@ class AnthropicStandIn:
             return responder(recorded)
         return Scripted(500, error_body("api_error", "the Anthropic stand-in has no scripted reply left"))
 
+    def counted(self, recorded: Recorded, answer: Scripted) -> Scripted:
+        """`answer` with the usage the API would report for `recorded` (see count_tokens)."""
+        body = recorded.body if isinstance(recorded.body, dict) else {}
+        blocks = request_blocks(body)
+        model = str(body.get("model", ""))
+        digests, totals, running, digest = [], [], 0, hashlib.sha256(model.encode())
+        for tokens, text, _ in blocks:
+            digest.update(text.encode())
+            digests.append(digest.copy().hexdigest())
+            running += tokens
+            totals.append(running)
+        marks = [i for i, (_, _, marked) in enumerate(blocks) if marked]
+        read = write = 0
+        now = time.monotonic()
+        with self._lock:
+            self._cache = {key: value for key, value in self._cache.items() if value[0] > now}
+            if marks:
+                last = marks[-1]
+                hit = next((i for i in range(last, max(-1, last - LOOKBACK_BLOCKS), -1) if digests[i] in self._cache),
+                           None)
+                if hit is not None:
+                    read = totals[hit]
+                    self._cache[digests[hit]] = (now + CACHE_SECONDS, totals[hit])
+                if totals[last] >= min_cacheable(model) and hit != last:
+                    write = totals[last] - read
+                    for i in marks:
+                        if totals[i] >= min_cacheable(model):
+                            self._cache[digests[i]] = (now + CACHE_SECONDS, totals[i])
+        usage = {**answer.body.get("usage", {}), "input_tokens": running - read - write,
+                 "cache_read_input_tokens": read, "cache_creation_input_tokens": write}
+        return Scripted(answer.status, {**answer.body, "usage": usage}, answer.headers, answer.raw)
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self
 
@@ -217,6 +304,9 @@ class AnthropicStandIn:
                     self._send(Scripted(404, error_body("not_found_error", f"the stand-in does not serve {self.path}")))
                     return
                 answer = standin._next(recorded)
+                if standin.count_tokens and answer.status == 200 and isinstance(answer.body, dict) \
+                        and "usage" in answer.body:
+                    answer = standin.counted(recorded, answer)
                 if delay and answer.status < 400:  # errors come back at once, as the real API's do
                     time.sleep(delay)
                 self._send(answer)

@@ -25,9 +25,9 @@ from typing import Any
 from bookbug import agents
 from bookbug.agents.base import Agent
 from bookbug.providers.text.offline import OfflineWriter
-from tests.standins.anthropic import Recorded, Scripted, message_body, tool_use_block
+from tests.standins.anthropic import CARRIED, Recorded, Scripted, message_body, tool_use_block
 
-MARKER = "\n\n[stand-in input]\n"
+MARKER = CARRIED
 ENVIRONMENT = "BOOKBUG_STANDIN_CARRY_INPUTS"
 
 
@@ -35,27 +35,28 @@ def _agents() -> dict[str, Agent[Any, Any]]:
     return {a.name: a for a in vars(agents).values() if isinstance(a, Agent)}
 
 
-_ORIGINAL_PROMPT = Agent.prompt
+_ORIGINAL_BLOCKS = Agent.blocks
 
 
-def _carrying_prompt(self: Agent[Any, Any], input: Any) -> str:
-    return _ORIGINAL_PROMPT(self, input) + MARKER + input.model_dump_json()
+def _carrying_blocks(self: Agent[Any, Any], input: Any) -> list[str]:
+    *stable, last = _ORIGINAL_BLOCKS(self, input)
+    return [*stable, last + MARKER + input.model_dump_json()]
 
 
 @contextmanager
 def carry_inputs() -> Iterator[None]:
     """While open, every agent's prompt ends with its input as JSON (for `offline_claude`)."""
-    Agent.prompt = _carrying_prompt  # type: ignore[method-assign]
+    Agent.blocks = _carrying_blocks  # type: ignore[method-assign]
     try:
         yield
     finally:
-        Agent.prompt = _ORIGINAL_PROMPT  # type: ignore[method-assign]
+        Agent.blocks = _ORIGINAL_BLOCKS  # type: ignore[method-assign]
 
 
 def carry_inputs_if_asked() -> None:
     """For worker processes started by a test: carry inputs for the rest of the process."""
     if os.environ.get(ENVIRONMENT) == "1":
-        Agent.prompt = _carrying_prompt  # type: ignore[method-assign]
+        Agent.blocks = _carrying_blocks  # type: ignore[method-assign]
 
 
 def _first_text(body: dict[str, Any]) -> str:

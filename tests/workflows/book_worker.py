@@ -63,7 +63,7 @@ def main() -> None:
     if DELAY:
         text, draw, files = providers.text_provider, providers.illustrator, providers.storage
         providers.text_provider = lambda book_id: Slow(text(book_id))  # type: ignore[assignment]
-        providers.illustrator = lambda storage: Slow(draw(storage))  # type: ignore[assignment]
+        providers.illustrator = lambda storage, book_id=None: Slow(draw(storage, book_id))  # type: ignore[assignment]
         providers.storage = lambda: SlowFolders(files())  # type: ignore[assignment]
     config = EngineConfig(**json.loads(sys.argv[1]))
     run_worker(worker_settings(config, default_registry))

@@ -26,6 +26,7 @@ from replicate.helpers import FileOutput
 
 from bookbug.providers.images.models import IllustrationRequest, IllustrationResult, PredictionOutcome
 from bookbug.providers.images.prompts import build_prompt
+from bookbug.providers.spending import Meter, Spent, metered
 from bookbug.resilience.classify import refused_for_safety
 from bookbug.resilience.errors import FatalError, RetryableError
 from bookbug.resilience.retry_after import parse_retry_after
@@ -106,7 +107,9 @@ class ReplicateIllustrator:
         max_wait_seconds: float = 600.0,
         before_create: Callable[[], Awaitable[None]] | None = None,
         on_throttled: Callable[[float], Awaitable[None]] | None = None,
+        meter: Meter | None = None,
     ) -> None:
+        self.meter = meter  # hears of each prediction paid for (bookbug/providers/spending.py)
         # hears of a 429 the moment its answer arrives (with its Retry-After), so the pause
         # reaches every worker before anything else happens
         self._on_throttled = on_throttled
@@ -184,7 +187,9 @@ class ReplicateIllustrator:
     async def create(self, model: str, model_input: dict[str, Any]) -> str:
         """Create (and pay for) one prediction of `model`; its id. (The narrator shares this too.)"""
         try:
-            prediction = await self._client.predictions.async_create(model=model, input=model_input)
+            async with metered(self.meter, Spent(SERVICE, model, request.kind, images=1)) as bill:
+                prediction = await self._client.predictions.async_create(model=model, input=model_input)
+                bill(images=1)
         except ReplicateError as exc:
             # 429 and 5xx were raised as RetryableError by the hook; what is left (401, 404,
             # 422...) will fail the same way every time.

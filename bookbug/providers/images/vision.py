@@ -18,11 +18,13 @@ from PIL import Image
 from pydantic import ValidationError
 
 from bookbug.providers.images.quality import PASSING_SCORE, VisionScore
+from bookbug.providers.spending import Meter, Spent, metered, tokens_at_most
 from bookbug.resilience.errors import FatalError, RetryableError
 from bookbug.providers.anthropic_client import anthropic_client
 from bookbug.settings import Settings, get_settings
 
 TOOL = "score_illustration"
+IMAGE_TOKENS_AT_MOST = 1600  # Claude counts an image as about width x height / 750 tokens
 PAGE_MAX_SIDE = 1024  # Claude reads images at about this size; bigger only costs tokens
 SHEET_MAX_SIDE = 768
 SYSTEM = (
@@ -63,7 +65,12 @@ class ClaudeVisionScorer:
 
     def __init__(self, settings: Settings | None = None, *, timeout: float = 60.0,
                  before_request: Callable[[], Awaitable[None]] | None = None,
-                 on_throttled: Callable[[float], Awaitable[None]] | None = None) -> None:
+                 on_throttled: Callable[[float], Awaitable[None]] | None = None,
+                 meter: Meter | None = None, caching: bool = False) -> None:
+        self.meter = meter  # hears of each paid request (bookbug/providers/spending.py)
+        # the character sheets come first and are the same for every page of a book: with
+        # `caching`, they end the prefix Anthropic's prompt cache keeps, so page after page reads them
+        self.caching = caching
         # the engine's pacing, hooked into the HTTP layer (see providers/anthropic_client.py)
         settings = settings or get_settings()
         if not settings.anthropic_api_key:
@@ -77,6 +84,8 @@ class ClaudeVisionScorer:
         # resizing and re-encoding is Pillow work: off the event loop
         content: list[dict[str, Any]] = [await asyncio.to_thread(_image_block, sheet, SHEET_MAX_SIDE)
                                          for sheet in character_sheets]
+        if self.caching and content:
+            content[-1]["cache_control"] = {"type": "ephemeral"}
         content.append(await asyncio.to_thread(_image_block, page_png, PAGE_MAX_SIDE))
         content.append({"type": "text", "text": scoring_prompt(beat, len(character_sheets))})
         reply = await self._ask(content)
@@ -92,15 +101,25 @@ class ClaudeVisionScorer:
                              kind="invalid_reply")
 
     async def _ask(self, content: list[dict[str, Any]]) -> Any:
-        return await self.client.messages.create(
-            model=self.model,
-            max_tokens=600,
-            system=SYSTEM,
-            messages=[{"role": "user", "content": content}],  # type: ignore[list-item]
-            tools=[{"name": TOOL, "description": "Record the scores of one illustration.",
-                    "input_schema": VisionScore.model_json_schema()}],  # type: ignore[list-item]
-            tool_choice={"type": "tool", "name": TOOL},
-        )
+        from bookbug.providers.text.claude import spent_tokens
+
+        tools = [{"name": TOOL, "description": "Record the scores of one illustration.",
+                  "input_schema": VisionScore.model_json_schema()}]
+        words = [block for block in content if block.get("type") == "text"]
+        images = len(content) - len(words)
+        most = Spent(self.service, self.model, TOOL, output_tokens=600,
+                     input_tokens=tokens_at_most(SYSTEM, words, tools) + images * IMAGE_TOKENS_AT_MOST)
+        async with metered(self.meter, most) as bill:
+            reply = await self.client.messages.create(
+                model=self.model,
+                max_tokens=600,
+                system=SYSTEM,
+                messages=[{"role": "user", "content": content}],  # type: ignore[list-item]
+                tools=tools,  # type: ignore[arg-type]
+                tool_choice={"type": "tool", "name": TOOL},
+            )
+            bill(**spent_tokens(reply))
+        return reply
 
     async def aclose(self) -> None:
         await self.client.close()

@@ -9,7 +9,9 @@
 - The SDK never retries (`max_retries=0`): the engine's retry policy and rate limits own every
   attempt, so SDK exceptions (429, 529, 401, timeouts...) propagate unchanged for
   `bookbug.resilience.classify` to judge.
-- Token usage of every call, repairs included, comes back with the output, with a cost estimate.
+- Token usage of every call, repairs included, comes back with the output, with a cost estimate;
+  each request is also reported to the writer's `Meter` as its reply arrives, before the reply
+  is read, so a call whose reply is refused is on the ledger too (bookbug/providers/spending.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from anthropic.types import Message
 from pydantic import BaseModel, ValidationError
 
 from bookbug.agents.base import Agent
+from bookbug.providers.spending import Meter, Spent, metered, tokens_at_most
 from bookbug.providers.text.pricing import estimate_cost
 from bookbug.providers.text.protocol import AgentResult, TokenUsage
 from bookbug.resilience import FatalError, RetryableError
@@ -55,7 +58,10 @@ class ClaudeWriter:
 
     def __init__(self, settings: Settings | None = None, *, timeout: float = DEFAULT_TIMEOUT_S,
                  before_request: Callable[[], Awaitable[None]] | None = None,
-                 on_throttled: Callable[[float], Awaitable[None]] | None = None) -> None:
+                 on_throttled: Callable[[float], Awaitable[None]] | None = None,
+                 meter: Meter | None = None, caching: bool = False) -> None:
+        # `caching` marks the stable start of each request (tools, system, the agent's stable
+        # blocks) for Anthropic's prompt cache; `meter` hears of every paid request before it goes and after it is answered;
         # `before_request` runs right before every request (a repair included): the workflows
         # pass the engine's rate limiting here, so each request, not each step, counts;
         # `on_throttled` hears of a 429 at once (see providers/anthropic_client.py)
@@ -64,6 +70,8 @@ class ClaudeWriter:
             raise FatalError("the Claude writer needs ANTHROPIC_API_KEY; without it Bookbug uses the offline writer",
                              service="anthropic")
         self._models = {"main": settings.anthropic_model, "fast": settings.anthropic_fast_model}
+        self.meter = meter
+        self.caching = caching
         self.client = anthropic_client(settings, timeout=timeout, before_request=before_request,
                                        on_throttled=on_throttled)
 
@@ -72,8 +80,8 @@ class ClaudeWriter:
 
     async def generate(self, agent: Agent[I, O], input: I) -> AgentResult[O]:
         model = self.model_for(agent)
-        tool = agent.tool(input)
-        messages: list[dict[str, Any]] = [{"role": "user", "content": agent.prompt(input)}]
+        tool = agent.tool(input, stable=self.caching)
+        messages: list[dict[str, Any]] = [{"role": "user", "content": user_content(agent, input, self.caching)}]
         reply = await self._send(agent, model, tool, messages)
         usage = _usage(model, reply)
         try:
@@ -94,17 +102,47 @@ class ClaudeWriter:
 
     async def _send(self, agent: Agent[Any, Any], model: str, tool: dict[str, Any],
                     messages: list[dict[str, Any]]) -> Message:
-        return await self.client.messages.create(
-            model=model,
-            max_tokens=agent.max_tokens,
-            system=agent.system,
-            messages=messages,  # type: ignore[arg-type]
-            tools=[tool],  # type: ignore[list-item]
-            tool_choice={"type": "tool", "name": agent.name},
-        )
+        most = Spent(self.service, model, agent.name, input_tokens=tokens_at_most(agent.system, messages, tool),
+                     output_tokens=agent.max_tokens)
+        async with metered(self.meter, most) as bill:
+            reply = await self.client.messages.create(
+                model=model,
+                max_tokens=agent.max_tokens,
+                system=agent.system,
+                messages=messages,  # type: ignore[arg-type]
+                tools=[tool],  # type: ignore[list-item]
+                tool_choice={"type": "tool", "name": agent.name},
+            )
+            bill(**spent_tokens(reply))
+        return reply
 
     async def aclose(self) -> None:
         await self.client.close()
+
+
+def user_content(agent: Agent[I, Any], input: I, caching: bool) -> str | list[dict[str, Any]]:
+    """The request's user message. With caching, one text block per part of the agent's message,
+    the last stable part marked as the end of the cached prefix (tools, system and every part up
+    to it): the next request of the same agent that starts the same way reads it from the cache
+    rather than paying for it again, as each page of a book repeats the pages before it. The
+    API finds the longest cached prefix ending at an earlier block too, so page n + 1 reads what
+    page n wrote."""
+    blocks = agent.blocks(input)
+    if not caching or len(blocks) < 2:
+        return "\n\n".join(blocks)
+    content: list[dict[str, Any]] = [{"type": "text", "text": block} for block in blocks]
+    content[-2]["cache_control"] = {"type": "ephemeral"}
+    if len(blocks) > 2:  # the first part too (the book's brief, plot and setup), shared by every page
+        content[0]["cache_control"] = {"type": "ephemeral"}
+    return content
+
+
+def spent_tokens(reply: Message) -> dict[str, int]:
+    """A reply's usage as the ledger counts it (input_tokens excludes what the cache served)."""
+    used = reply.usage
+    return {"input_tokens": used.input_tokens, "output_tokens": used.output_tokens,
+            "cache_read_tokens": used.cache_read_input_tokens or 0,
+            "cache_write_tokens": used.cache_creation_input_tokens or 0}
 
 
 def _usage(model: str, reply: Message) -> TokenUsage:
