@@ -48,6 +48,7 @@ LIST_PRICES: tuple[Price, ...] = (
     Price("replicate", "google/nano-banana-pro", image=0.15),
     Price("replicate", "google/nano-banana", image=0.039),
     Price("replicate", "google/imagen-4", image=0.04),
+    Price("replicate", "jaaari/kokoro-82m", image=0.001),  # a page read aloud (per prediction)
     Price("replicate", "*", image=0.15),
 )
 

@@ -54,7 +54,7 @@ def _known_prediction(book_id: str, number: int, attempt: int) -> str | None:
 
 async def start_narration(book_id: str, number: int, text: str, attempt: int) -> dict[str, Any]:
     """Pay for one reading of the page (attempt `attempt`); returns its id."""
-    narrator = providers.narrator()
+    narrator = providers.narrator(book_id)
     known = _known_prediction(book_id, number, attempt)
     if known is not None:  # started before a crash: the same prediction, not a second bill
         return {"prediction_id": known, "provider": narrator.name}

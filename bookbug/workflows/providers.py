@@ -59,9 +59,9 @@ def illustrator(storage: Storage, book_id: str | None = None) -> Illustrator:
                            meter=meter(book_id) if book_id else None)
 
 
-def narrator() -> Narrator:
-    """The voice that reads the pages (NARRATION_PROVIDER). Raises MissingVoice when there is
-    none: narration is off, or espeak-ng is not installed."""
+def narrator(book_id: str | None = None) -> Narrator:
+    """The voice that reads the pages (NARRATION_PROVIDER), its paid readings on the book's ledger.
+    Raises MissingVoice when there is none: narration is off, or espeak-ng is not installed."""
     settings = get_settings()
     if settings.narration_provider == "off":
         raise MissingVoice("narration is off (NARRATION_PROVIDER=off)")
@@ -70,7 +70,8 @@ def narrator() -> Narrator:
 
         # each paid request waits for Replicate's shared rate limit, pause and pace, as pictures do
         return ReplicateNarrator(settings, before_create=lambda: spend("replicate"),
-                                 on_throttled=lambda seconds: pause_service("replicate", seconds))
+                                 on_throttled=lambda seconds: pause_service("replicate", seconds),
+                                 meter=meter(book_id) if book_id else None)
     return EspeakNarrator(settings.espeak_voice)
 
 

@@ -13,7 +13,7 @@ import zipfile
 import pytest
 from sqlmodel import col, select
 
-from bookbug.db import Book, ImagePrediction, RenderedPage, session_scope
+from bookbug.db import Book, ImagePrediction, LedgerEntry, RenderedPage, session_scope
 from bookbug.providers.storage import get_storage
 from bookbug.providers.voice import espeak_path
 from bookbug.services import app_config, books
@@ -136,7 +136,11 @@ async def test_on_replicate_each_page_is_read_through_the_sdk_and_a_failed_or_re
         kept = session.exec(select(ImagePrediction).where(ImagePrediction.book_id == book_id,
                                                           ImagePrediction.purpose.startswith("voice-"))).all()
     assert len(kept) == 11  # every paid reading remembered: a retried step never pays twice
-    assert book.usage["replicate-voice"]["calls"] == 11  # and each is in the book's ledger
+    assert book.usage["replicate-voice"]["calls"] == 11  # and each is in the book's usage
+    with session_scope() as session:  # and on the ledger, once each (the refused request cost nothing)
+        billed = session.exec(select(LedgerEntry).where(LedgerEntry.book_id == book.id,
+                                                        LedgerEntry.kind == "narration")).all()
+    assert len(billed) == 11 and all(row.model == TTS_MODEL and row.cost_usd > 0 for row in billed)
     assert b"media-overlay" in epub_files(book)["OEBPS/package.opf"]
 
 

@@ -182,12 +182,13 @@ class ReplicateIllustrator:
         model = self.model_for(request)
         # reading stored references and re-encoding them is blocking work: keep it off the loop
         model_input = await asyncio.to_thread(self.build_input, request)
-        return await self.create(model, model_input)
+        return await self.create(model, model_input, kind=request.kind)
 
-    async def create(self, model: str, model_input: dict[str, Any]) -> str:
-        """Create (and pay for) one prediction of `model`; its id. (The narrator shares this too.)"""
+    async def create(self, model: str, model_input: dict[str, Any], *, kind: str) -> str:
+        """Create (and pay for) one prediction of `model` for `kind` of work; its id. (The narrator
+        shares this too: one prediction, one bill, on the ledger.)"""
         try:
-            async with metered(self.meter, Spent(SERVICE, model, request.kind, images=1)) as bill:
+            async with metered(self.meter, Spent(SERVICE, model, kind, images=1)) as bill:
                 prediction = await self._client.predictions.async_create(model=model, input=model_input)
                 bill(images=1)
         except ReplicateError as exc:

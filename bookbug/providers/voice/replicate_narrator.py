@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from bookbug.providers.images.models import PredictionOutcome
 from bookbug.providers.images.replicate_illustrator import SERVICE, ReplicateIllustrator
+from bookbug.providers.spending import Meter
 from bookbug.providers.voice.audio import mp3, read_wav
 from bookbug.providers.voice.models import NarrationRequest, NarrationResult, spread_by_length
 from bookbug.resilience.errors import FatalError
@@ -27,7 +28,8 @@ class ReplicateNarrator:
 
     def __init__(self, settings: Settings | None = None, *,
                  before_create: Callable[[], Awaitable[None]] | None = None,
-                 on_throttled: Callable[[float], Awaitable[None]] | None = None) -> None:
+                 on_throttled: Callable[[float], Awaitable[None]] | None = None,
+                 meter: Meter | None = None) -> None:
         settings = settings or get_settings()
         if not settings.replicate_api_token:
             raise FatalError("REPLICATE_API_TOKEN is not set: the Replicate narrator cannot run", service=SERVICE)
@@ -35,10 +37,12 @@ class ReplicateNarrator:
         self.voice = settings.replicate_tts_voice
         # the pictures' connection: the same SDK client, pacing, throttling and download rules
         self._replicate = ReplicateIllustrator(settings, poll_interval=settings.replicate_poll_seconds,
-                                               before_create=before_create, on_throttled=on_throttled)
+                                               before_create=before_create, on_throttled=on_throttled,
+                                               meter=meter)
 
     async def start(self, request: NarrationRequest) -> str:
-        return await self._replicate.create(self.model, {"text": request.text, "voice": self.voice, "speed": 1.0})
+        return await self._replicate.create(self.model, {"text": request.text, "voice": self.voice, "speed": 1.0},
+                                           kind="narration")
 
     async def wait(self, prediction_id: str) -> PredictionOutcome:
         return await self._replicate.wait(prediction_id)
