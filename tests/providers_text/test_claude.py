@@ -8,7 +8,7 @@ import pytest
 from bookbug.agents import IntakeInput, ProsePageInput, intake_turn, prose_page
 from bookbug.providers.text.claude import ClaudeWriter, InvalidReplyError
 from bookbug.providers.text.pricing import estimate_cost
-from bookbug.resilience import FatalError, classify, policy_for, retrying
+from bookbug.resilience import FatalError, classify
 from bookbug.settings import Settings
 from bookbug.story import AgeRange, Brief, Character, PagePlan, Plot, PlotBeat, ProseSetup, VisualDescription, get_preset
 
@@ -119,21 +119,22 @@ async def test_529_overloaded_surfaces_at_once_as_retryable(anthropic_standin):
     assert len(anthropic_standin.messages_requests()) == 1
 
 
-async def test_the_retry_policy_not_the_sdk_owns_every_attempt(anthropic_standin):
+async def test_the_engine_not_the_sdk_owns_every_attempt(anthropic_standin):
+    """Each failure reaches our code after one request, classified with the server's wait; the
+    engine's retry (not the SDK's) asks again."""
     anthropic_standin.reply_error(429, "rate_limit_error", "slow down", headers={"retry-after": "3"})
     anthropic_standin.reply_error(529, "overloaded_error", "Overloaded")
     anthropic_standin.reply_tool("intake_turn", TURN)
-    writer, waits = _writer(anthropic_standin), []
-
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    async for attempt in retrying(policy_for("anthropic", Settings(retry_base_delay=0.01)), sleep=sleep):
-        with attempt:
-            result = await writer.generate(intake_turn, IntakeInput(brief=Brief()))
+    writer = _writer(anthropic_standin)
+    verdicts = []
+    for _ in range(2):
+        with pytest.raises(anthropic.APIStatusError) as caught:
+            await writer.generate(intake_turn, IntakeInput(brief=Brief()))
+        verdicts.append(classify(caught.value))
+    result = await writer.generate(intake_turn, IntakeInput(brief=Brief()))
     assert result.output.message == TURN["message"]
     assert len(anthropic_standin.messages_requests()) == 3  # one request per attempt
-    assert waits[0] >= 3  # Retry-After honoured
+    assert all(v.retryable for v in verdicts) and verdicts[0].retry_after == 3  # Retry-After carried
 
 
 async def test_401_is_fatal_at_once_with_a_clear_message(anthropic_standin):

@@ -60,9 +60,10 @@ async def test_without_caching_every_token_is_paid_in_full_and_the_totals_agree(
     with AnthropicStandIn() as other:
         other.responder, other.count_tokens = offline_claude, True
         cached = await _write_pages(other, caching=True)
-    # the same requests, counted once in full and once split between the cache and the rest
+    # the same requests, counted once in full and once split between the cache and the rest (up to
+    # the page's own limits, which only the uncached tool spells out: a cached tool says them in the prompt)
     totals = [u["input_tokens"] + u["cache_read_tokens"] + u["cache_write_tokens"] for u in cached]
-    assert [abs(t - u["input_tokens"]) <= 20 for t, u in zip(totals, plain)] == [True] * 4
+    assert [abs(t - u["input_tokens"]) <= 0.03 * u["input_tokens"] for t, u in zip(totals, plain)] == [True] * 4
 
 
 def test_a_prefix_shorter_than_the_models_minimum_is_not_cached() -> None:
