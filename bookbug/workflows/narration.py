@@ -44,6 +44,12 @@ def narration_plan(book_id: str, number: int, text: str) -> dict[str, Any]:
     return {"provider": narrator.name, "redraws": app_config.current().picture_redraws}
 
 
+def _request(book_id: str, number: int, text: str) -> NarrationRequest:
+    """The reading asked for, in the book's language (the voice follows it)."""
+    brief = records.load_book(book_id).brief or {}
+    return NarrationRequest(book_id=book_id, page=number, text=text, language=str(brief.get("language") or "en"))
+
+
 def _known_prediction(book_id: str, number: int, attempt: int) -> str | None:
     with session_scope() as session:
         row = session.exec(select(ImagePrediction).where(
@@ -58,7 +64,7 @@ async def start_narration(book_id: str, number: int, text: str, attempt: int) ->
     known = _known_prediction(book_id, number, attempt)
     if known is not None:  # started before a crash: the same prediction, not a second bill
         return {"prediction_id": known, "provider": narrator.name}
-    prediction_id = await narrator.start(NarrationRequest(book_id=book_id, page=number, text=text))
+    prediction_id = await narrator.start(_request(book_id, number, text))
     if narrator.service is not None:  # a paid call: remembered, and in the book's ledger (a local voice costs nothing)
         with session_scope() as session:
             session.add(ImagePrediction(book_id=book_id, purpose=purpose(number), attempt=attempt,
@@ -76,7 +82,7 @@ async def keep_narration(book_id: str, number: int, text: str, prediction_id: st
                          attempt: int) -> dict[str, Any]:
     """Download the reading, store it as the page's MP3 and record each sentence's timing."""
     narrator = providers.narrator()
-    result = await narrator.fetch(NarrationRequest(book_id=book_id, page=number, text=text), prediction_id,
+    result = await narrator.fetch(_request(book_id, number, text), prediction_id,
                                   PredictionOutcome.model_validate(outcome))
     files = providers.storage()
     key = book_key(book_id, "audio", f"{number:03d}-{attempt}.mp3")

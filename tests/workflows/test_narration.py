@@ -151,3 +151,16 @@ def test_without_espeak_ng_there_is_no_offline_voice_and_the_reason_says_how_to_
     monkeypatch.setattr(espeak, "espeak_path", lambda: None)
     with pytest.raises(MissingVoice, match=r"apt-get install espeak-ng"):
         providers.narrator()
+
+
+@pytest.mark.parametrize(("language", "voice"), [("en", "en-us"), ("es", "es"), ("ru", "ru"), ("el", "el")])
+async def test_the_offline_voice_reads_in_the_books_language(language: str, voice: str) -> None:
+    need_espeak()
+    from bookbug.providers.voice import EspeakNarrator, NarrationRequest
+
+    narrator = EspeakNarrator("en-us")
+    words = {"en": "Hello, Mia.", "es": "Hola, Mia.", "ru": "Привет, Мия.", "el": "Γεια σου, Μία."}[language]
+    request = NarrationRequest(book_id="b", page=1, text=words, language=language)
+    started = await narrator.start(request)
+    result = await narrator.fetch(request, started, await narrator.wait(started))
+    assert result.voice == voice and result.duration > 0

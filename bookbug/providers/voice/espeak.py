@@ -43,7 +43,8 @@ class EspeakNarrator:
         self.voice = voice
 
     async def start(self, request: NarrationRequest) -> str:
-        return PREFIX + self.voice
+        # espeak-ng names its voices by language code; an English book keeps the configured accent
+        return PREFIX + (self.voice if request.language == "en" else request.language)
 
     async def wait(self, prediction_id: str) -> PredictionOutcome:
         return PredictionOutcome(status="succeeded", output=[prediction_id], model=self.name)
