@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bookbug.components.layout import page_layout
+from bookbug.components.tables import scrolling_table
 from bookbug.pages.registry import page
 from bookbug.state.account import AccountState
 from bookbug.state.rows import ExportRow, SessionRow, TokenRow
@@ -22,11 +23,6 @@ def token_row(token: TokenRow) -> rx.Component:
 def session_row(session: SessionRow) -> rx.Component:
     return rx.table.row(rx.table.cell(session.device), rx.table.cell(session.created),
                         rx.table.cell(session.last_seen))
-
-
-def scrolling_table(table: rx.Component, label: str) -> rx.Component:
-    """A table that scrolls sideways on a phone, in a region the keyboard can reach and scroll."""
-    return rx.box(table, tab_index=0, role="region", aria_label=label, class_name="table-scroll", width="100%")
 
 
 def tokens() -> rx.Component:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bookbug.components.layout import page_layout
+from bookbug.components.tables import scrolling_table
 from bookbug.engine import RunStatus
 from bookbug.pages.registry import page
 from bookbug.services import app_config
@@ -87,9 +88,11 @@ def step_row(step: StepRow) -> rx.Component:
                         rx.table.cell(rx.text(step.error, size="1")))
 
 
-def table(headers: list[str], body: rx.Component) -> rx.Component:
-    return rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-                         rx.table.body(body), width="100%", size="1")
+def table(headers: list[str], body: rx.Component, label: str) -> rx.Component:
+    return scrolling_table(
+        rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                      rx.table.body(body), width="100%", size="1"),
+        label)
 
 
 def jobs() -> rx.Component:
@@ -99,10 +102,10 @@ def jobs() -> rx.Component:
         rx.select(["all", *[s.value for s in RunStatus]], default_value="all", on_change=S.filter_runs,
                   custom_attrs={"aria-label": "Show runs"}),
         table(["Run", "Workflow", "Status", "Stage", "Attempts", "Created", "Error", ""],
-              rx.foreach(S.runs, run_row)),
+              rx.foreach(S.runs, run_row), "Runs"),
         rx.cond(S.steps_for != "", rx.vstack(
             rx.heading("Steps of " + S.steps_for, size="4"),
-            table(["Step", "Kind", "Status", "Attempts", "Duration", "Error"], rx.foreach(S.steps, step_row)),
+            table(["Step", "Kind", "Status", "Attempts", "Duration", "Error"], rx.foreach(S.steps, step_row), "Steps"),
             width="100%",
         )),
         spacing="3", width="100%", id="jobs",
@@ -113,7 +116,7 @@ def spend_table(title: str, first: str, rows: object) -> rx.Component:
     return rx.vstack(rx.heading(title, size="3"),
                      table([first, "USD (estimate)", "Calls"],
                            rx.foreach(rows, lambda r: rx.table.row(rx.table.cell(r.label), rx.table.cell(r.usd),
-                                                                   rx.table.cell(r.calls)))),
+                                                                   rx.table.cell(r.calls))), title),
                      width="100%")
 
 
@@ -128,7 +131,8 @@ def price_form() -> rx.Component:
               ("input", "input / M tokens"), ("output", "output / M tokens"), ("cache_read", "cache read / M"),
               ("cache_write", "cache write / M"), ("image", "per image")]
     return rx.form(
-        rx.hstack(*[rx.input(name=name, placeholder=hint, id=f"price-{name}", size="1") for name, hint in fields],
+        rx.hstack(*[rx.input(name=name, placeholder=hint, id=f"price-{name}", size="1",
+                                     custom_attrs={"aria-label": f"Price {hint}"}) for name, hint in fields],
                   rx.button("Save price", type="submit", size="1", id="save-price"), wrap="wrap", spacing="2"),
         on_submit=S.save_price, reset_on_submit=True,
     )
@@ -152,7 +156,7 @@ def spending() -> rx.Component:
         rx.foreach(S.book_costs, secret_row),
         rx.heading("Prices", size="3"),
         table(["Provider", "Model", "Input", "Output", "Cache read", "Cache write", "Image", "Taken on", "Source"],
-              rx.foreach(S.prices, price_row)),
+              rx.foreach(S.prices, price_row), "Prices"),
         price_form(),
         rx.cond(S.price_notice != "", rx.text(S.price_notice, size="2", id="price-notice")),
         spacing="3", width="100%", id="spending",
