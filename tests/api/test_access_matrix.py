@@ -80,13 +80,14 @@ class Alice:
         self.book_id = finished_book(caller)
         self.token_id = accounts.create_api_token(caller.user_id, "alice's other token").id
         self.export_id = ready_export(caller)
-        self.share_id = sharing.create_share(caller.user_id, self.book_id).id
+        share = sharing.create_share(caller.user_id, self.book_id)
+        self.share_id, self.share_token = share.id, share.token
 
     def url(self, path: str, *, book_id: str | None = None, token_id: str | None = None,
             export_id: str | None = None, share_id: str | None = None) -> str:
         values = {"book_id": book_id or self.book_id, "token_id": token_id or self.token_id, "number": "1",
                   "page": "1", "index": "0", "export_id": export_id or self.export_id,
-                  "share_id": share_id or self.share_id}
+                  "share_id": share_id or self.share_id, "token": self.share_token}
         for name, value in values.items():
             path = path.replace("{" + name + "}", value)
         assert "{" not in path, f"{path}: give its parameter a sample value here"
