@@ -37,7 +37,8 @@ def run_app(data_dir: Path, port: int | None = None, **env: str) -> Iterator[Liv
     port = port or free_port()
     log = data_dir / "app.log"
     data_dir.mkdir(parents=True, exist_ok=True)
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    # the app runs on its own defaults (a test's silent books are the test process's setting)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NARRATION_"))}
     # the app answers only its own origin (CORS, its socket, cookie-authenticated writes)
     environ.update({"DATA_DIR": str(data_dir), "APP_URL": f"http://127.0.0.1:{port}", **env})
     with open(log, "w") as out:

@@ -35,14 +35,23 @@ def need_service(variable: str) -> str:
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Every test starts from embedded defaults in a private data folder, never the developer's."""
     for name in list(os.environ):
-        if name.startswith(("ANTHROPIC_", "REPLICATE_", "S3_", "CLERK_")) or name in (
+        if name.startswith(("ANTHROPIC_", "REPLICATE_", "S3_", "CLERK_", "NARRATION_")) or name in (
             "DATABASE_URL", "REDIS_URL", "OPERATOR_EMAILS", "DATA_DIR",
         ):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))  # no stray .env is read
+    # A voice takes seconds a book: books are made silent unless a test asks for `narrated`.
+    monkeypatch.setenv("NARRATION_PROVIDER", "off")
     reset_settings()
     yield
+    reset_settings()
+
+
+@pytest.fixture
+def narrated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Books made in this test are read aloud, as by default (offline, espeak-ng)."""
+    monkeypatch.setenv("NARRATION_PROVIDER", "offline")
     reset_settings()
 
 

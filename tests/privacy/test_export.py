@@ -30,7 +30,7 @@ async def download(client: httpx.AsyncClient, caller: Caller, export: dict) -> z
 
 
 async def test_the_zip_holds_every_book_its_chat_and_the_account_and_nothing_of_anyone_else(
-        client: httpx.AsyncClient, alice: Caller, bob: Caller, store: str) -> None:
+        narrated: None, client: httpx.AsyncClient, alice: Caller, bob: Caller, store: str) -> None:
     finished = await finished_book(client, alice)
     draft = await draft_book(client, alice, first="My son Orrin is 4 and adores tractors.")
     bobs = await draft_book(client, bob, first="My son Bartholomew is 6.")

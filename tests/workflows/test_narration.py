@@ -69,7 +69,7 @@ def _tone_wav(seconds: float = 2.0, rate: int = 24000) -> bytes:
 
 
 async def test_offline_every_page_is_read_aloud_sentence_by_sentence_and_the_epub_reads_along(
-        book_backend, tmp_path) -> None:
+        narrated, book_backend, tmp_path) -> None:
     need_espeak()
     user_id, book_id = await make_a_book()
     book, pages = stored(book_id)
@@ -144,7 +144,7 @@ async def test_on_replicate_each_page_is_read_through_the_sdk_and_a_failed_or_re
     assert b"media-overlay" in epub_files(book)["OEBPS/package.opf"]
 
 
-def test_without_espeak_ng_there_is_no_offline_voice_and_the_reason_says_how_to_get_one(monkeypatch) -> None:
+def test_without_espeak_ng_there_is_no_offline_voice_and_the_reason_says_how_to_get_one(narrated, monkeypatch) -> None:
     from bookbug.providers.voice import MissingVoice, espeak
     from bookbug.workflows import providers
 

@@ -38,7 +38,7 @@ async def finished_book(user_id: str) -> str:
     return summary.id
 
 
-async def test_redoing_a_page_keeps_the_old_version_until_the_new_one_is_accepted(book_backend) -> None:
+async def test_redoing_a_page_keeps_the_old_version_until_the_new_one_is_accepted(narrated, book_backend) -> None:
     user = make_user()
     book_id = await finished_book(user.id)
     before = page_rows(book_id)
