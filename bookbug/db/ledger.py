@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Index, delete, or_, update
+from sqlmodel import Field, Session, SQLModel, col
 
 from bookbug.db.types import created_field, id_field, when_field
 
@@ -68,3 +68,12 @@ class DaySpend(SQLModel, table=True):
     scope: str = Field(primary_key=True, max_length=60)
     spent_usd: float = Field(default=0.0)
     held_usd: float = Field(default=0.0)
+
+
+def forget_spender(session: Session, user_id: str, book_ids: list[str]) -> int:
+    """What a deleted account spent stays on the ledger (it was spent), but no longer says whose
+    it was or which of their books; their own day totals go."""
+    who = or_(col(LedgerEntry.user_id) == user_id, col(LedgerEntry.book_id).in_(book_ids or [""]))
+    changed = session.exec(update(LedgerEntry).where(who).values(user_id=None, book_id=None)).rowcount  # type: ignore[attr-defined]
+    changed += session.exec(delete(DaySpend).where(col(DaySpend.scope) == f"user:{user_id}")).rowcount  # type: ignore[attr-defined]
+    return int(changed)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Index
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, DateTime, Index, delete, or_
+from sqlmodel import Field, Session, SQLModel, col
 
 
 class LimitSlot(SQLModel, table=True):
@@ -22,3 +22,12 @@ class LimitSlot(SQLModel, table=True):
     slot: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     held_until: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     holder: str = Field(default="", max_length=32)  # who holds it, so only they release it
+
+
+def forget_book_slots(session: Session, book_ids: list[str]) -> int:
+    """The slots held for these books (plot changes) and their pages ("<book>:<page>", redos):
+    a deleted book leaves no key behind."""
+    if not book_ids:
+        return 0
+    keyed = or_(col(LimitSlot.key).in_(book_ids), *[col(LimitSlot.key).startswith(f"{b}:") for b in book_ids])
+    return int(session.exec(delete(LimitSlot).where(keyed)).rowcount)  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from bookbug.db import Book, BookShare, BookStatus, ChatMessage, ImagePrediction, RenderedPage, session_scope, utcnow
+from bookbug.db.limits import forget_book_slots
 from bookbug.engine import RunStatus, RunView, get_run, latest_run as engine_latest_run, latest_runs, received
 from bookbug.services import app_config, slots, spending, suitability, text_rules
 from bookbug.services.errors import InvalidInput, NotFound, OverCap, Throttled, WrongPhase
@@ -135,6 +136,7 @@ async def erase_book(book_id: str) -> None:
         session.exec(delete(RenderedPage).where(RenderedPage.book_id == book_id))
         session.exec(delete(ImagePrediction).where(ImagePrediction.book_id == book_id))
         session.exec(delete(BookShare).where(BookShare.book_id == book_id))
+        forget_book_slots(session, [book_id])
         session.exec(delete(Book).where(Book.id == book_id))
 
 

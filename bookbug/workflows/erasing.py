@@ -22,9 +22,11 @@ from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from bookbug.db import (
-    AccountDeletion, ApiToken, AppSetting, Book, ChatMessage, DataExport, ImagePrediction, LimitSlot, RenderedPage,
-    SignInAttempt, SignInTicket, User, UserSession, session_scope,
+    AccountDeletion, ApiToken, AppSetting, Book, BookShare, ChatMessage, DataExport, ImagePrediction, LimitSlot,
+    RenderedPage, SignInAttempt, SignInTicket, User, UserSession, session_scope,
 )
+from bookbug.db.ledger import forget_spender
+from bookbug.db.limits import forget_book_slots
 from bookbug.providers.storage import book_prefix, export_prefix
 from bookbug.workflows.forgetting import forget_subjects
 from bookbug.workflows import providers
@@ -107,6 +109,9 @@ def delete_rows(deletion_id: str) -> dict[str, Any]:
         removed += session.exec(delete(DataExport).where(col(DataExport.user_id) == user_id)).rowcount
         close_account(session, user_id)
         removed += session.exec(delete(LimitSlot).where(col(LimitSlot.key) == user_id)).rowcount
+        removed += forget_book_slots(session, books)
+        removed += session.exec(delete(BookShare).where(col(BookShare.user_id) == user_id)).rowcount
+        removed += forget_spender(session, user_id, books)
         if deletion.email_key:
             removed += session.exec(delete(SignInAttempt).where(col(SignInAttempt.email_key) == deletion.email_key)
                                     ).rowcount

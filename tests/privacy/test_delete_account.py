@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 from collections.abc import Callable
 from typing import Any
 
@@ -13,9 +14,10 @@ import httpx
 import pytest
 from sqlmodel import func, select
 
-from bookbug.db import AccountDeletion, session_scope
+from bookbug.db import AccountDeletion, DaySpend, LedgerEntry, session_scope
 from bookbug.engine import RunStatus, list_runs, steps as engine_steps
-from bookbug.services import accounts, app_config
+from bookbug.services import accounts, app_config, sharing, slots
+from bookbug.services.books import PAGE_REDOS, PLOT_CHANGES
 from bookbug.services.sign_in_limits import email_key
 from bookbug.settings import get_settings
 from bookbug.workflows import erasing, names
@@ -48,6 +50,13 @@ async def everything_of(client: httpx.AsyncClient, alice: Caller) -> list[str]:
     with pytest.raises(accounts.WrongCredentials):
         accounts.authenticate_password(alice.email, "not her password", client="10.0.0.7")
     app_config.update({"page_concurrency": 3}, updated_by=alice.user_id)  # she is the first operator
+    sharing.create_share(alice.user_id, home.finished)
+    with session_scope() as session:  # what her paid calls leave (the offline providers cost nothing)
+        session.add(LedgerEntry(provider="anthropic", model="claude-test", kind="intake", book_id=home.finished,
+                                user_id=alice.user_id, cost_usd=0.01))
+        session.add(DaySpend(day="2026-11-30", scope=f"user:{alice.user_id}", spent_usd=0.01))
+        slots.take_in(session, PLOT_CHANGES, home.finished, 5, timedelta(days=1))
+        slots.take_in(session, PAGE_REDOS, f"{home.finished}:1", 5, timedelta(days=1))
     return [alice.user_id, alice.email, alice.email.split("@")[0], email_key(alice.email), alice.token_id,
             *home.books, export["id"], CHILD, "marmalade", "Quillon"]
 
