@@ -147,17 +147,34 @@ async def open_stream_slot(user_id: str) -> slots.Held:
     return held
 
 
-async def holding(held: slots.Held, events: AsyncIterator[dict[str, str]]) -> AsyncIterator[dict[str, str]]:
-    """`events`, with the stream's slot renewed while they flow and freed when they stop."""
-    async def renew() -> None:
-        while True:
-            await asyncio.sleep(RENEW_EVERY)
-            await asyncio.to_thread(slots.renew, held, SLOT_HOLD)
+class StreamHold:
+    """An open stream's slot: renewed while the stream is open, freed once its response ends.
 
-    keeper = asyncio.create_task(renew())
-    try:
-        async for event in events:
-            yield event
-    finally:
-        keeper.cancel()
-        await asyncio.to_thread(slots.release, held)
+    Freed by the response's background task, not by the events' generator: a client that hangs
+    up cancels the response mid-await, and a generator cut off there may never finish its own
+    clean-up (its renewals would then keep the slot held for good)."""
+
+    def __init__(self, held: slots.Held) -> None:
+        self.held = held
+        self._ended = asyncio.Event()
+
+    async def events(self, events: AsyncIterator[dict[str, str]]) -> AsyncIterator[dict[str, str]]:
+        """`events`, with the slot renewed while they flow."""
+        keeper = asyncio.create_task(self._renew())
+        try:
+            async for event in events:
+                yield event
+        finally:
+            keeper.cancel()
+
+    async def _renew(self) -> None:
+        while not self._ended.is_set():
+            try:
+                await asyncio.wait_for(self._ended.wait(), RENEW_EVERY)
+            except asyncio.TimeoutError:
+                await asyncio.to_thread(slots.renew, self.held, SLOT_HOLD)
+
+    async def end(self) -> None:
+        """The slot is free again (the response's background task: runs however it ended)."""
+        self._ended.set()
+        await asyncio.to_thread(slots.release, self.held)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from sse_starlette import EventSourceResponse
+from starlette.background import BackgroundTask
 
 from bookbug import metrics
 from bookbug.api import stream
@@ -68,8 +69,9 @@ async def stream_events(
             metrics.SSE_CONNECTIONS.dec()
 
     # X-Accel-Buffering: nginx and friends pass each event on at once instead of buffering
-    return EventSourceResponse(stream.holding(held, events()), ping=HEARTBEAT_SECONDS,
-                               headers={"X-Accel-Buffering": "no"})
+    hold = stream.StreamHold(held)
+    return EventSourceResponse(hold.events(events()), ping=HEARTBEAT_SECONDS, headers={"X-Accel-Buffering": "no"},
+                               background=BackgroundTask(hold.end))
 
 
 @router.post("/{book_id}/cancel", response_model=JobView, responses={**BOOK_ERRORS, **NOTHING_RUNNING})
