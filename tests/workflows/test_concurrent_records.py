@@ -68,7 +68,7 @@ def test_sheets_and_bills_recorded_at_once_all_stay(schema_db_url: str, monkeypa
     assert [s.get("name") for s in book.characters] == [f"Friend{i}" for i in range(CAST)]
     assert all(s.get("sheet_key") for s in book.characters)
     assert book.usage["replicate"]["images"] == CAST
-    assert book.cost_usd == pytest.approx(0.5 * CAST)
+    assert book.usage["replicate"]["cost_usd"] == pytest.approx(0.5 * CAST)
 
 
 def test_page_texts_set_at_once_all_stay(schema_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
