@@ -71,10 +71,17 @@ def test_every_handler_is_checked_unless_it_is_deliberately_public() -> None:
 
 
 # -- the world a signed-in viewer had, before their session ended ------------------------------
+# States with no page load of their own: shown on a page, they learn the viewer as any tab does
+# and read the book from the page's path.
+SHOWN_ON = {"ShareState": "/books/[book_id]"}
+
+
 def load_for(state: type[SessionState]) -> tuple[str, str]:
     """The page route (with [book_id] when it has one) and on_load handler that fill `state`."""
     routes = [(spec.route, spec.on_load.fn.__name__) for spec in PAGES
               if spec.on_load is not None and spec.on_load.fn.__qualname__.split(".")[0] == state.__name__]
+    if not routes and state.__name__ in SHOWN_ON:
+        return SHOWN_ON[state.__name__], "load_viewer"
     assert routes, f"no page loads {state.__name__}: say here how its handlers get their data"
     return max(routes, key=lambda route: "[book_id]" in route[0])
 
@@ -90,6 +97,7 @@ class World:
                      "books_per_minute": "99", "page_concurrency": "9"},
             "value": "something", "chip": "Mia", "index": 0, "number": 1, "keep": "new",
             "token_id": self.token_id, "run_id": self.run_id, "key": "books_per_minute", "status": "all",
+            "share_id": "0" * 32,
         }
         handler = state.event_handlers[name]
         params = list(inspect.signature(handler.fn).parameters.values())[1:]
@@ -120,6 +128,7 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         "engine_runs": "SELECT id, status, cancel_requested FROM engine_runs",
         "engine_events": "SELECT count(*) FROM engine_events",
         "sign_in_tickets": "SELECT count(*) FROM sign_in_tickets",
+        "book_shares": "SELECT id, revoked_at FROM book_shares",
     }
     with get_engine(get_settings().db_url).connect() as conn:
         return {name: sorted(map(tuple, conn.execute(text(sql)).all()), key=repr) for name, sql in queries.items()}
