@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bookbug.components.layout import BRAND_COLOR
+from bookbug.components.reader_form import reader_form
 from bookbug.services.page_edits import MAX_PAGE_CHARS
 from bookbug.state.book import BookState
 
@@ -15,34 +16,19 @@ def edit_button() -> rx.Component:
 
 
 def edit_form() -> rx.Component:
-    return rx.cond(
+    return reader_form(
         BookState.edit_form_open,
-        rx.card(
-            rx.form(
-                rx.vstack(
-                    rx.text("The words of page " + BookState.reader_page.number.to_string(), weight="bold"),
-                    rx.text_area(name="text", value=BookState.edit_text, on_change=BookState.set_edit_text,
-                                 rows="4", width="100%", max_length=MAX_PAGE_CHARS, id="edit-text"),
-                    rx.text("Only the words change; the picture stays. The PDF is made again with them.",
-                            size="1", color_scheme="gray"),
-                    rx.cond(BookState.edit_notice != "",
-                            rx.callout(BookState.edit_notice, icon="info", color_scheme="amber", size="1",
-                                       id="edit-notice")),
-                    rx.hstack(
-                        rx.button("Save words", type="submit", loading=BookState.edit_sending,
-                                  color_scheme=BRAND_COLOR, id="edit-submit"),
-                        rx.button("Cancel", type="button", on_click=BookState.close_edit, variant="soft",
-                                  color_scheme="gray", id="edit-cancel"),
-                        spacing="3",
-                    ),
-                    width="100%", spacing="3",
-                ),
-                on_submit=BookState.save_edit,
-                reset_on_submit=False,
-                width="100%",
-            ),
-            width="100%", id="edit-form",
-        ),
+        rx.text("The words of page " + BookState.reader_page.number.to_string(), weight="bold"),
+        rx.text_area(name="text", value=BookState.edit_text, on_change=BookState.set_edit_text,
+                     rows="4", width="100%", max_length=MAX_PAGE_CHARS, id="edit-text"),
+        rx.text("Only the words change; the picture stays. The PDF is made again with them.",
+                size="1", color_scheme="gray"),
+        rx.cond(BookState.edit_notice != "",
+                rx.callout(BookState.edit_notice, icon="info", color_scheme="amber", size="1",
+                           id="edit-notice")),
+        submit=rx.button("Save words", type="submit", loading=BookState.edit_sending,
+                         color_scheme=BRAND_COLOR, id="edit-submit"),
+        on_submit=BookState.save_edit, on_cancel=BookState.close_edit, name="edit",
     )
 
 

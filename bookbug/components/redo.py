@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bookbug.components.layout import BRAND_COLOR
+from bookbug.components.reader_form import reader_form
 from bookbug.services.books import MAX_NOTE_CHARS
 from bookbug.state.book import BookState
 from bookbug.state.rows import PageRow
@@ -16,40 +17,25 @@ def redo_button() -> rx.Component:
 
 
 def redo_form() -> rx.Component:
-    return rx.cond(
+    return reader_form(
         BookState.redo_form_open,
-        rx.card(
-            rx.form(
-                rx.vstack(
-                    rx.text("Redo page " + BookState.reader_page.number.to_string(), weight="bold"),
-                    rx.text_area(name="note", value=BookState.redo_note, on_change=BookState.set_redo_note,
-                                 placeholder="What should change? (optional) e.g. make Mia laugh",
-                                 rows="2", width="100%", id="redo-note", aria_label="What should change"),
-                    rx.hstack(
-                        rx.checkbox("Also rewrite the text", name="rewrite", checked=BookState.redo_rewrite,
-                                    on_change=BookState.set_redo_rewrite, id="redo-rewrite"),
-                        rx.spacer(),
-                        rx.text(BookState.redo_note_length.to_string() + f" / {MAX_NOTE_CHARS}", size="1",
-                                color_scheme=rx.cond(BookState.redo_note_length > MAX_NOTE_CHARS, "red", "gray")),
-                        width="100%", align="center",
-                    ),
-                    rx.text("The note guides the new picture, and the new words too if you also rewrite "
-                            "the text. The rest of the book stays as it is.", size="1", color_scheme="gray"),
-                    rx.hstack(
-                        rx.button("Redo page", type="submit", disabled=~BookState.can_redo,
-                                  loading=BookState.redo_sending, color_scheme=BRAND_COLOR, id="redo-submit"),
-                        rx.button("Cancel", type="button", on_click=BookState.close_redo, variant="soft",
-                                  color_scheme="gray", id="redo-cancel"),
-                        spacing="3",
-                    ),
-                    width="100%", spacing="3",
-                ),
-                on_submit=BookState.start_redo,
-                reset_on_submit=False,
-                width="100%",
-            ),
-            width="100%", id="redo-form",
+        rx.text("Redo page " + BookState.reader_page.number.to_string(), weight="bold"),
+        rx.text_area(name="note", value=BookState.redo_note, on_change=BookState.set_redo_note,
+                     placeholder="What should change? (optional) e.g. make Mia laugh",
+                     rows="2", width="100%", id="redo-note", aria_label="What should change"),
+        rx.hstack(
+            rx.checkbox("Also rewrite the text", name="rewrite", checked=BookState.redo_rewrite,
+                        on_change=BookState.set_redo_rewrite, id="redo-rewrite"),
+            rx.spacer(),
+            rx.text(BookState.redo_note_length.to_string() + f" / {MAX_NOTE_CHARS}", size="1",
+                    color_scheme=rx.cond(BookState.redo_note_length > MAX_NOTE_CHARS, "red", "gray")),
+            width="100%", align="center",
         ),
+        rx.text("The note guides the new picture, and the new words too if you also rewrite "
+                "the text. The rest of the book stays as it is.", size="1", color_scheme="gray"),
+        submit=rx.button("Redo page", type="submit", disabled=~BookState.can_redo,
+                         loading=BookState.redo_sending, color_scheme=BRAND_COLOR, id="redo-submit"),
+        on_submit=BookState.start_redo, on_cancel=BookState.close_redo, name="redo",
     )
 
 
