@@ -54,7 +54,7 @@ def lower_bound(pages: int, sheets: int, concurrency: int, text: float, image: f
 async def run_book(pages: int, concurrency: int, text_delay: float, image_delay: float) -> tuple[float, float, int]:
     from sqlmodel import SQLModel
 
-    import bookbug.workflows  # noqa: F401
+    import bookbug.workflows.registered  # noqa: F401
     from sqlmodel import select
 
     from bookbug.db import Book, session_scope
@@ -62,7 +62,8 @@ async def run_book(pages: int, concurrency: int, text_delay: float, image_delay:
     from bookbug.db.session import get_engine
     from bookbug.engine import Engine, EngineConfig
     from bookbug.providers.images import OfflineIllustrator, IllustrationRequest
-    from bookbug.services import app_config, books
+    from bookbug.services import books
+    from bookbug.config import app_config
     from bookbug.services.accounts import register
     from bookbug.services.runtime import use_engine
     from bookbug.settings import reset_settings
@@ -113,7 +114,7 @@ async def run_book(pages: int, concurrency: int, text_delay: float, image_delay:
     providers.text_provider = lambda book_id: SlowWriter(offline_text(book_id))  # type: ignore[assignment]
     providers.illustrator = lambda storage, book_id=None: SlowIllustrator()  # type: ignore[assignment]
 
-    from bookbug.services.app_config import engine_config
+    from bookbug.config.app_config import engine_config
 
     config = engine_config()
     engine = Engine(EngineConfig(db_url=url, queue_name=f"bench:{uuid.uuid4().hex[:6]}", poll_delay=0.02,

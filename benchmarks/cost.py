@@ -40,13 +40,14 @@ FIELDS = ("calls", "input_tokens", "output_tokens", "cache_read_tokens", "cache_
 async def one_book(pages: int, caching: bool) -> dict[str, dict[str, float]]:
     from sqlmodel import SQLModel, select
 
-    import bookbug.workflows  # noqa: F401 - registers the book workflows
+    import bookbug.workflows.registered  # noqa: F401 - registers the book workflows
     from bookbug.db import LedgerEntry, session_scope
     from bookbug.db.session import get_engine
     from bookbug.engine import Engine, EngineConfig
     from bookbug.providers import prices
     from bookbug.providers.images import IllustrationRequest, OfflineIllustrator
-    from bookbug.services import app_config, books
+    from bookbug.services import books
+    from bookbug.config import app_config
     from bookbug.services.runtime import use_engine
     from bookbug.settings import reset_settings
     from tests.conftest import ENGINE_FAST, make_user

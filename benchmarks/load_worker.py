@@ -29,9 +29,9 @@ def main() -> None:
     from benchmarks.standins import install_in_worker
 
     install_in_worker()
-    import bookbug.workflows  # noqa: F401 - registers the workflows
+    import bookbug.workflows.registered  # noqa: F401 - registers the workflows
     from bookbug.engine import RateLimit, run_worker, worker_settings
-    from bookbug.services.app_config import engine_config
+    from bookbug.config.app_config import engine_config
 
     config = engine_config()
     limits = json.loads(os.environ.get("BOOKBUG_BENCH_LIMITS", "{}"))

@@ -39,11 +39,12 @@ async def run_books(db_url: str, redis_url: str, books_wanted: int, pages: int, 
     from bookbug.engine.limits import Limits
     from sqlmodel import func, select
 
-    import bookbug.workflows  # noqa: F401 - registers the book workflows
+    import bookbug.workflows.registered  # noqa: F401 - registers the book workflows
     from bookbug.db import ImagePrediction, session_scope
     from bookbug.db.migrations import upgrade
     from bookbug.providers.images import IllustrationRequest, OfflineIllustrator
-    from bookbug.services import app_config, books
+    from bookbug.services import books
+    from bookbug.config import app_config
     from bookbug.services.runtime import use_engine
     from bookbug.settings import reset_settings
     from tests.conftest import make_user

@@ -12,7 +12,7 @@ logs.install()  # before anything logs: no family's words, names or secrets in t
 
 import bookbug.pages  # noqa: F401 - registers every page
 from bookbug.api.app import build_api
-from bookbug.pages.registry import PAGES
+from bookbug.components.registry import PAGES
 from bookbug.services.runtime import running_engine
 from bookbug.settings import get_settings
 

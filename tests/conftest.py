@@ -128,7 +128,7 @@ async def book_backend(monkeypatch: pytest.MonkeyPatch, sqlite_url: str):
     from sqlmodel import SQLModel
 
     import bookbug.db  # noqa: F401
-    import bookbug.workflows  # noqa: F401 - registers the book workflows
+    import bookbug.workflows.registered  # noqa: F401 - registers the book workflows
     from bookbug.db.session import get_engine
     from bookbug.engine import Engine, EngineConfig
     from bookbug.services.runtime import use_engine

@@ -6,8 +6,8 @@ from bookbug import logs
 
 logs.install()  # no family's words, names or secrets in the workers' logs either
 
-import bookbug.workflows  # noqa: F401 - importing registers the workflows in default_registry
+import bookbug.workflows.registered  # noqa: F401 - importing registers the workflows in default_registry
 from bookbug.engine import worker_settings
-from bookbug.services.app_config import engine_config
+from bookbug.config.app_config import engine_config
 
 WorkerSettings = worker_settings(engine_config())

@@ -18,7 +18,7 @@ from bookbug.providers.storage import FileMissing, InvalidKey, get_storage
 from bookbug.publishing.screen_sizes import ScreenSize, sized_copy, sized_key
 from bookbug.services.books import owned_book
 from bookbug.services.sharing import accepted_page, shared_book_row
-from bookbug.services.views import previous_version
+from bookbug.views import previous_version
 
 
 @dataclass(frozen=True)

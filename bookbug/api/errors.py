@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bookbug.services import accounts
-from bookbug.services.errors import OverCap, ServiceError, Throttled, Unsuitable
+from bookbug.errors import OverCap, ServiceError, Throttled, Unsuitable
 
 log = logging.getLogger("bookbug.api")
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
-from bookbug.services.views import BookDetail, BookPage, BookSummary, JobView, MessageView
+from bookbug.views import BookDetail, BookPage, BookSummary, JobView, MessageView
 
 __all__ = [
     "ApiTokenOut", "BookDetail", "BookPage", "BookSummary", "CreateBook", "ErrorBody", "ErrorResponse",

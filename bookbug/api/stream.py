@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from bookbug.services import books, slots
-from bookbug.services.errors import InvalidInput, Throttled
+from bookbug.errors import InvalidInput, Throttled
 from bookbug.services.progress import FINAL, BookEvent, book_events, to_book_event
 from bookbug.services.runtime import started_engine
 from bookbug.settings import get_settings

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bookbug.components.clerk import clerk_session
-from bookbug.pages.registry import PageSpec, nav_entries
+from bookbug.components.registry import PageSpec, nav_entries
 from bookbug.settings import get_settings
 from bookbug.state.auth import AuthState
 from bookbug.state.session import SessionState

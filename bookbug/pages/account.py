@@ -6,7 +6,7 @@ import reflex as rx
 
 from bookbug.components.layout import page_layout
 from bookbug.components.tables import scrolling_table
-from bookbug.pages.registry import page
+from bookbug.components.registry import page
 from bookbug.state.account import AccountState
 from bookbug.state.rows import ExportRow, SessionRow, TokenRow
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from bookbug.components.clerk import clerk_session
 from bookbug.components.layout import BRAND_COLOR, page_layout
-from bookbug.pages.registry import page
+from bookbug.components.registry import page
 from bookbug.services.accounts import MIN_PASSWORD_LENGTH
 from bookbug.settings import get_settings
 from bookbug.state.auth import AuthState

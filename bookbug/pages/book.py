@@ -10,7 +10,7 @@ from bookbug.components.narration import narration_controls
 from bookbug.components.redo import decision, redo_button, redo_form, redo_messages
 from bookbug.components.page_edit import edit_button, edit_form, edit_messages
 from bookbug.components.sharing import share_button, share_panel
-from bookbug.pages.registry import page
+from bookbug.components.registry import page
 from bookbug.state.book import BookState
 from bookbug.state.rows import PageRow
 

@@ -7,7 +7,7 @@ import reflex as rx
 from bookbug.components.chat import (brief_disclosure, brief_panel, bubble, chip_button, composer, plot_review,
                                      thinking_indicator)
 from bookbug.components.layout import page_layout, not_found_notice
-from bookbug.pages.registry import page
+from bookbug.components.registry import page
 from bookbug.state.chat import ChatState
 
 

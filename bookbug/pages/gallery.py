@@ -6,7 +6,7 @@ import reflex as rx
 
 from bookbug.components.books import book_card
 from bookbug.components.layout import BRAND_COLOR, page_layout
-from bookbug.pages.registry import page
+from bookbug.components.registry import page
 from bookbug.state.gallery import GalleryState
 
 

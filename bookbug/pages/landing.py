@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bookbug.components.layout import BRAND_COLOR, page_layout
-from bookbug.pages.registry import has_route, page
+from bookbug.components.registry import has_route, page
 from bookbug.pages.sample_book import SamplePage, load_sample
 from bookbug.state.session import SessionState
 

@@ -71,7 +71,7 @@ async def _make_book(timeout: float = 600.0) -> tuple[str, list[tuple[int, str, 
     """Run the real workflow on the offline providers; returns the title and the first pages."""
     from sqlmodel import SQLModel
 
-    import bookbug.workflows  # noqa: F401 - registers the book workflow
+    import bookbug.workflows.registered  # noqa: F401 - registers the book workflow
     from bookbug.db import RenderedPage, session_scope
     from bookbug.db.session import get_engine
     from bookbug.providers.storage import get_storage

@@ -7,8 +7,8 @@ import reflex as rx
 from bookbug.components.layout import page_layout
 from bookbug.components.tables import scrolling_table
 from bookbug.engine import RunStatus
-from bookbug.pages.registry import page
-from bookbug.services import app_config
+from bookbug.components.registry import page
+from bookbug.config import app_config
 from bookbug.state.operator_settings import OperatorSettingsState as S
 from bookbug.state.rows import PriceRow, RunRow, SettingRow, StepRow
 from bookbug.story.formats import FORMATS

@@ -31,7 +31,8 @@ from sqlmodel import Session, col, delete, func, select
 from bookbug.db.accounts import ApiToken, SignInTicket, User, UserSession
 from bookbug.db.app_settings import AppSetting
 from bookbug.db.session import session_scope, utcnow
-from bookbug.services import sign_in_limits, slots, text_rules
+from bookbug.services import sign_in_limits, slots
+from bookbug.safety import text_rules
 from bookbug.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)

@@ -17,11 +17,13 @@ from sqlmodel import Session, col, delete, select
 from bookbug.db import Book, BookShare, BookStatus, ChatMessage, ImagePrediction, RenderedPage, session_scope, utcnow
 from bookbug.db.limits import forget_book_slots
 from bookbug.engine import RunStatus, RunView, get_run, latest_run as engine_latest_run, latest_runs, received
-from bookbug.services import app_config, slots, spending, suitability, text_rules
-from bookbug.services.errors import InvalidInput, NotFound, OverCap, Throttled, WrongPhase
+from bookbug.services import slots, spending, suitability
+from bookbug.config import app_config
+from bookbug.safety import text_rules
+from bookbug.errors import InvalidInput, NotFound, OverCap, Throttled, WrongPhase
 from bookbug.services.runtime import started_engine
 from bookbug.settings import get_settings
-from bookbug.services.views import (BookDetail, BookPage, BookSummary, EditView, JobView, MessageView, RedoView,
+from bookbug.views import (BookDetail, BookPage, BookSummary, EditView, JobView, MessageView, RedoView,
                                     book_status)
 from bookbug.story import Brief
 from bookbug.story.formats import FORMATS

@@ -10,9 +10,10 @@ from sqlmodel import Session, col
 
 from bookbug.db import BookStatus, RenderedPage, session_scope, utcnow
 from bookbug.publishing.fonts import unprintable
-from bookbug.services import suitability, text_rules
+from bookbug.services import suitability
+from bookbug.safety import text_rules
 from bookbug.services.books import _latest_redo, _page_row, latest_edit, owned_book, redo_busy_message
-from bookbug.services.errors import InvalidInput, WrongPhase
+from bookbug.errors import InvalidInput, WrongPhase
 from bookbug.services.runtime import started_engine
 from bookbug.story import Brief
 from bookbug.story.reading_level import count_sentences, count_words

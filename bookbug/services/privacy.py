@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlmodel import col, delete, select
 
 from bookbug.db import AccountDeletion, ApiToken, DataExport, ExportStatus, SignInTicket, User, UserSession, session_scope, utcnow
-from bookbug.services.errors import InvalidInput, NotFound, ServiceError
+from bookbug.errors import InvalidInput, NotFound, ServiceError
 from bookbug.services.runtime import started_engine
 from bookbug.services.sign_in_limits import email_key
-from bookbug.services.views import ExportView
+from bookbug.views import ExportView
 from bookbug.workflows import names
 
 CONFIRM_PHRASE = "delete my account"

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 
 from bookbug.db import AccountDeletion, Book, BookStatus, DataExport, ExportStatus, session_scope, utcnow
 from bookbug.engine import latest_run
-from bookbug.services import app_config
+from bookbug.config import app_config
 from bookbug.services.books import erase_book
 from bookbug.services.runtime import started_engine
 from bookbug.settings import get_settings

@@ -19,9 +19,9 @@ _engine: Engine | None = None
 def get_engine() -> Engine:
     global _engine
     if _engine is None:
-        import bookbug.workflows  # noqa: F401 - registers the book workflows
+        import bookbug.workflows.registered  # noqa: F401 - registers the book workflows
 
-        from bookbug.services.app_config import engine_config
+        from bookbug.config.app_config import engine_config
 
         _engine = Engine(engine_config())
     return _engine

@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 
 from bookbug.db import Book, BookShare, BookStatus, RenderedPage, session_scope, utcnow
 from bookbug.services.books import owned_book
-from bookbug.services.errors import InvalidInput, NotFound, WrongPhase
-from bookbug.services.views import previous_version
+from bookbug.errors import InvalidInput, NotFound, WrongPhase
+from bookbug.views import previous_version
 
 TOKEN_PREFIX = "bbl_"  # "link"; session tokens are bbs_, API tokens bb_
 MAX_SHARE_DAYS = 365

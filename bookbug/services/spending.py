@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from bookbug.db import Book, BookStatus, LedgerEntry, PriceEntry, User, session_scope, utcnow
 from bookbug.db import spending as days
 from bookbug.providers import prices
-from bookbug.services.errors import InvalidInput, OverCap
+from bookbug.errors import InvalidInput, OverCap
 from bookbug.workflows import meter
 
 ESTIMATE_NOTE = "estimates from list prices"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bookbug.db import session_scope
 from bookbug.safety import alternatives, refusal, screen, subject_of
-from bookbug.services.errors import Unsuitable
+from bookbug.errors import Unsuitable
 from bookbug.story import Brief
 
 

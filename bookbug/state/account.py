@@ -13,7 +13,7 @@ from typing import Any
 import reflex as rx
 
 from bookbug.services import accounts, privacy
-from bookbug.services.errors import ServiceError
+from bookbug.errors import ServiceError
 from bookbug.state.browser import SIGN_OUT_ROUTE, post_to, show_once
 from bookbug.state.rows import ExportRow, SessionRow, TokenRow, size_words, when
 from bookbug.state.session import SessionState, forget

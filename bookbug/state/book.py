@@ -9,8 +9,8 @@ from typing import Any
 import reflex as rx
 
 from bookbug.services import books, page_edits, progress
-from bookbug.services.errors import NotFound, ServiceError
-from bookbug.services.views import BookDetail
+from bookbug.errors import NotFound, ServiceError
+from bookbug.views import BookDetail
 from bookbug.state import page_redo
 from bookbug.state.live import book_updates
 from bookbug.state.rows import TALKING_STATUSES, PageRow

@@ -8,8 +8,8 @@ from typing import Any
 import reflex as rx
 
 from bookbug.services import books
-from bookbug.services.errors import NotFound, ServiceError
-from bookbug.services.views import BookDetail, MessageView
+from bookbug.errors import NotFound, ServiceError
+from bookbug.views import BookDetail, MessageView
 from bookbug.state.brief_panel import brief_rows, outline_rows, plot_title
 from bookbug.state.live import book_updates
 from bookbug.state.rows import TALKING_STATUSES, BriefRow, MessageRow, OutlineRow

@@ -9,8 +9,8 @@ from typing import Any
 import reflex as rx
 
 from bookbug.services import books
-from bookbug.services.errors import ServiceError
-from bookbug.services.views import BookPage
+from bookbug.errors import ServiceError
+from bookbug.views import BookPage
 from bookbug.state.live import book_updates
 from bookbug.state.rows import BookCard
 from bookbug.state.session import SessionState

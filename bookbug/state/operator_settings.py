@@ -8,8 +8,9 @@ from typing import Any
 
 import reflex as rx
 
-from bookbug.services import app_config, spending
-from bookbug.services.errors import InvalidInput
+from bookbug.services import spending
+from bookbug.config import app_config
+from bookbug.errors import InvalidInput
 from bookbug.settings import Settings, get_settings
 from bookbug.state import jobs
 from bookbug.state.rows import PriceRow, RunRow, SettingRow, SpendRow, StepRow

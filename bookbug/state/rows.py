@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from bookbug.services.views import BookSummary, MessageView, PageView
+from bookbug.views import BookSummary, MessageView, PageView
 
 
 def when(moment: datetime | None) -> str:

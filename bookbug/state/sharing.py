@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from bookbug.services import sharing
-from bookbug.services.errors import ServiceError
+from bookbug.errors import ServiceError
 from bookbug.services.sharing import ShareView
 from bookbug.settings import get_settings
 from bookbug.state.rows import when

@@ -1,3 +1,5 @@
-"""The book workflows, written on the engine. Importing this package registers them."""
+"""The book workflows, written on the engine.
 
-from bookbug.workflows import create_book, delete_account, edit_page, export_data, record_failure, redo_page  # noqa: F401
+Importing this package loads nothing; `bookbug.workflows.registered` imports (and so registers)
+every workflow, for the processes that run them. The services import only `names`.
+"""

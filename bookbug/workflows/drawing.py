@@ -28,7 +28,7 @@ from bookbug.story import Brief, Character, IllustrationBeat, StyleGuide
 from bookbug.story.art_direction import COMPOSITION_LEAD, OWNER_WISH_LEAD
 from bookbug.resilience.errors import FatalError
 from bookbug.safety import with_limits
-from bookbug.services import app_config
+from bookbug.config import app_config
 from bookbug.workflows import providers, records
 from bookbug.workflows.providers import book_seed
 

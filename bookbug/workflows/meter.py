@@ -18,7 +18,7 @@ from bookbug.db import spending as days
 from bookbug.engine import Defer, current_step
 from bookbug.providers import prices
 from bookbug.providers.spending import Spent
-from bookbug.services import app_config
+from bookbug.config import app_config
 from bookbug.workflows import records
 
 log = logging.getLogger("bookbug.spending")

@@ -18,7 +18,7 @@ from bookbug.providers.images.models import PredictionOutcome
 from bookbug.providers.storage import book_key
 from bookbug.providers.voice import MissingVoice, NarrationRequest
 from bookbug.resilience.errors import FatalError
-from bookbug.services import app_config
+from bookbug.config import app_config
 from bookbug.workflows import providers, records
 
 log = logging.getLogger(__name__)

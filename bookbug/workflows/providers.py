@@ -12,7 +12,7 @@ from bookbug.providers.storage import Storage, get_storage
 from bookbug.providers.voice import EspeakNarrator, MissingVoice, Narrator
 from bookbug.providers.text.offline import OfflineWriter
 from bookbug.providers.text.protocol import TextProvider
-from bookbug.services import app_config
+from bookbug.config import app_config
 from bookbug.settings import get_settings
 from bookbug.workflows import records
 from bookbug.workflows.meter import BookMeter

@@ -17,7 +17,7 @@ from bookbug.agents import ChatTurn
 from bookbug.db import Book, BookStatus, ChatMessage, RenderedPage, session_scope, utcnow
 from bookbug.engine import RunStatus, get_run
 from bookbug.settings import get_settings
-from bookbug.services.views import MessageView
+from bookbug.views import MessageView
 
 FINAL = {BookStatus.complete.value, BookStatus.cancelled.value}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from bookbug.engine import Concurrency, Context, StepFailed, workflow
-from bookbug.services.views import page_image_url
+from bookbug.views import page_image_url
 from bookbug.workflows import assembly, illustrating, narrating, pages, reviewing
 from bookbug.workflows.names import PAGE_DECIDED, PAGE_REDO, REDO_PAGE
 

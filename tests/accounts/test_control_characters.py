@@ -9,9 +9,10 @@ from sqlmodel import select
 
 from bookbug.db.accounts import User
 from bookbug.db.session import session_scope
-from bookbug.services import accounts, app_config, books
-from bookbug.services.errors import InvalidInput
-from bookbug.services.text_rules import unusable_character
+from bookbug.services import accounts, books
+from bookbug.config import app_config
+from bookbug.errors import InvalidInput
+from bookbug.safety.text_rules import unusable_character
 from tests.accounts.conftest import PASSWORD
 
 CONTROL = st.sampled_from(["\x00", "\x07", "\x1b", "\x7f", "\x85", "\ud800"])

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from sqlmodel import SQLModel
 
 import bookbug.db  # noqa: F401 - registers the tables
-import bookbug.workflows  # noqa: F401 - registers the book workflow
+import bookbug.workflows.registered  # noqa: F401 - registers the book workflow
 from bookbug.api.app import build_api
 from bookbug.db.session import get_engine
 from bookbug.engine import Engine, EngineConfig, RateLimit

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from bookbug.db import Book, session_scope
-from bookbug.services import app_config
+from bookbug.config import app_config
 from tests.api.book_flow import wait_for_question
 from tests.api.conftest import Caller
 from tests.api.test_auth import assert_error

@@ -7,7 +7,7 @@ from sqlmodel import func, select
 
 from bookbug.db import Book, ChatMessage, session_scope
 from bookbug.db import spending as days
-from bookbug.services import app_config
+from bookbug.config import app_config
 from tests.api.book_flow import reply, wait_for_question
 
 

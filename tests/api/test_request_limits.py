@@ -13,8 +13,9 @@ from sqlmodel import func, select
 
 from bookbug.api.app import build_api
 from bookbug.db import Book, session_scope
-from bookbug.services import app_config, books
-from bookbug.services.errors import Throttled
+from bookbug.services import books
+from bookbug.config import app_config
+from bookbug.errors import Throttled
 from bookbug.settings import get_settings, reset_settings
 from tests.api.asgi_stream import open_stream
 from tests.api.conftest import Caller

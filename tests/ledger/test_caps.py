@@ -14,7 +14,8 @@ import bookbug.db  # noqa: F401 - registers the tables
 from bookbug.db import DaySpend, LedgerEntry, session_scope
 from bookbug.db import spending as days
 from bookbug.db.session import get_engine
-from bookbug.services import app_config, books
+from bookbug.services import books
+from bookbug.config import app_config
 from bookbug.workflows import meter
 from tests.conftest import make_user
 from tests.standins.claude_offline import carry_inputs, offline_claude

@@ -8,7 +8,7 @@ import pytest
 from bookbug.db import Book, LedgerEntry, session_scope
 from bookbug.db import spending as days
 from bookbug.services import spending
-from bookbug.services.errors import InvalidInput
+from bookbug.errors import InvalidInput
 from tests.conftest import make_user
 
 

@@ -16,7 +16,8 @@ from sqlmodel import func, select
 
 from bookbug.db import AccountDeletion, DaySpend, LedgerEntry, session_scope
 from bookbug.engine import RunStatus, list_runs, steps as engine_steps
-from bookbug.services import accounts, app_config, sharing, slots
+from bookbug.services import accounts, sharing, slots
+from bookbug.config import app_config
 from bookbug.services.books import PAGE_REDOS, PLOT_CHANGES
 from bookbug.services.sign_in_limits import email_key
 from bookbug.settings import get_settings

@@ -12,7 +12,8 @@ from sqlmodel import select
 from bookbug.db import AccountDeletion, Book, ChatMessage, DataExport, session_scope, utcnow
 from bookbug.engine import list_runs
 from bookbug.providers.storage import get_storage
-from bookbug.services import accounts, app_config, retention
+from bookbug.services import accounts, retention
+from bookbug.config import app_config
 from bookbug.settings import get_settings
 from tests.api.conftest import Caller
 from tests.privacy.family import draft_book, finished_book, ready_export

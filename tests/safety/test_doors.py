@@ -10,7 +10,7 @@ from sqlmodel import select
 from bookbug.db import Book, RenderedPage, session_scope
 from bookbug.engine import list_runs
 from bookbug.services import suitability
-from bookbug.services.errors import NotFound, Unsuitable
+from bookbug.errors import NotFound, Unsuitable
 from bookbug.settings import get_settings
 from bookbug.story import AgeRange, Brief
 from tests.api.conftest import Caller

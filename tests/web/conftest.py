@@ -20,11 +20,12 @@ from reflex.istate.data import RouterData
 from sqlmodel import SQLModel
 
 import bookbug.db  # noqa: F401 - registers the tables
-import bookbug.workflows  # noqa: F401 - registers the book workflow
+import bookbug.workflows.registered  # noqa: F401 - registers the book workflow
 from bookbug.db.session import get_engine
 from bookbug.edge.socket_session import SocketSessionKey
 from bookbug.engine import Engine, EngineConfig, RateLimit
-from bookbug.services import accounts, app_config
+from bookbug.services import accounts
+from bookbug.config import app_config
 from bookbug.services.runtime import use_engine
 from bookbug.services.web_session import COOKIE
 from bookbug.settings import get_settings, reset_settings

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from bookbug.db import DaySpend, session_scope
 from bookbug.db import spending as days
 from bookbug.engine import Engine
-from bookbug.services import app_config, books
+from bookbug.services import books
+from bookbug.config import app_config
 from bookbug.state.chat import ChatState
 from tests.web.conftest import Viewer, build_state, call
 from tests.web.test_chat_state import open_chat

@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from bookbug.db import AppSetting, session_scope
 from bookbug.engine import Engine
-from bookbug.services import app_config, books
-from bookbug.services.errors import InvalidInput
+from bookbug.services import books
+from bookbug.config import app_config
+from bookbug.errors import InvalidInput
 from bookbug.settings import get_settings, reset_settings
 from bookbug.state.operator_settings import OperatorSettingsState, parse_changes, secret_rows
 from tests.web.conftest import Viewer, build_state, call, redirect_target

@@ -15,7 +15,7 @@ import pytest
 
 import bookbug.pages  # noqa: F401 - registers every page
 from bookbug.engine import Engine
-from bookbug.pages.registry import PAGES
+from bookbug.components.registry import PAGES
 from bookbug.services import books
 from bookbug.state.session import SessionState
 from tests.web.conftest import Viewer, build_state, call, make_book, redirect_target

@@ -26,7 +26,7 @@ from bookbug.engine import latest_run
 from bookbug.db.accounts import UserSession
 from bookbug.db.session import get_engine, utcnow
 from bookbug.engine import Engine
-from bookbug.pages.registry import PAGES
+from bookbug.components.registry import PAGES
 from bookbug.services import accounts
 from bookbug.settings import get_settings, reset_settings
 from bookbug.state.operator_settings import OperatorSettingsState

@@ -18,7 +18,7 @@ import time
 
 from arq.worker import run_worker
 
-import bookbug.workflows  # noqa: F401 - registers the book workflows
+import bookbug.workflows.registered  # noqa: F401 - registers the book workflows
 from bookbug.engine import EngineConfig, default_registry, worker_settings
 from bookbug.workflows import providers
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from bookbug.services import books
-from bookbug.services.views import MessageView
+from bookbug.views import MessageView
 
 T = TypeVar("T")
 

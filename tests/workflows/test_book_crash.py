@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import SQLModel, func, select
 
-import bookbug.workflows  # noqa: F401
+import bookbug.workflows.registered  # noqa: F401
 from bookbug.db import ImagePrediction, RenderedPage, session_scope
 from bookbug.engine.tables import Step
 from bookbug.db.session import get_engine

@@ -58,7 +58,7 @@ async def test_a_rejected_api_key_fails_the_book_at_once_with_a_clear_message(bo
 
 
 async def test_a_failed_book_retried_after_the_cause_is_fixed_carries_on(book_backend, monkeypatch) -> None:
-    from bookbug.services import app_config
+    from bookbug.config import app_config
 
     with claude_writes(monkeypatch) as claude:
         claude.reply_error(401, "authentication_error", "invalid x-api-key")

@@ -16,7 +16,8 @@ from sqlmodel import col, select
 from bookbug.db import Book, ImagePrediction, LedgerEntry, RenderedPage, session_scope
 from bookbug.providers.storage import get_storage
 from bookbug.providers.voice import espeak_path
-from bookbug.services import app_config, books
+from bookbug.services import books
+from bookbug.config import app_config
 from bookbug.settings import reset_settings
 from tests.conftest import IN_CI, make_user
 from tests.epubcheck import epubcheck

@@ -16,7 +16,7 @@ from bookbug.providers.images import OfflineIllustrator
 from bookbug.providers.storage import get_storage
 from bookbug.resilience.errors import FatalError
 from bookbug.services import books
-from bookbug.services.errors import WrongPhase
+from bookbug.errors import WrongPhase
 from bookbug.workflows import drawing, names, pages
 from sqlmodel import select
 from tests.conftest import make_user

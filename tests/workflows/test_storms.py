@@ -19,7 +19,8 @@ from sqlmodel import func, select
 
 from bookbug.db import ImagePrediction, session_scope
 from bookbug.providers.images import IllustrationRequest, OfflineIllustrator
-from bookbug.services import app_config, books
+from bookbug.services import books
+from bookbug.config import app_config
 from bookbug.settings import reset_settings
 from bookbug.providers.images.prompts import GENTLE
 from tests.conftest import make_user

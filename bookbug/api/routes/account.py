@@ -12,7 +12,7 @@ from bookbug.api.routes.files import FILE_RESPONSES, serve
 from bookbug.api.book_files import StoredFile
 from bookbug.api.schemas import AUTH_ERRORS, INPUT_ERRORS, ErrorResponse
 from bookbug.services import privacy
-from bookbug.services.views import ExportView
+from bookbug.views import ExportView
 
 router = APIRouter(prefix="/api/account", tags=["your data"])
 

@@ -21,7 +21,7 @@ from bookbug.api.errors import NoSuchFile
 from bookbug.api.schemas import BOOK_ERRORS, INPUT_ERRORS, CharacterIndex, PageNumber, PageVersion
 from bookbug.providers.storage import FileMissing, InvalidKey, LocalStore, get_storage
 from bookbug.publishing.screen_sizes import ScreenSize
-from bookbug.services.views import cover_tag
+from bookbug.views import cover_tag
 
 router = APIRouter(prefix="/api/books", tags=["files"])
 # not in every system's mime.types

@@ -15,8 +15,8 @@ from sqlmodel import select
 
 from bookbug.db import AppSetting, session_scope, utcnow
 from bookbug.engine import EngineConfig, RateLimit, RetryPolicy
-from bookbug.services import text_rules
-from bookbug.services.errors import InvalidInput
+from bookbug.safety import text_rules
+from bookbug.errors import InvalidInput
 from bookbug.settings import get_settings
 from bookbug.story.formats import FORMATS
 

@@ -1,0 +1,1 @@
+"""Run-time configuration operators change on /settings, read by services and workflows alike."""
