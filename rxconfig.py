@@ -4,6 +4,7 @@ import sys
 
 import reflex as rx
 
+from bookbug.components.theme import theme_plugin
 from bookbug.startup import ConfigError, load_settings
 
 try:
@@ -24,9 +25,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     plugins=[
         rx.plugins.SitemapPlugin(),
-        rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(appearance="light", accent_color="tomato", gray_color="sand", radius="large")
-        ),
+        theme_plugin(),  # Radix Themes with only the colour scales the app uses
     ],
     disable_plugins=[rx.plugins.TailwindV4Plugin],
 )

@@ -10,11 +10,10 @@ import reflex as rx
 
 from bookbug.components.clerk import clerk_session
 from bookbug.components.registry import PageSpec, nav_entries
+from bookbug.components.theme import BRAND_COLOR as BRAND_COLOR  # the pages take it from the layout
 from bookbug.settings import get_settings
 from bookbug.state.auth import AuthState
 from bookbug.state.session import SessionState
-
-BRAND_COLOR = "tomato"
 
 
 def nav_link(label: str, route: str) -> rx.Component:
