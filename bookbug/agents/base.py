@@ -23,8 +23,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-I = TypeVar("I", bound=BaseModel)
-O = TypeVar("O", bound=BaseModel)
+I = TypeVar("I", bound=BaseModel)  # noqa: E741 - an agent's input type
+O = TypeVar("O", bound=BaseModel)  # noqa: E741 - an agent's output type
 
 Tier = Literal["main", "fast"]
 

@@ -60,7 +60,7 @@ class AppConfig(BaseModel):
     prompt_caching: Literal["on", "off"] = Field("on", title="Prompt caching (Claude)")
 
     @model_validator(mode="after")
-    def _waits_in_order(self) -> "AppConfig":
+    def _waits_in_order(self) -> AppConfig:
         if self.retry_max_delay < self.retry_base_delay:
             raise ValueError("the longest wait between retries cannot be shorter than the first")
         return self

@@ -158,7 +158,7 @@ def _load(engine: Engine, run_id: str) -> _Loaded | None:
                                   RUNS.c.event_id, RUNS.c.event_seq, RUNS.c.event_name, RUNS.c.event_data,
                                   RUNS.c.reruns)
                            .where(RUNS.c.id == run_id)).first()
-    return None if row is None else _Loaded(*row)
+    return None if row is None else _Loaded(*tuple(row))
 
 
 async def execute(engine: Engine, run_id: str, generation: int) -> None:

@@ -58,7 +58,7 @@ class Geometry:
     safe_top: float
 
     @classmethod
-    def of(cls, book: BookFormat) -> "Geometry":
+    def of(cls, book: BookFormat) -> Geometry:
         bleed, margin = BLEED_IN * POINTS, (BLEED_IN + SAFE_MARGIN_IN) * POINTS
         width, height = book.bleed_width_in * POINTS, book.bleed_height_in * POINTS
         return cls(width, height, bleed, margin, margin, width - margin, height - margin)

@@ -32,8 +32,8 @@ from bookbug.resilience import FatalError, RetryableError
 from bookbug.providers.anthropic_client import anthropic_client
 from bookbug.settings import Settings, get_settings
 
-I = TypeVar("I", bound=BaseModel)
-O = TypeVar("O", bound=BaseModel)
+I = TypeVar("I", bound=BaseModel)  # noqa: E741 - an agent's input type
+O = TypeVar("O", bound=BaseModel)  # noqa: E741 - an agent's output type
 
 DEFAULT_TIMEOUT_S = 120.0
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from bookbug.agents.base import Agent
 
-I = TypeVar("I", bound=BaseModel)
-O = TypeVar("O", bound=BaseModel)
+I = TypeVar("I", bound=BaseModel)  # noqa: E741 - an agent's input type
+O = TypeVar("O", bound=BaseModel)  # noqa: E741 - an agent's output type
 
 
 class TokenUsage(BaseModel):
@@ -25,7 +25,7 @@ class TokenUsage(BaseModel):
     cache_write_tokens: int = Field(default=0, ge=0)
     cost_usd: float = Field(default=0.0, ge=0.0, description="an estimate from list prices")
 
-    def __add__(self, other: "TokenUsage") -> "TokenUsage":
+    def __add__(self, other: TokenUsage) -> TokenUsage:
         return TokenUsage(
             provider=self.provider,
             model=self.model if self.model == other.model else f"{self.model}+{other.model}",
