@@ -19,7 +19,7 @@ STATUS_WORDS = {
 def status_badge(status: rx.Var[str]) -> rx.Component:
     return rx.match(
         status,
-        *[(name, rx.badge(STATUS_WORDS[name], color_scheme=color, class_name="status-badge"))  # type: ignore[arg-type]
+        *[(name, rx.badge(STATUS_WORDS[name], color_scheme=color, class_name="status-badge"))
           for name, color in STATUS_COLORS.items()],
         rx.badge(status, class_name="status-badge"),
     )

@@ -133,7 +133,7 @@ def _valid_config(values: dict[str, object]) -> AppConfig:
     fallback = defaults().model_dump()
     for _ in range(len(values)):
         try:
-            return AppConfig(**values)
+            return AppConfig.model_validate(values)
         except ValidationError as exc:
             bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"] and str(e["loc"][0]) in fallback}
             if not bad:

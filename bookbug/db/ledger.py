@@ -73,6 +73,6 @@ def forget_spender(session: Session, user_id: str, book_ids: list[str]) -> int:
     """What a deleted account spent stays on the ledger (it was spent), but no longer says whose
     it was or which of their books; their own day totals go."""
     who = or_(col(LedgerEntry.user_id) == user_id, col(LedgerEntry.book_id).in_(book_ids or [""]))
-    changed = session.exec(update(LedgerEntry).where(who).values(user_id=None, book_id=None)).rowcount  # type: ignore[attr-defined]
-    changed += session.exec(delete(DaySpend).where(col(DaySpend.scope) == f"user:{user_id}")).rowcount  # type: ignore[attr-defined]
+    changed = session.exec(update(LedgerEntry).where(who).values(user_id=None, book_id=None)).rowcount
+    changed += session.exec(delete(DaySpend).where(col(DaySpend.scope) == f"user:{user_id}")).rowcount
     return int(changed)

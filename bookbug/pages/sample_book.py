@@ -59,8 +59,8 @@ def load_sample(folder: Path = SAMPLE_DIR) -> SampleBook | None:
 def thumbnail(image: bytes) -> bytes:
     from PIL import Image
 
-    with Image.open(io.BytesIO(image)) as picture:
-        picture = picture.convert("RGB")
+    with Image.open(io.BytesIO(image)) as opened:
+        picture = opened.convert("RGB")
         picture.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
         out = io.BytesIO()
         picture.save(out, "JPEG", quality=82, optimize=True)

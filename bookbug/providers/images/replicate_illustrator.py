@@ -60,7 +60,7 @@ def nearest_ratio(wanted: str, allowed: tuple[str, ...]) -> str:
 
 def _data_uri(image_bytes: bytes) -> str:
     try:
-        image = Image.open(io.BytesIO(image_bytes))
+        image: Image.Image = Image.open(io.BytesIO(image_bytes))
         image.load()
     except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for bad bytes
         raise FatalError(f"a reference image is not a picture Pillow can read: {exc}", service=SERVICE) from exc

@@ -50,7 +50,12 @@ class AgentResult(Generic[O]):
 
 class TextProvider(Protocol):
     name: str
-    service: str | None  # the rate limit its calls count against; None: a local writer, no limit
+
+    @property
+    def service(self) -> str | None:
+        """The rate limit its calls count against; None: a local writer, no limit. (Read-only here,
+        so a writer may declare it as `str` or `None`.)"""
+        ...
 
     async def generate(self, agent: Agent[I, O], input: I) -> AgentResult[O]:
         """Run `agent` on `input`. Raises bookbug.resilience.FatalError when the reply cannot be

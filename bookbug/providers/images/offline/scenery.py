@@ -358,7 +358,7 @@ def things_in_view(words: str, indoor: bool) -> list[tuple[Painter, str, float, 
                 continue
             chosen.append((painter, layer, scale, count))
     if not chosen and not indoor:
-        chosen.append(OUTDOOR_DEFAULT[1:])  # type: ignore[arg-type]
+        chosen.append(OUTDOOR_DEFAULT[1:])
     if not chosen and indoor:
         chosen.append((_table, "near", 0.5, 1))
     return chosen

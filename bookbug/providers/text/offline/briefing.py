@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from typing import TypeGuard
 
 from bookbug.providers.text.offline import english, inventing, lexicon
 from bookbug.providers.text.offline.cast import Person
@@ -26,7 +27,7 @@ def hero_of(brief: Brief) -> Character | None:
     return next((c for c in brief.characters if c.is_hero), None)
 
 
-def is_placeholder(character: Character | None) -> bool:
+def is_placeholder(character: Character | None) -> TypeGuard[Character]:
     return character is not None and character.is_hero and character.name.startswith(PLACEHOLDER)
 
 

@@ -162,9 +162,9 @@ def surprise(brief: Brief, rng: random.Random) -> None:
 
 
 def finish(brief: Brief, rng: random.Random) -> None:
-    if brief.title is None and briefing.hero_of(brief) is not None:
+    if brief.title is None and (hero := briefing.hero_of(brief)) is not None:
         friends = [c for c in brief.characters if not c.is_hero]
-        brief.title = inventing.title_for(brief.hero.name, friends[0] if friends else None, brief.setting or "", rng)
+        brief.title = inventing.title_for(hero.name, friends[0] if friends else None, brief.setting or "", rng)
 
 
 def _question(field: str, brief: Brief) -> str:
