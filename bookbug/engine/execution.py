@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bookbug.engine")
 T = TypeVar("T")
-RUNS = Run.__table__  # type: ignore[attr-defined]
+RUNS = Run.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
 PATIENCE = 6  # a step keeps its place for a turn up to this many inline waits away while its run works on
 
 

@@ -123,7 +123,7 @@ def recent_failures(db_url: str, *, within: timedelta = timedelta(days=1), limit
     """Runs that failed within `within`, newest first, each with the step that failed."""
     since = utcnow() - within
     with session_scope(db_url) as session:
-        runs = session.exec(select(Run).where(Run.status == RunStatus.failed.value, Run.finished_at >= since)  # type: ignore[operator]
+        runs = session.exec(select(Run).where(Run.status == RunStatus.failed.value, Run.finished_at >= since)  # type: ignore[operator]  # Run.finished_at is typed as datetime | None, not as its column
                             .order_by(col(Run.finished_at).desc()).limit(limit)).all()
         failed_steps = {
             step.run_id: step for step in session.exec(select(Step).where(

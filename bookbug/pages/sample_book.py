@@ -129,7 +129,7 @@ def build_sample(folder: Path = SAMPLE_DIR) -> SampleBook:
     for number, text, image in pages:
         name = f"page-{number}.jpg"
         (folder / name).write_bytes(thumbnail(image))
-        manifest["pages"].append({"number": number, "text": text, "image": name})  # type: ignore[attr-defined]
+        manifest["pages"].append({"number": number, "text": text, "image": name})  # type: ignore[attr-defined]  # manifest's value type is inferred as object
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     sample = load_sample(folder)
     assert sample is not None

@@ -18,7 +18,7 @@ IllustrationKind = Literal["page", "character_sheet", "cover"]
 StyleId = Literal[
     "watercolor", "gouache", "cut-paper", "claymation", "chibi", "crayon", "miniature-diorama", "3d-animated",
 ]
-STYLE_IDS: tuple[str, ...] = StyleId.__args__  # type: ignore[attr-defined]
+STYLE_IDS: tuple[str, ...] = StyleId.__args__  # type: ignore[attr-defined]  # a Literal's values, which typing declares no attribute for
 
 # The reference model we use first (nano-banana-pro) accepts at most 14 reference images.
 MAX_REFERENCES = 14

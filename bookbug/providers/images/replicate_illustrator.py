@@ -228,7 +228,7 @@ class ReplicateIllustrator:
             raise RetryableError(f"could not reach Replicate for {prediction_id}: {exc!r}", service=SERVICE) from exc
         asked = (prediction.input or {}).get("aspect_ratio") if isinstance(prediction.input, dict) else None
         return PredictionOutcome(
-            status=prediction.status, output=_locations(prediction.output), error=prediction.error,  # type: ignore[arg-type]
+            status=prediction.status, output=_locations(prediction.output), error=prediction.error,  # type: ignore[arg-type]  # the poll above ends only on a finished status; Replicate's type also has the running ones
             aspect_ratio=asked if isinstance(asked, str) else None,
             refused=prediction.status == "failed" and refused_for_safety(prediction.error),
             model=prediction.model or "", metrics=dict(prediction.metrics or {}),

@@ -153,7 +153,7 @@ def _name_at(tokens: list[_Token], i: int, *, loose: bool = False) -> tuple[str,
         return None
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if token.low.rstrip(".") in _TITLES and token.text[:1].isupper() and _is_name(nxt, loose=loose):
-        return f"{token.text.rstrip('.')} {_cap(nxt.text)}", 2  # type: ignore[union-attr]
+        return f"{token.text.rstrip('.')} {_cap(nxt.text)}", 2  # type: ignore[union-attr]  # _is_name() is False for None
     if token.low in {"mr", "mrs", "ms", "dr"} and nxt is not None and nxt.text == "." and i + 2 < len(tokens) \
             and _is_name(tokens[i + 2], loose=loose):
         return f"{token.text} {_cap(tokens[i + 2].text)}", 3
