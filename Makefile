@@ -1,4 +1,5 @@
-# Bookbug: `make run` starts the app on its embedded defaults; `make test` runs every test.
+# Bookbug: `make run` starts the app on its embedded defaults; `make test` runs every test;
+# `make check` runs the type checker and the linter (configured in pyproject.toml).
 # Both install what they need first (a virtual environment, the pinned packages, and Node 22
 # + bun from the npm registry into .tools/), and skip what is already installed.
 
@@ -20,13 +21,18 @@ export NPM_CONFIG_REGISTRY := https://registry.npmjs.org
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test worker setup migrate clean system
+.PHONY: run test check worker setup migrate clean system
 
 run: setup migrate system
 	$(BIN)/reflex run --env prod $(RUN_ARGS)
 
 test: setup system $(BROWSER_TOOLS)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Needs only the Python packages, not Node or the system packages.
+check: $(VENV)/.installed
+	$(BIN)/mypy
+	$(BIN)/ruff check
 
 # Production: as many of these as you like, on any machine sharing REDIS_URL and DATABASE_URL.
 worker: setup migrate

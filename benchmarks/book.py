@@ -55,7 +55,6 @@ async def run_book(pages: int, concurrency: int, text_delay: float, image_delay:
     from sqlmodel import SQLModel
 
     import bookbug.workflows.registered  # noqa: F401
-    from sqlmodel import select
 
     from bookbug.db import Book, session_scope
     from bookbug.engine import latest_run

@@ -40,7 +40,7 @@ import bookbug.db  # noqa: E402,F401 - registers the tables
 from bookbug.db.session import dispose_engines, get_engine  # noqa: E402
 from bookbug.engine import Engine, EngineConfig, Registry, get_run, workflow  # noqa: E402
 from bookbug.engine import matching  # noqa: E402
-from bookbug.engine.tables import Event, Run, Wait, WaitShape  # noqa: E402
+from bookbug.engine.tables import Run, Wait, WaitShape  # noqa: E402
 
 
 def _nothing() -> None:

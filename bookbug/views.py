@@ -69,7 +69,7 @@ class JobView(BaseModel):
     updated_at: datetime | None = None
 
     @classmethod
-    def of(cls, run: RunView) -> "JobView":
+    def of(cls, run: RunView) -> JobView:
         return cls(run_id=run.id, workflow=run.workflow, status=run.status.value, stage=run.stage,
                    page=run.current_page, percent=run.percent, error=run.error,
                    updated_at=run.updated_at or run.created_at)
@@ -89,7 +89,7 @@ class BookSummary(BaseModel):
     error: str | None = None
 
     @classmethod
-    def of(cls, book: Book, run: RunView | None = None) -> "BookSummary":
+    def of(cls, book: Book, run: RunView | None = None) -> BookSummary:
         status, error = book_status(book, run)
         return cls(
             id=book.id, title=book.title or "Untitled book", status=status, format=book.format,
@@ -116,7 +116,7 @@ class PageView(BaseModel):
                                          "the next one)")
 
     @classmethod
-    def of(cls, book_id: str, page: RenderedPage) -> "PageView":
+    def of(cls, book_id: str, page: RenderedPage) -> PageView:
         audio = page_audio_url(book_id, page)
         alt = str((page.image_meta or {}).get("alt") or "")
         view = cls(number=page.page_number, text=page.text, version=page.version,
@@ -172,7 +172,7 @@ class BookDetail(BookSummary):
 
     @classmethod
     def of_book(cls, book: Book, pages: list[RenderedPage], run: RunView | None,
-                redo: RedoView | None = None, edit: EditView | None = None) -> "BookDetail":
+                redo: RedoView | None = None, edit: EditView | None = None) -> BookDetail:
         summary = BookSummary.of(book, run)
         sheets = [
             CharacterSheetView(
@@ -220,7 +220,7 @@ class MessageView(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, message: ChatMessage) -> "MessageView":
+    def of(cls, message: ChatMessage) -> MessageView:
         return cls(id=message.id, role=message.role, content=message.content,
                    chips=[str(c) for c in (message.chips or [])], phase=message.phase,
                    turn=message.turn, concern=message.concern, created_at=message.created_at)
@@ -245,7 +245,7 @@ class ExportView(BaseModel):
     download_url: str | None = None
 
     @classmethod
-    def of(cls, export: Any) -> "ExportView":
+    def of(cls, export: Any) -> ExportView:
         ready = export.status == "ready"
         return cls(id=export.id, status=export.status, percent=export.percent,
                    books=len(export.book_ids) if export.book_ids is not None else None, size_bytes=export.size_bytes,

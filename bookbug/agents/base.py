@@ -23,8 +23,9 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-I = TypeVar("I", bound=BaseModel)
-O = TypeVar("O", bound=BaseModel)
+I = TypeVar("I", bound=BaseModel)  # noqa: E741 - an agent's input type
+O = TypeVar("O", bound=BaseModel)  # noqa: E741 - an agent's output type
+M = TypeVar("M", bound=BaseModel)  # any model, in as_json's list (list[Character] is not a list[BaseModel])
 
 Tier = Literal["main", "fast"]
 
@@ -87,7 +88,7 @@ class ChatTurn(BaseModel):
     chips: list[str] = Field(default_factory=list)
 
 
-def as_json(model: BaseModel | list[BaseModel]) -> str:
+def as_json(model: BaseModel | list[M]) -> str:
     """A model (or list) as compact, readable JSON for a prompt."""
     if isinstance(model, list):
         return json.dumps([m.model_dump(mode="json", exclude_none=True) for m in model], indent=1, ensure_ascii=False)

@@ -43,7 +43,7 @@ class IntakeTurn(BaseModel):
         "are 3 close alternatives, and done is false); null when the message is fine"))
 
     @model_validator(mode="after")
-    def _finish_only_when_complete(self) -> "IntakeTurn":
+    def _finish_only_when_complete(self) -> IntakeTurn:
         if self.done and self.concern is not None:
             raise PydanticCustomError("concern_when_done", "done is true but the answer raised a concern ({concern}): "
                                       "ask again instead", {"concern": self.concern})

@@ -33,7 +33,7 @@ class PlotProposal(BaseModel):
         "differs from them"))
 
     @model_validator(mode="after")
-    def _approval_chip_stands_apart(self) -> "PlotProposal":
+    def _approval_chip_stands_apart(self) -> PlotProposal:
         if is_catch_all(self.approval_chip):
             raise NO_CATCH_ALL.broken(f"the approval chip {self.approval_chip!r} is a catch-all")
         # A change chip that repeats the approval chip is dropped: the approval chip is shown anyway.
@@ -66,7 +66,7 @@ class PlotReview(PlotProposal):
         "change, and the change chips are close alternatives); null when the reply is fine"))
 
     @model_validator(mode="after")
-    def _complete_brief(self) -> "PlotReview":
+    def _complete_brief(self) -> PlotReview:
         if self.approved and self.concern is not None:
             raise PydanticCustomError("concern_when_approved", "approved is true but the reply raised a concern "
                                       "({concern})", {"concern": self.concern})

@@ -30,7 +30,7 @@ class PageReview(BaseModel):
         "when not suitable: what a rewrite must change, in a sentence or two; empty when suitable"))
 
     @model_validator(mode="after")
-    def _concern_when_unsuitable(self) -> "PageReview":
+    def _concern_when_unsuitable(self) -> PageReview:
         if self.suitable and self.concern is not None:
             raise PydanticCustomError("concern_when_suitable", "a suitable page raises no concern, not {concern}",
                                       {"concern": self.concern})

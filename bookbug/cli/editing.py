@@ -28,7 +28,7 @@ def edit(ctx: Context, book_id: str, page: int, words: str) -> int:
         finally:
             if status:
                 status.stop()
-    shown = next((p for p in book.get("pages") or [] if p["number"] == page), {})
+    shown: dict[str, Any] = next((p for p in book.get("pages") or [] if p["number"] == page), {})
     if ctx.as_json:
         ctx.emit({"id": book_id, "page": page, "text": shown.get("text"),
                   "text_before_edit": shown.get("text_before_edit")})

@@ -19,7 +19,7 @@ STATUS_WORDS = {
 def status_badge(status: rx.Var[str]) -> rx.Component:
     return rx.match(
         status,
-        *[(name, rx.badge(STATUS_WORDS[name], color_scheme=color, class_name="status-badge"))  # type: ignore[arg-type]
+        *[(name, rx.badge(STATUS_WORDS[name], color_scheme=color, class_name="status-badge"))
           for name, color in STATUS_COLORS.items()],
         rx.badge(status, class_name="status-badge"),
     )
@@ -32,8 +32,8 @@ EAGER_COVERS = 4
 def cover(url: rx.Var[str], title: rx.Var[str], index: rx.Var[int] | int = 0) -> rx.Component:
     return rx.cond(
         url != "",
-        rx.image(src=url, alt="Cover of " + title, width="100%", height="12rem", object_fit="cover",
-                 border_radius="0.5rem", loading=rx.cond(index < EAGER_COVERS, "eager", "lazy")),
+        rx.image(src=url, alt="Cover of " + title, width="100%", height="12rem", object_fit="cover",  # type: ignore[operator]  # a state field is a Var here; Reflex types it as its value
+                 border_radius="0.5rem", loading=rx.cond(index < EAGER_COVERS, "eager", "lazy")),  # type: ignore[operator]  # a state field is a Var here; Reflex types it as its value
         rx.center(rx.icon("book_open", size=56, color="var(--accent-11)", aria_hidden="true"), width="100%",
                   height="12rem", background="var(--accent-3)", border_radius="0.5rem"),
     )
@@ -43,13 +43,13 @@ def book_card(card: BookCard, index: rx.Var[int] | int = 0) -> rx.Component:
     return rx.link(
         rx.card(
             rx.vstack(
-                cover(card.cover_url, card.title, index),
+                cover(card.cover_url, card.title, index),  # type: ignore[arg-type]  # a state field is a Var here; Reflex types it as its value
                 rx.text(card.title, weight="bold", size="3"),
-                rx.hstack(status_badge(card.status), rx.text(card.created, size="1", color_scheme="gray"),
+                rx.hstack(status_badge(card.status), rx.text(card.created, size="1", color_scheme="gray"),  # type: ignore[arg-type]  # a state field is a Var here; Reflex types it as its value
                           align="center"),
                 rx.cond(card.status == "generating",
                         rx.vstack(rx.progress(value=card.percent, max=100, width="100%", aria_label="Progress"),
-                                  rx.text(card.percent.to_string() + "%", size="1", color_scheme="gray"),
+                                  rx.text(card.percent.to_string() + "%", size="1", color_scheme="gray"),  # type: ignore[attr-defined]  # a state field is a Var here; Reflex types it as its value
                                   width="100%", spacing="1", class_name="card-progress")),
                 spacing="2", width="100%",
             ),

@@ -28,7 +28,7 @@ def bubble(message: MessageRow) -> rx.Component:
 
 
 def chip_button(chip: str) -> rx.Component:
-    return rx.button(chip, on_click=ChatState.choose_chip(chip), variant="outline", radius="full", size="2",
+    return rx.button(chip, on_click=ChatState.choose_chip(chip), variant="outline", radius="full", size="2",  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                      disabled=~ChatState.can_send, class_name="chip")
 
 

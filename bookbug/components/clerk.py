@@ -125,11 +125,11 @@ class BookbugClerk(rx.Component):
     sign_in_url: rx.Var[str]
     sign_up_url: rx.Var[str]
 
-    on_session: rx.EventHandler[passthrough_event_spec(str)]
+    on_session: rx.EventHandler[passthrough_event_spec(str)]  # type: ignore[type-arg,valid-type]  # Reflex's documented spelling of an event's argument types
 
-    def add_imports(self) -> dict[str, list[str]]:
+    def add_imports(self) -> rx.ImportDict:
         # `jsx` as the compiled pages use it, so the snippet needs no JSX transform
-        return {"react": ["useEffect", "useRef", "useState"], "@emotion/react": ["jsx"]}
+        return {"react": ["useEffect", "useRef", "useState"], "@emotion/react": ["jsx"]}  # type: ignore[dict-item]  # mypy matches no list type in ImportDict's union to a list literal
 
     def add_custom_code(self) -> list[str]:
         return [_SCRIPT]

@@ -37,7 +37,7 @@ def edit_messages() -> rx.Component:
         rx.cond(~BookState.edit_form_open & (BookState.edit_notice != ""),
                 rx.callout(BookState.edit_notice, icon="info", color_scheme="amber", size="1")),
         rx.cond(BookState.edit_saving,
-                rx.callout("Saving your words for page " + BookState.edit_page.to_string() + "…", icon="save",
+                rx.callout("Saving your words for page " + BookState.edit_page.to_string() + "…", icon="save",  # type: ignore[attr-defined]  # a state field is a Var here; Reflex types it as its value
                            color_scheme=BRAND_COLOR, size="1", id="edit-saving")),
         rx.cond(BookState.edit_failure != "",
                 rx.callout(BookState.edit_failure, icon="triangle_alert", color_scheme="red", size="1",

@@ -48,7 +48,7 @@ def redo_messages() -> rx.Component:
                 rx.hstack(
                     rx.text(BookState.redo_elsewhere, size="2", id="redo-elsewhere"),
                     rx.button("Show page " + BookState.redo_elsewhere_page.to_string(), size="1", variant="soft",
-                              on_click=BookState.open_page_number(BookState.redo_elsewhere_page)),
+                              on_click=BookState.open_page_number(BookState.redo_elsewhere_page)),  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                     align="center", spacing="3",
                 )),
         rx.match(
@@ -84,17 +84,17 @@ def version(label: str, image_url: rx.Var[str], text: rx.Var[str], kind: str) ->
 def decision(current: PageRow) -> rx.Component:
     """The new version beside the old one, and the two choices."""
     return rx.vstack(
-        rx.text("Here is the new version of page " + current.number.to_string()
+        rx.text("Here is the new version of page " + current.number.to_string()  # type: ignore[attr-defined]  # a state field is a Var here; Reflex types it as its value
                 + " beside the old one. Which should the book keep?", size="3"),
         rx.grid(
-            version("New version", current.image_url, current.text, "new"),
-            version("Old version", current.previous_image_url, current.previous_text, "old"),
+            version("New version", current.image_url, current.text, "new"),  # type: ignore[arg-type]  # a state field is a Var here; Reflex types it as its value
+            version("Old version", current.previous_image_url, current.previous_text, "old"),  # type: ignore[arg-type]  # a state field is a Var here; Reflex types it as its value
             columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%",
         ),
         rx.hstack(
-            rx.button("Keep new", on_click=BookState.keep_version("new"), loading=BookState.deciding, size="3",
+            rx.button("Keep new", on_click=BookState.keep_version("new"), loading=BookState.deciding, size="3",  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                       color_scheme="grass", id="keep-new"),
-            rx.button("Keep old", on_click=BookState.keep_version("old"), disabled=BookState.deciding, size="3",
+            rx.button("Keep old", on_click=BookState.keep_version("old"), disabled=BookState.deciding, size="3",  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                       variant="soft", color_scheme="gray", id="keep-old"),
             spacing="3",
         ),

@@ -18,7 +18,7 @@ def _row(row: ShareRow) -> rx.Component:
         rx.text("expires " + row.expires, size="2", color_scheme="gray"),
         rx.cond(row.expired, rx.badge("expired", color_scheme="gray")),
         rx.spacer(),
-        rx.button("Revoke", on_click=ShareState.revoke_link(row.id), size="1", color_scheme="red", variant="soft",
+        rx.button("Revoke", on_click=ShareState.revoke_link(row.id), size="1", color_scheme="red", variant="soft",  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                   class_name="share-revoke"),
         width="100%", align="center", class_name="share-row",
     )

@@ -60,7 +60,7 @@ class AppConfig(BaseModel):
     prompt_caching: Literal["on", "off"] = Field("on", title="Prompt caching (Claude)")
 
     @model_validator(mode="after")
-    def _waits_in_order(self) -> "AppConfig":
+    def _waits_in_order(self) -> AppConfig:
         if self.retry_max_delay < self.retry_base_delay:
             raise ValueError("the longest wait between retries cannot be shorter than the first")
         return self
@@ -133,7 +133,7 @@ def _valid_config(values: dict[str, object]) -> AppConfig:
     fallback = defaults().model_dump()
     for _ in range(len(values)):
         try:
-            return AppConfig(**values)
+            return AppConfig.model_validate(values)
         except ValidationError as exc:
             bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"] and str(e["loc"][0]) in fallback}
             if not bad:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Column, DateTime, Index
 from sqlmodel import Field, SQLModel
@@ -18,8 +17,8 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=320, unique=True, index=True)
     display_name: str = Field(default="", max_length=200)
     # local accounts keep an argon2 hash; Clerk users keep their Clerk id instead
-    password_hash: Optional[str] = Field(default=None, max_length=255)
-    clerk_id: Optional[str] = Field(default=None, max_length=255, unique=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    clerk_id: str | None = Field(default=None, max_length=255, unique=True)
     role: str = Field(default="user", max_length=20)  # user | operator
     created_at: datetime = created_field()
 
@@ -34,9 +33,9 @@ class UserSession(SQLModel, table=True):
     token_hash: str = Field(max_length=128, unique=True)
     user_agent: str = Field(default="", max_length=500)
     created_at: datetime = created_field()
-    last_seen_at: Optional[datetime] = when_field()
-    expires_at: Optional[datetime] = when_field()
-    revoked_at: Optional[datetime] = when_field()
+    last_seen_at: datetime | None = when_field()
+    expires_at: datetime | None = when_field()
+    revoked_at: datetime | None = when_field()
 
 
 class ApiToken(SQLModel, table=True):
@@ -50,9 +49,9 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=128, unique=True)
     prefix: str = Field(default="", max_length=16)  # shown in lists so a user can tell tokens apart
     created_at: datetime = created_field()
-    last_used_at: Optional[datetime] = when_field()
-    expires_at: Optional[datetime] = when_field()
-    revoked_at: Optional[datetime] = when_field()
+    last_used_at: datetime | None = when_field()
+    expires_at: datetime | None = when_field()
+    revoked_at: datetime | None = when_field()
 
 
 class SignInAttempt(SQLModel, table=True):
@@ -72,7 +71,7 @@ class SignInAttempt(SQLModel, table=True):
 
     id: str = id_field()
     # None once the e-mail's owner signed in: the row then counts for its client address only
-    email_key: Optional[str] = Field(default=None, max_length=64)
+    email_key: str | None = Field(default=None, max_length=64)
     client: str = Field(default="", max_length=100)  # the caller's address, where the door knows it
     created_at: datetime = created_field()
 
@@ -92,4 +91,4 @@ class SignInTicket(SQLModel, table=True):
     ticket_hash: str = Field(max_length=128, unique=True)
     created_at: datetime = created_field()
     expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
-    used_at: Optional[datetime] = when_field()
+    used_at: datetime | None = when_field()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlmodel import Field, SQLModel
 
@@ -14,6 +14,6 @@ class AppSetting(SQLModel, table=True):
     __tablename__ = "app_settings"
 
     key: str = Field(primary_key=True, max_length=100)
-    value: Optional[Any] = json_field()
-    updated_by: Optional[str] = Field(default=None, max_length=32)
-    updated_at: Optional[datetime] = when_field()
+    value: Any | None = json_field()
+    updated_by: str | None = Field(default=None, max_length=32)
+    updated_at: datetime | None = when_field()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -32,23 +32,23 @@ class Book(SQLModel, table=True):
     user_id: str = Field(foreign_key="users.id", max_length=32, ondelete="CASCADE")
     title: str = Field(default="", max_length=300)
     status: str = Field(default=BookStatus.draft.value, max_length=20, index=True)
-    brief: Optional[dict[str, Any]] = json_field()
-    plot: Optional[dict[str, Any]] = json_field()
-    prose: Optional[dict[str, Any]] = json_field()
-    style_guide: Optional[dict[str, Any]] = json_field()
-    characters: Optional[list[Any]] = json_field()
-    page_count: Optional[int] = Field(default=None)
+    brief: dict[str, Any] | None = json_field()
+    plot: dict[str, Any] | None = json_field()
+    prose: dict[str, Any] | None = json_field()
+    style_guide: dict[str, Any] | None = json_field()
+    characters: list[Any] | None = json_field()
+    page_count: int | None = Field(default=None)
     format: str = Field(default="square-large", max_length=40)
     cost_usd: float = Field(default=0.0)
-    usage: Optional[dict[str, Any]] = json_field()  # tokens and images spent, per provider
-    error: Optional[str] = Field(default=None)
-    pdf_key: Optional[str] = Field(default=None, max_length=500)
-    screen_pdf_key: Optional[str] = Field(default=None, max_length=500)
-    cover_key: Optional[str] = Field(default=None, max_length=500)
-    epub_key: Optional[str] = Field(default=None, max_length=500)  # the read-along EPUB
+    usage: dict[str, Any] | None = json_field()  # tokens and images spent, per provider
+    error: str | None = Field(default=None)
+    pdf_key: str | None = Field(default=None, max_length=500)
+    screen_pdf_key: str | None = Field(default=None, max_length=500)
+    cover_key: str | None = Field(default=None, max_length=500)
+    epub_key: str | None = Field(default=None, max_length=500)  # the read-along EPUB
     created_at: datetime = created_field()
-    updated_at: Optional[datetime] = when_field()
-    completed_at: Optional[datetime] = when_field()
+    updated_at: datetime | None = when_field()
+    completed_at: datetime | None = when_field()
 
 
 class ChatMessage(SQLModel, table=True):
@@ -65,11 +65,11 @@ class ChatMessage(SQLModel, table=True):
     book_id: str = Field(foreign_key="books.id", max_length=32, ondelete="CASCADE")
     role: str = Field(max_length=20)  # user | assistant
     content: str
-    chips: Optional[list[Any]] = json_field()
-    phase: Optional[str] = Field(default=None, max_length=40)  # story_intake | plot_review | ...
+    chips: list[Any] | None = json_field()
+    phase: str | None = Field(default=None, max_length=40)  # story_intake | plot_review | ...
     turn: int = Field(default=0)
     # an assistant's message that declined the answer before it: the kind of concern (bookbug/safety)
-    concern: Optional[str] = Field(default=None, max_length=40)
+    concern: str | None = Field(default=None, max_length=40)
     created_at: datetime = created_field()
 
 
@@ -82,22 +82,22 @@ class RenderedPage(SQLModel, table=True):
     page_number: int  # 0 for character sheets and other non-story images is not used; sheets live in books.characters
     storage_key: str = Field(max_length=500)
     text: str = Field(default="")
-    prompt: Optional[str] = Field(default=None)
-    image_meta: Optional[dict[str, Any]] = json_field()  # size, dpi, model, prediction id, quality scores
+    prompt: str | None = Field(default=None)
+    image_meta: dict[str, Any] | None = json_field()  # size, dpi, model, prediction id, quality scores
     version: int = Field(default=1)  # the picture shown: 1 at first, n + 1 for redo n (never reused: a cache key)
-    previous_key: Optional[str] = Field(default=None, max_length=500)  # kept until a redo is accepted
+    previous_key: str | None = Field(default=None, max_length=500)  # kept until a redo is accepted
     # Redos of this page ever asked for. Only ever rises (going back does not lower it), so each
     # redo has its own event and decision ids, drawing attempts and picture version.
     redo_count: int = Field(default=0)
-    redo_failure: Optional[str] = Field(default=None, max_length=1000)  # why the last redo failed, in plain words
+    redo_failure: str | None = Field(default=None, max_length=1000)  # why the last redo failed, in plain words
     # the voice reading the page: {key, text, duration, sentences: [{text, begin, end}], provider, voice};
     # stale (and not used) once `text` here is no longer the page's text
-    narration: Optional[dict[str, Any]] = json_field()
+    narration: dict[str, Any] | None = json_field()
     # Hand edits of the page's words ever asked for: only rises, so each edit has its own event id.
     edit_count: int = Field(default=0)
-    text_before_edit: Optional[str] = Field(default=None)  # the words before the latest hand edit, until the next
+    text_before_edit: str | None = Field(default=None)  # the words before the latest hand edit, until the next
     created_at: datetime = created_field()
-    updated_at: Optional[datetime] = when_field()
+    updated_at: datetime | None = when_field()
 
 
 class ImagePrediction(SQLModel, table=True):

@@ -4,7 +4,6 @@ running totals (which the spending caps are checked against)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Index, delete, or_, update
 from sqlmodel import Field, Session, SQLModel, col
@@ -25,8 +24,8 @@ class LedgerEntry(SQLModel, table=True):
     provider: str = Field(max_length=40)
     model: str = Field(max_length=100)
     kind: str = Field(max_length=60)  # an agent's name, "score_illustration", "page", "character_sheet"
-    book_id: Optional[str] = Field(default=None, max_length=32)
-    user_id: Optional[str] = Field(default=None, max_length=32)
+    book_id: str | None = Field(default=None, max_length=32)
+    user_id: str | None = Field(default=None, max_length=32)
     input_tokens: int = Field(default=0)
     output_tokens: int = Field(default=0)
     cache_read_tokens: int = Field(default=0)
@@ -34,7 +33,7 @@ class LedgerEntry(SQLModel, table=True):
     images: int = Field(default=0)
     seconds: float = Field(default=0.0)
     cost_usd: float = Field(default=0.0)  # an estimate from the price table at the time
-    step: Optional[str] = Field(default=None, max_length=400)  # "<run id>/<step key>"
+    step: str | None = Field(default=None, max_length=400)  # "<run id>/<step key>"
 
 
 class PriceEntry(SQLModel, table=True):
@@ -52,8 +51,8 @@ class PriceEntry(SQLModel, table=True):
     image: float = Field(default=0.0)
     second: float = Field(default=0.0)
     taken_on: str = Field(max_length=10)  # YYYY-MM-DD
-    updated_by: Optional[str] = Field(default=None, max_length=32)
-    updated_at: Optional[datetime] = when_field()
+    updated_by: str | None = Field(default=None, max_length=32)
+    updated_at: datetime | None = when_field()
 
 
 class DaySpend(SQLModel, table=True):
@@ -74,6 +73,6 @@ def forget_spender(session: Session, user_id: str, book_ids: list[str]) -> int:
     """What a deleted account spent stays on the ledger (it was spent), but no longer says whose
     it was or which of their books; their own day totals go."""
     who = or_(col(LedgerEntry.user_id) == user_id, col(LedgerEntry.book_id).in_(book_ids or [""]))
-    changed = session.exec(update(LedgerEntry).where(who).values(user_id=None, book_id=None)).rowcount  # type: ignore[attr-defined]
-    changed += session.exec(delete(DaySpend).where(col(DaySpend.scope) == f"user:{user_id}")).rowcount  # type: ignore[attr-defined]
+    changed = session.exec(update(LedgerEntry).where(who).values(user_id=None, book_id=None)).rowcount
+    changed += session.exec(delete(DaySpend).where(col(DaySpend.scope) == f"user:{user_id}")).rowcount
     return int(changed)

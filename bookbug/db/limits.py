@@ -30,4 +30,4 @@ def forget_book_slots(session: Session, book_ids: list[str]) -> int:
     if not book_ids:
         return 0
     keyed = or_(col(LimitSlot.key).in_(book_ids), *[col(LimitSlot.key).startswith(f"{b}:") for b in book_ids])
-    return int(session.exec(delete(LimitSlot).where(keyed)).rowcount)  # type: ignore[attr-defined]
+    return int(session.exec(delete(LimitSlot).where(keyed)).rowcount)

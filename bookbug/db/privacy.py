@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
@@ -28,13 +28,13 @@ class DataExport(SQLModel, table=True):
     user_id: str = Field(foreign_key="users.id", max_length=32, ondelete="CASCADE")
     status: str = Field(default=ExportStatus.preparing.value, max_length=20)
     percent: float = Field(default=0.0)
-    book_ids: Optional[list[Any]] = json_field()  # the books packed, in order, fixed when packing starts
-    storage_key: Optional[str] = Field(default=None, max_length=500)  # the zip, once ready
-    size_bytes: Optional[int] = Field(default=None)
-    error: Optional[str] = Field(default=None, max_length=500)  # why it failed, in plain words
+    book_ids: list[Any] | None = json_field()  # the books packed, in order, fixed when packing starts
+    storage_key: str | None = Field(default=None, max_length=500)  # the zip, once ready
+    size_bytes: int | None = Field(default=None)
+    error: str | None = Field(default=None, max_length=500)  # why it failed, in plain words
     created_at: datetime = created_field()
-    finished_at: Optional[datetime] = when_field()
-    expires_at: Optional[datetime] = when_field(index=True)  # a ready zip is deleted then
+    finished_at: datetime | None = when_field()
+    expires_at: datetime | None = when_field(index=True)  # a ready zip is deleted then
 
 
 class AccountDeletion(SQLModel, table=True):
@@ -50,5 +50,5 @@ class AccountDeletion(SQLModel, table=True):
     id: str = id_field()
     user_id: str = Field(max_length=32, unique=True)
     email_key: str = Field(default="", max_length=64)  # its sign-in attempts' key (services/sign_in_limits.py)
-    subjects: Optional[dict[str, Any]] = json_field()  # {"books": [ids], "exports": [ids]}
+    subjects: dict[str, Any] | None = json_field()  # {"books": [ids], "exports": [ids]}
     requested_at: datetime = created_field()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
@@ -21,5 +20,5 @@ class BookShare(SQLModel, table=True):
     user_id: str = Field(foreign_key="users.id", max_length=32, ondelete="CASCADE")
     token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the token
     created_at: datetime = created_field()
-    expires_at: Optional[datetime] = when_field()
-    revoked_at: Optional[datetime] = when_field()
+    expires_at: datetime | None = when_field()
+    revoked_at: datetime | None = when_field()

@@ -6,10 +6,11 @@ locks the day's row and re-checks the condition, SQLite writes one at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Insert, update
+from sqlalchemy import Table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -63,13 +64,18 @@ def in_words(seconds: float) -> str:
     days = round(hours / 24)
     return f"{days} day{'s' if days != 1 else ''}"
 
+# SQLModel sets __table__ on table classes without declaring it.
+_DAY_SPEND: Table = DaySpend.__table__  # type: ignore[attr-defined]
+_BOOKS: Table = Book.__table__  # type: ignore[attr-defined]
 
-def _insert(session: Session) -> type[Insert]:
+
+def _insert(session: Session) -> Callable[[Table], postgresql.Insert]:
+    # sqlite's Insert has the same on_conflict_do_nothing(), under another class
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert  # type: ignore[return-value]
 
 
 def _ensure_rows(session: Session, day: str, scopes: list[str]) -> None:
-    table = DaySpend.__table__
+    table = _DAY_SPEND
     for scope in scopes:
         session.execute(_insert(session)(table).values(day=day, scope=scope, spent_usd=0.0, held_usd=0.0)
                         .on_conflict_do_nothing())
@@ -79,7 +85,7 @@ def reserve(caps: list[Cap], amount: float, *, day: str | None = None, db_url: s
     """Hold `amount` against every scope of `caps` for `day`, all or none; returns the first cap
     it would cross (nothing is held then), or None when it is held."""
     day = day or day_of()
-    table = DaySpend.__table__
+    table = _DAY_SPEND
     with session_scope(db_url) as session:
         _ensure_rows(session, day, [cap.scope for cap in caps])
         for cap in caps:
@@ -94,7 +100,7 @@ def reserve(caps: list[Cap], amount: float, *, day: str | None = None, db_url: s
 
 
 def release(scopes: list[str], amount: float, *, day: str, db_url: str | None = None) -> None:
-    table = DaySpend.__table__
+    table = _DAY_SPEND
     with session_scope(db_url) as session:
         session.execute(update(table).where(table.c.day == day, table.c.scope.in_(scopes))
                         .values(held_usd=table.c.held_usd - amount))
@@ -103,14 +109,14 @@ def release(scopes: list[str], amount: float, *, day: str, db_url: str | None = 
 def record(entry: LedgerEntry, scopes: list[str], reserved: float, *, day: str, db_url: str | None = None) -> None:
     """Write the call's ledger row, move its reservation into the day's spending at its real cost,
     and add that cost to its book, in one transaction."""
-    table = DaySpend.__table__
+    table = _DAY_SPEND
     with session_scope(db_url) as session:
         session.add(entry)
         _ensure_rows(session, day, scopes)
         session.execute(update(table).where(table.c.day == day, table.c.scope.in_(scopes))
                         .values(held_usd=table.c.held_usd - reserved, spent_usd=table.c.spent_usd + entry.cost_usd))
         if entry.book_id:
-            books = Book.__table__
+            books = _BOOKS
             session.execute(update(books).where(books.c.id == entry.book_id)
                             .values(cost_usd=books.c.cost_usd + entry.cost_usd))
 

@@ -28,7 +28,7 @@ from bookbug.engine.tables import FINISHED, Run, RunStatus, Step, StepStatus, Wa
 
 log = logging.getLogger("bookbug.engine")
 
-RUNS, STEPS, WAITS = Run.__table__, Step.__table__, Wait.__table__  # type: ignore[attr-defined]
+RUNS, STEPS, WAITS = Run.__table__, Step.__table__, Wait.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
 
 
 # -- a run changing hands ----------------------------------------------------------------------

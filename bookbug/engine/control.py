@@ -13,7 +13,7 @@ from bookbug.engine.tables import FINISHED, Run, RunStatus, Step, StepStatus
 if TYPE_CHECKING:
     from bookbug.engine.engine import Engine
 
-RUNS, STEPS = Run.__table__, Step.__table__  # type: ignore[attr-defined]
+RUNS, STEPS = Run.__table__, Step.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
 _IDLE = (RunStatus.queued.value, RunStatus.waiting.value)
 
 

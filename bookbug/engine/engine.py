@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -222,7 +222,7 @@ class Engine:
         database, makes the execution wait or come back (see execution.py)."""
         now = await self.limits.now()
         at = now + delay if delay > 0 else now - _SLOW_CLOCK_ALLOWANCE
-        return datetime.fromtimestamp(at, timezone.utc), max(0.0, delay) + _JOB_EXPIRY
+        return datetime.fromtimestamp(at, UTC), max(0.0, delay) + _JOB_EXPIRY
 
     async def job_state(self, run_id: str, generation: int) -> str:
         """"queued", "in-progress" (a worker took it) or "missing" (Redis lost it) for this execution."""

@@ -23,7 +23,7 @@ from bookbug.engine.workflow import Workflow, resolve_key
 if TYPE_CHECKING:
     from bookbug.engine.engine import Engine
 
-EVENTS, RUNS = Event.__table__, Run.__table__  # type: ignore[attr-defined]
+EVENTS, RUNS = Event.__table__, Run.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
 
 
 @dataclass

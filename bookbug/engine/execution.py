@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bookbug.engine")
 T = TypeVar("T")
-RUNS = Run.__table__  # type: ignore[attr-defined]
+RUNS = Run.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
 PATIENCE = 6  # a step keeps its place for a turn up to this many inline waits away while its run works on
 
 
@@ -158,7 +158,7 @@ def _load(engine: Engine, run_id: str) -> _Loaded | None:
                                   RUNS.c.event_id, RUNS.c.event_seq, RUNS.c.event_name, RUNS.c.event_data,
                                   RUNS.c.reruns)
                            .where(RUNS.c.id == run_id)).first()
-    return None if row is None else _Loaded(*row)
+    return None if row is None else _Loaded(*tuple(row))
 
 
 async def execute(engine: Engine, run_id: str, generation: int) -> None:

@@ -107,11 +107,11 @@ class FairQueue:
                     times = sorted(score for _, score in await pipe.zrangebyscore(
                         self.rate, now - period, math.inf, withscores=True))
                     resume = float(await pipe.get(pause) or 0) if pause else 0.0
-                    allowed = max(1, math.floor(limit * (pace_of(await pipe.hgetall(pace), now) if pace else 1.0)))
-                    queued = await pipe.hgetall(self.queue)
+                    allowed = max(1, math.floor(limit * (pace_of(await pipe.hgetall(pace), now) if pace else 1.0)))  # type: ignore[misc]  # redis-py types the reply as sync-or-async
+                    queued = await pipe.hgetall(self.queue)  # type: ignore[misc]  # redis-py types the reply as sync-or-async
                     live = {_decode(w) for w, _ in await pipe.zrangebyscore(self.leases, now, math.inf,
                                                                            withscores=True)}
-                    served = {_decode(k): int(float(v)) for k, v in (await pipe.hgetall(self.served)).items()}
+                    served = {_decode(k): int(float(v)) for k, v in (await pipe.hgetall(self.served)).items()}  # type: ignore[misc]  # redis-py types the reply as sync-or-async
                     waiters, gone, joined = [], [], True
                     for raw_id, raw in queued.items():
                         waiter_id = _decode(raw_id)

@@ -75,11 +75,11 @@ class Limits:
 
     async def grants(self, service: str) -> list[float]:
         """When the latest calls to `service` were granted (up to 5,000), Redis's clock."""
-        return [float(at) for at in await self.redis.lrange(self._key("granted", service), 0, -1)]
+        return [float(at) for at in await self.redis.lrange(self._key("granted", service), 0, -1)]  # type: ignore[misc]  # redis-py types the reply as sync-or-async
 
     async def pauses(self, service: str) -> list[tuple[float, float]]:
         """The latest pauses of `service` (up to 1,000): when each became known, and its end."""
-        rows = await self.redis.lrange(self._key("pauses", service), 0, -1)
+        rows = await self.redis.lrange(self._key("pauses", service), 0, -1)  # type: ignore[misc]  # redis-py types the reply as sync-or-async
         return [(float(since), float(until)) for since, until in (row.decode().split() for row in rows)]
 
     async def paused_for(self, service: str) -> float:
@@ -98,7 +98,7 @@ class Limits:
                 try:
                     await pipe.watch(name)
                     now = _seconds(await pipe.time())
-                    pace = max(MIN_PACE, _pace(await pipe.hgetall(name), now) / 2)
+                    pace = max(MIN_PACE, _pace(await pipe.hgetall(name), now) / 2)  # type: ignore[misc]  # redis-py types the reply as sync-or-async
                     pipe.multi()
                     pipe.hset(name, mapping={"pace": repr(pace), "at": repr(now)})
                     pipe.expire(name, int((1 - pace) / PACE_RECOVERY) + 60)
@@ -256,7 +256,7 @@ class Limits:
                         await pipe.execute()
                         return True, 0.0
                     else:
-                        allowed = max(1, math.floor(limit * (_pace(await pipe.hgetall(pace), now) if pace else 1.0)))
+                        allowed = max(1, math.floor(limit * (_pace(await pipe.hgetall(pace), now) if pace else 1.0)))  # type: ignore[misc]  # redis-py types the reply as sync-or-async
                         at = max(now, resume, times[-allowed] + period if len(times) >= allowed else now)
                     delay = at - now
                     if delay > max_wait:

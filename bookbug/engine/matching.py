@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, true
 from sqlalchemy.sql.expression import ColumnElement
+from sqlmodel import col
 
 from bookbug.engine.tables import Event
 
@@ -54,7 +55,7 @@ def contains(dialect: str, match: Mapping[str, Any] | None) -> ColumnElement[boo
     if not match:
         return true()
     if dialect == "postgresql":
-        return Event.data.op("@>")(func.cast(literal(canonical(dict(match))), Event.data.type))  # type: ignore[union-attr]
+        return col(Event.data).op("@>")(func.cast(literal(canonical(dict(match))), Event.data.type))  # type: ignore[union-attr]  # the column's SQL type: SQLModel types the attribute as its Python value
     return and_(*(_sqlite_field_equals(field, value) for field, value in match.items()))
 
 

@@ -60,7 +60,7 @@ class Monitor:
     def _app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/metrics":
-            return self._metrics(environ, start_response)  # type: ignore[no-any-return]
+            return self._metrics(environ, start_response)  # type: ignore[no-any-return]  # prometheus_client's WSGI app is untyped
         if path == "/healthz":
             code, body = self.health()
             start_response(f"{code} {'OK' if code == 200 else 'Service Unavailable'}",

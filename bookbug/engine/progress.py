@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bookbug.db.session import get_engine, utcnow
 from bookbug.engine.tables import Channel
 
-CHANNELS = Channel.__table__  # type: ignore[attr-defined]
+CHANNELS = Channel.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
 
 
 class ProgressHub:

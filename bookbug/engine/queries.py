@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from typing import Any
 
 from sqlalchemy import Text, and_, cast, func
@@ -19,7 +19,7 @@ from bookbug.engine.tables import FINISHED, Run, RunStatus, Step, StepStatus, Wa
 def aware(moment: datetime | None) -> datetime | None:
     """SQLite hands datetimes back without a zone; every moment the engine stores is UTC."""
     if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     return moment
 
 
@@ -106,7 +106,7 @@ def count_runs_by_status(db_url: str) -> dict[RunStatus, int]:
 
 def run_steps(db_url: str, run_id: str) -> list[StepView]:
     """The run's steps in the order they first ran."""
-    size = func.coalesce(func.length(cast(Step.output, Text)), 0)  # type: ignore[arg-type]
+    size = func.coalesce(func.length(cast(Step.output, Text)), 0)
     query = (select(Step, size).where(Step.run_id == run_id)
              .order_by(col(Step.started_at), col(Step.scope), col(Step.position)))
     with session_scope(db_url) as session:
@@ -123,7 +123,7 @@ def recent_failures(db_url: str, *, within: timedelta = timedelta(days=1), limit
     """Runs that failed within `within`, newest first, each with the step that failed."""
     since = utcnow() - within
     with session_scope(db_url) as session:
-        runs = session.exec(select(Run).where(Run.status == RunStatus.failed.value, Run.finished_at >= since)  # type: ignore[operator]
+        runs = session.exec(select(Run).where(Run.status == RunStatus.failed.value, Run.finished_at >= since)  # type: ignore[operator]  # Run.finished_at is typed as datetime | None, not as its column
                             .order_by(col(Run.finished_at).desc()).limit(limit)).all()
         failed_steps = {
             step.run_id: step for step in session.exec(select(Step).where(
@@ -151,7 +151,7 @@ def latest_runs(db_url: str, subjects: Iterable[str], workflow: str) -> dict[str
         return {}
     newest = (select(Run.subject, func.max(Run.created_at).label("created"))
               .where(col(Run.subject).in_(wanted), Run.workflow == workflow).group_by(Run.subject).subquery())
-    query = select(Run).join(newest, and_(Run.subject == newest.c.subject, Run.created_at == newest.c.created)).where(
+    query = select(Run).join(newest, and_(col(Run.subject) == newest.c.subject, col(Run.created_at) == newest.c.created)).where(
         Run.workflow == workflow)
     with session_scope(db_url) as session:
         return {run.subject: RunView.of(run) for run in session.exec(query) if run.subject is not None}

@@ -21,8 +21,8 @@ from bookbug.engine.tables import FINISHED, Channel, Event, Run, Step, Wait
 if TYPE_CHECKING:
     from bookbug.engine.engine import Engine
 
-RUNS, STEPS, WAITS, EVENTS, CHANNELS = (Run.__table__, Step.__table__, Wait.__table__,  # type: ignore[attr-defined]
-                                        Event.__table__, Channel.__table__)  # type: ignore[attr-defined]
+RUNS, STEPS, WAITS, EVENTS, CHANNELS = (Run.__table__, Step.__table__, Wait.__table__,  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
+                                        Event.__table__, Channel.__table__)  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
 BATCH = 500
 _last_pruned: dict[str, float] = {}
 

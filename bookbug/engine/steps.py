@@ -379,7 +379,8 @@ class Steps:
         data.order_id; a mapping gives the exact values. Events received since the run began
         count, even if they arrived before this wait was reached.
         """
-        return await self._wait(step_id, event_name=event, match=self._match(match), timeout=timeout)
+        data: dict[str, Any] | None = await self._wait(step_id, event_name=event, match=self._match(match), timeout=timeout)
+        return data
 
     async def sleep(self, step_id: str, duration: Duration) -> None:
         """A durable sleep: the run suspends and resumes after `duration`, even across restarts."""

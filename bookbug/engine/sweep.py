@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from bookbug.engine.engine import Engine
 
 log = logging.getLogger("bookbug.engine")
-RUNS, WAITS, EVENTS = Run.__table__, Wait.__table__, Event.__table__  # type: ignore[attr-defined]
+RUNS, WAITS, EVENTS = Run.__table__, Wait.__table__, Event.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
 BATCH = 500
 
 

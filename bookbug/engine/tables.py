@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
@@ -73,30 +73,30 @@ class Run(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     workflow: str = Field(max_length=100, index=True)
     status: str = Field(default=RunStatus.queued.value, max_length=20)
-    subject: Optional[str] = Field(default=None, max_length=200)  # what the run is about, free-form
-    event_id: Optional[str] = Field(default=None, max_length=32)
-    event_seq: Optional[int] = Field(default=None, sa_column=Column(_SEQ, nullable=True))
-    event_name: Optional[str] = Field(default=None, max_length=100)
-    event_data: Optional[dict[str, Any]] = _json()
-    stage: Optional[str] = Field(default=None, max_length=60)
-    current_page: Optional[int] = Field(default=None)
-    percent: Optional[float] = Field(default=None)
-    progress: Optional[dict[str, Any]] = _json()
+    subject: str | None = Field(default=None, max_length=200)  # what the run is about, free-form
+    event_id: str | None = Field(default=None, max_length=32)
+    event_seq: int | None = Field(default=None, sa_column=Column(_SEQ, nullable=True))
+    event_name: str | None = Field(default=None, max_length=100)
+    event_data: dict[str, Any] | None = _json()
+    stage: str | None = Field(default=None, max_length=60)
+    current_page: int | None = Field(default=None)
+    percent: float | None = Field(default=None)
+    progress: dict[str, Any] | None = _json()
     attempts: int = Field(default=0)  # executions of this run (each replay counts)
     reruns: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # times a failed run was run again (a workflow may try harder each time)
     generation: int = Field(default=0)  # bumped each time the run is handed to a new execution
-    error: Optional[str] = Field(default=None)  # the operator's one-line reason
-    failure: Optional[dict[str, Any]] = _json()  # the same, as structure (kind, service, status, detail)
-    output: Optional[Any] = _json()
-    throttle_key: Optional[str] = Field(default=None, max_length=200)
-    not_before: Optional[datetime] = _moment(index=True)  # throttled or backing off until then
-    heartbeat_at: Optional[datetime] = _moment()
+    error: str | None = Field(default=None)  # the operator's one-line reason
+    failure: dict[str, Any] | None = _json()  # the same, as structure (kind, service, status, detail)
+    output: Any | None = _json()
+    throttle_key: str | None = Field(default=None, max_length=200)
+    not_before: datetime | None = _moment(index=True)  # throttled or backing off until then
+    heartbeat_at: datetime | None = _moment()
     cancel_requested: bool = Field(default=False)
-    created_at: Optional[datetime] = _stamped()
-    started_at: Optional[datetime] = _moment()
-    claimed_at: Optional[datetime] = _moment()  # when the current execution began
-    updated_at: Optional[datetime] = _moment()
-    finished_at: Optional[datetime] = _moment()
+    created_at: datetime | None = _stamped()
+    started_at: datetime | None = _moment()
+    claimed_at: datetime | None = _moment()  # when the current execution began
+    updated_at: datetime | None = _moment()
+    finished_at: datetime | None = _moment()
 
 
 class Step(SQLModel, table=True):
@@ -111,17 +111,17 @@ class Step(SQLModel, table=True):
     scope: str = Field(default="", max_length=300)  # "" or the parallel branch it ran in
     position: int = Field(default=0)  # order of first appearance within its scope
     kind: str = Field(default="run", max_length=20)  # run | wait | sleep
-    fn: Optional[str] = Field(default=None, max_length=200)  # what it called, to notice a changed workflow
+    fn: str | None = Field(default=None, max_length=200)  # what it called, to notice a changed workflow
     status: str = Field(default=StepStatus.running.value, max_length=20)
-    output: Optional[Any] = _json()
-    error: Optional[str] = Field(default=None)
-    failure: Optional[dict[str, Any]] = _json()
+    output: Any | None = _json()
+    error: str | None = Field(default=None)
+    failure: dict[str, Any] | None = _json()
     attempts: int = Field(default=0)
     generation: int = Field(default=0)  # the execution that last wrote it
-    not_before: Optional[datetime] = _moment()  # a retrying step is not called again before this
-    started_at: Optional[datetime] = _moment()
-    finished_at: Optional[datetime] = _moment()
-    duration_ms: Optional[float] = Field(default=None)
+    not_before: datetime | None = _moment()  # a retrying step is not called again before this
+    started_at: datetime | None = _moment()
+    finished_at: datetime | None = _moment()
+    duration_ms: float | None = Field(default=None)
 
 
 class Event(SQLModel, table=True):
@@ -135,14 +135,14 @@ class Event(SQLModel, table=True):
         {"sqlite_autoincrement": True},  # never reuse a deleted event's number
     )
 
-    seq: Optional[int] = Field(default=None, sa_column=Column(_SEQ, primary_key=True, autoincrement=True))
+    seq: int | None = Field(default=None, sa_column=Column(_SEQ, primary_key=True, autoincrement=True))
     id: str = Field(default_factory=new_id, max_length=32, unique=True)
     name: str = Field(max_length=100)
-    subject: Optional[str] = Field(default=None, max_length=200, index=True)
-    data: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(_EVENT_DATA, nullable=True))
-    idempotency_key: Optional[str] = Field(default=None, max_length=200, unique=True)
-    received_at: Optional[datetime] = _stamped()
-    fanned_out_at: Optional[datetime] = _moment(index=True)  # runs started/resumed; the sweep redoes it if unset
+    subject: str | None = Field(default=None, max_length=200, index=True)
+    data: dict[str, Any] | None = Field(default=None, sa_column=Column(_EVENT_DATA, nullable=True))
+    idempotency_key: str | None = Field(default=None, max_length=200, unique=True)
+    received_at: datetime | None = _stamped()
+    fanned_out_at: datetime | None = _moment(index=True)  # runs started/resumed; the sweep redoes it if unset
 
 
 class Wait(SQLModel, table=True):
@@ -159,13 +159,13 @@ class Wait(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     run_id: str = Field(foreign_key="engine_runs.id", max_length=32, index=True, ondelete="CASCADE")
     step_key: str = Field(max_length=300)
-    event_name: Optional[str] = Field(default=None, max_length=100)
-    match: Optional[dict[str, Any]] = _json()  # every field the event's data must equal
-    match_key: Optional[str] = Field(default=None, max_length=1000)  # `match`, canonical (see matching.py)
+    event_name: str | None = Field(default=None, max_length=100)
+    match: dict[str, Any] | None = _json()  # every field the event's data must equal
+    match_key: str | None = Field(default=None, max_length=1000)  # `match`, canonical (see matching.py)
     since_seq: int = Field(default=0, sa_column=Column(_SEQ, nullable=False, default=0))  # events after this count
-    timeout_at: Optional[datetime] = _moment(index=True)
-    resolved_at: Optional[datetime] = _moment()
-    event_seq: Optional[int] = Field(default=None, sa_column=Column(_SEQ, nullable=True))  # the event that settled it
+    timeout_at: datetime | None = _moment(index=True)
+    resolved_at: datetime | None = _moment()
+    event_seq: int | None = Field(default=None, sa_column=Column(_SEQ, nullable=True))  # the event that settled it
     suspended: bool = Field(default=False)  # the run is currently suspended on this wait
 
 
@@ -187,4 +187,4 @@ class Channel(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=300)
     seq: int = Field(default=0, sa_column=Column(_SEQ, nullable=False, default=0))
-    subject: Optional[str] = Field(default=None, max_length=200, index=True)
+    subject: str | None = Field(default=None, max_length=200, index=True)

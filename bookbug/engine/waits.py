@@ -27,8 +27,8 @@ from bookbug.engine import matching
 from bookbug.engine.clock import db_now, seconds_until
 from bookbug.engine.tables import Event, Step, StepStatus, Wait, WaitShape
 
-WAITS, EVENTS, STEPS, SHAPES = (Wait.__table__, Event.__table__, Step.__table__,  # type: ignore[attr-defined]
-                                WaitShape.__table__)  # type: ignore[attr-defined]
+WAITS, EVENTS, STEPS, SHAPES = (Wait.__table__, Event.__table__, Step.__table__,  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
+                                WaitShape.__table__)  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
 
 
 @dataclass(frozen=True)

@@ -122,8 +122,8 @@ def worker_settings(config: EngineConfig, workflows: Iterable[Workflow] | Regist
         keep_result = 0  # the run rows hold every outcome; Redis keeps nothing for long
         shutdown_grace = cfg.shutdown_grace  # read by EngineWorker (not an arq setting)
 
-    WorkerSettings.on_startup = staticmethod(on_startup)  # type: ignore[attr-defined]
-    WorkerSettings.on_shutdown = staticmethod(on_shutdown)  # type: ignore[attr-defined]
+    WorkerSettings.on_startup = staticmethod(on_startup)  # type: ignore[attr-defined]  # arq reads these hooks from the settings class, which declares them nowhere
+    WorkerSettings.on_shutdown = staticmethod(on_shutdown)  # type: ignore[attr-defined]  # arq reads these hooks from the settings class, which declares them nowhere
     return WorkerSettings
 
 
@@ -162,7 +162,7 @@ def run_worker(settings: type, *, log_config: bool = True) -> None:
     """Run one worker process until it is told to stop (`python -m workers` calls this)."""
     if log_config:
         logging.config.dictConfig(default_log_config(verbose=False))
-    worker = EngineWorker(**get_kwargs(settings))  # type: ignore[arg-type]
+    worker = EngineWorker(**get_kwargs(settings))  # type: ignore[arg-type]  # arq's get_kwargs() gives a dict of mixed values
     worker.shutdown_grace = float(getattr(settings, "shutdown_grace", EngineWorker.shutdown_grace))
     worker.run()
     if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):

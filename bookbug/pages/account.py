@@ -15,7 +15,7 @@ def token_row(token: TokenRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(token.name), rx.table.cell(rx.code(token.prefix + "…")), rx.table.cell(token.created),
         rx.table.cell(token.last_used), rx.table.cell(token.expires),
-        rx.table.cell(rx.button("Revoke", on_click=AccountState.revoke_token(token.id), size="1", color_scheme="red",
+        rx.table.cell(rx.button("Revoke", on_click=AccountState.revoke_token(token.id), size="1", color_scheme="red",  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                                 variant="soft")),
     )
 

@@ -47,8 +47,8 @@ if (!window.__bookbugReaderKeys) {
 
 def picture_alt(row: PageRow) -> rx.Var[str]:
     """What the picture shows (its illustration beat), for screen readers."""
-    return rx.cond(row.description != "", "Page " + row.number.to_string() + ": " + row.description,
-                   "Picture for page " + row.number.to_string())
+    return rx.cond(row.description != "", "Page " + row.number.to_string() + ": " + row.description,  # type: ignore[attr-defined]  # a state field is a Var here; Reflex types it as its value
+                   "Picture for page " + row.number.to_string())  # type: ignore[attr-defined]  # a state field is a Var here; Reflex types it as its value
 
 
 def landed_page(row: PageRow) -> rx.Component:
@@ -56,7 +56,7 @@ def landed_page(row: PageRow) -> rx.Component:
         rx.vstack(
             rx.image(src=rx.cond(row.thumb_url != "", row.thumb_url, row.image_url), alt=picture_alt(row),
                      width="100%", border_radius="0.4rem", loading="lazy"),
-            rx.text("Page " + row.number.to_string(), size="1", color_scheme="gray"),
+            rx.text("Page " + row.number.to_string(), size="1", color_scheme="gray"),  # type: ignore[attr-defined]  # a state field is a Var here; Reflex types it as its value
             rx.text(row.text, size="2"),
             spacing="2",
         ),
@@ -124,7 +124,7 @@ def reader() -> rx.Component:
         redo_messages(),
         edit_messages(),
         rx.card(
-            rx.cond(BookState.reader_mode == "deciding", decision(current), page_view(current)),
+            rx.cond(BookState.reader_mode == "deciding", decision(current), page_view(current)),  # type: ignore[arg-type]  # a state field is a Var here; Reflex types it as its value
             width="100%",
         ),
         rx.hstack(
@@ -151,7 +151,7 @@ def failed() -> rx.Component:
 
 def body() -> rx.Component:
     return rx.vstack(
-        rx.hstack(rx.heading(BookState.title, size="7", id="book-title"), status_badge(BookState.status),
+        rx.hstack(rx.heading(BookState.title, size="7", id="book-title"), status_badge(BookState.status),  # type: ignore[arg-type]  # a state field is a Var here; Reflex types it as its value
                   align="center", spacing="3"),
         rx.cond(BookState.notice != "", rx.callout(BookState.notice, icon="info", color_scheme="amber")),
         rx.cond(BookState.cost_label != "", rx.text(BookState.cost_label, size="2", color_scheme="gray",

@@ -59,8 +59,8 @@ def load_sample(folder: Path = SAMPLE_DIR) -> SampleBook | None:
 def thumbnail(image: bytes) -> bytes:
     from PIL import Image
 
-    with Image.open(io.BytesIO(image)) as picture:
-        picture = picture.convert("RGB")
+    with Image.open(io.BytesIO(image)) as opened:
+        picture = opened.convert("RGB")
         picture.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
         out = io.BytesIO()
         picture.save(out, "JPEG", quality=82, optimize=True)
@@ -129,7 +129,7 @@ def build_sample(folder: Path = SAMPLE_DIR) -> SampleBook:
     for number, text, image in pages:
         name = f"page-{number}.jpg"
         (folder / name).write_bytes(thumbnail(image))
-        manifest["pages"].append({"number": number, "text": text, "image": name})  # type: ignore[attr-defined]
+        manifest["pages"].append({"number": number, "text": text, "image": name})  # type: ignore[attr-defined]  # manifest's value type is inferred as object
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     sample = load_sample(folder)
     assert sample is not None

@@ -34,10 +34,10 @@ GROUPS = [  # the labels are the fields' titles in app_config, so messages name 
 
 def setting_input(key: str, label: str) -> rx.Component:
     if key in CHOICES:
-        control = rx.select(CHOICES[key], value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),
+        control = rx.select(CHOICES[key], value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                             id=f"setting-{key}", custom_attrs={"aria-label": label})
     else:
-        control = rx.input(value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),
+        control = rx.input(value=S.config[key], name=key, on_change=lambda v: S.set_field(key, v),  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                            id=f"setting-{key}", type="number" if key.endswith(("rpm", "concurrency", "minute", "count", "days", "attempts", "delay", "redraws", "per_day", "_book"))
                            else "text", width="100%")
     # a real <label for=…>: Radix's text rendered as a label drops the `for`
@@ -71,12 +71,12 @@ def config_form() -> rx.Component:
 def run_row(run: RunRow) -> rx.Component:
     return rx.table.row(
         # a button, not a link without an address: the keyboard reaches it
-        rx.table.cell(rx.button(run.id, on_click=S.show_steps(run.id), variant="ghost", size="1")),
+        rx.table.cell(rx.button(run.id, on_click=S.show_steps(run.id), variant="ghost", size="1")),  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
         rx.table.cell(run.workflow), rx.table.cell(run.status), rx.table.cell(run.stage),
         rx.table.cell(run.attempts), rx.table.cell(run.created), rx.table.cell(rx.text(run.error, size="1")),
         rx.table.cell(rx.hstack(
-            rx.cond(run.can_rerun, rx.button("Rerun", on_click=S.rerun(run.id), size="1")),
-            rx.cond(run.can_cancel, rx.button("Cancel", on_click=S.cancel(run.id), size="1", color_scheme="red",
+            rx.cond(run.can_rerun, rx.button("Rerun", on_click=S.rerun(run.id), size="1")),  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
+            rx.cond(run.can_cancel, rx.button("Cancel", on_click=S.cancel(run.id), size="1", color_scheme="red",  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                                               variant="soft")),
         )),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image
@@ -47,7 +47,7 @@ class EpubBook(BaseModel):
     description: str = ""
     language: str = "en"
     format_name: str = DEFAULT_FORMAT
-    modified: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    modified: datetime = Field(default_factory=lambda: datetime.now(UTC))
     cover_image: bytes | None = None  # the first page's picture when missing
     pages: list[EpubPage] = Field(min_length=1, max_length=64)
 
@@ -202,7 +202,7 @@ def _nav(book: EpubBook, shape: _Geometry) -> str:
 def _opf(book: EpubBook) -> str:
     identifier = uuid.uuid5(uuid.NAMESPACE_URL, f"https://bookbug/books/{book.book_id}")
     narrated = book.narrated
-    modified = book.modified.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    modified = book.modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     features = ["alternativeText", "readingOrder", "pageNavigation", "tableOfContents"]
     if narrated:
         features.append("synchronizedAudioText")

@@ -38,7 +38,7 @@ def register_fonts() -> tuple[str, str]:
 
 
 def _missing(text: str, font: str) -> set[str]:
-    glyphs = pdfmetrics.getFont(font).face.charToGlyph  # type: ignore[attr-defined]
+    glyphs = pdfmetrics.getFont(font).face.charToGlyph  # type: ignore[attr-defined]  # the stubs type the face as a base class without charToGlyph
     return {char for char in text if not char.isspace() and ord(char) not in glyphs}
 
 
@@ -60,6 +60,6 @@ def fonts_for(text: str) -> tuple[str, str]:
         fonts = tuple(_register(name) for name in family)
         missing = set.union(*(_missing(text, font) for font in fonts))
         if not missing:
-            return fonts  # type: ignore[return-value]
+            return fonts  # type: ignore[return-value]  # every family has two names: (text, title)
     raise ValueError(f"the book's typefaces cannot print {' '.join(sorted(missing))!r}: Bookbug prints books in "
                      f"{', '.join(SCRIPTS[:-1])} and {SCRIPTS[-1]} letters")

@@ -41,7 +41,7 @@ class PreparedImage:
 
 def open_image(data: bytes) -> Image.Image:
     try:
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         image.load()
     except Exception as exc:  # noqa: BLE001 - Pillow has many error types for bad files
         raise ValueError(f"a page picture could not be read as an image: {exc}") from exc

@@ -58,7 +58,7 @@ class Geometry:
     safe_top: float
 
     @classmethod
-    def of(cls, book: BookFormat) -> "Geometry":
+    def of(cls, book: BookFormat) -> Geometry:
         bleed, margin = BLEED_IN * POINTS, (BLEED_IN + SAFE_MARGIN_IN) * POINTS
         width, height = book.bleed_width_in * POINTS, book.bleed_height_in * POINTS
         return cls(width, height, bleed, margin, margin, width - margin, height - margin)
@@ -107,9 +107,9 @@ def build_book_pdf(layout: BookLayout, edition: Edition = "print") -> PublishedB
         # ReportLab embeds a JPEG file as-is; handed bytes, it would decode and re-hash them.
         paths = []
         for index, image in enumerate([cover, *pages]):
-            path = Path(folder) / f"{index:03d}.jpg"
-            path.write_bytes(image.jpeg)
-            paths.append(str(path))
+            file = Path(folder) / f"{index:03d}.jpg"
+            file.write_bytes(image.jpeg)
+            paths.append(str(file))
         writer = _Writer(layout, edition, geometry, text_font, title_font, folder)
         writer.cover(paths[0], cover)
         writer.title_page(paths[0])
@@ -149,15 +149,16 @@ class _Writer:
             pagesize = (geometry.width - 2 * geometry.bleed, geometry.height - 2 * geometry.bleed)
         self.canvas = Canvas(
             str(self.path), pagesize=pagesize, pageCompression=1,
-            initialFontName=text_font,  # otherwise every page references an unembedded Helvetica
+            # otherwise every page references an unembedded Helvetica (the stubs type it as a number)
+            initialFontName=text_font,  # type: ignore[arg-type]
             invariant=1,  # no creation timestamps in the file
-            **boxes,
+            **boxes,  # type: ignore[arg-type]  # the page boxes; the stubs cannot match a **dict to keywords
         )
         self.canvas.setTitle(layout.title)
         self.canvas.setAuthor(layout.author_line or "Bookbug")
         self.canvas.setSubject(f"A picture book for {layout.child_name}")
         self.canvas.setCreator("Bookbug")
-        self.canvas.setKeywords(["picture book", layout.child_name, edition])
+        self.canvas.setKeywords(["picture book", layout.child_name, edition])  # type: ignore[arg-type]  # reportlab joins a list; the stubs allow only str
         self.page_count = 0
         self.images: list[dict[str, object]] = []
         self._begin()

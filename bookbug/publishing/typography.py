@@ -35,7 +35,7 @@ class TextBlock:
 
 def missing_letters(text: str, font: str) -> list[str]:
     """Characters of `text` the font cannot draw (they would print as empty boxes)."""
-    glyphs = pdfmetrics.getFont(font).face.charToGlyph  # type: ignore[attr-defined]
+    glyphs = pdfmetrics.getFont(font).face.charToGlyph  # type: ignore[attr-defined]  # the stubs type the face as a base class without charToGlyph
     return sorted({char for char in text if not char.isspace() and ord(char) not in glyphs})
 
 

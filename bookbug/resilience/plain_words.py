@@ -32,7 +32,7 @@ SERVICE_CAUSES: dict[tuple[FailureKind, str], str] = {
 
 def kind_of(failure: Mapping[str, Any] | None) -> FailureKind:
     kind = (failure or {}).get("kind")
-    return kind if kind in CAUSES else "internal"  # type: ignore[return-value]
+    return kind if kind in CAUSES else "internal"
 
 
 def cause(failure: Mapping[str, Any] | None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email.utils import parsedate_to_datetime
 
 HeaderSource = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -60,7 +60,7 @@ def _seconds_until_http_date(value: str, now: datetime | None) -> float | None:
         return None
     if when is None:
         return None
-    now = now or datetime.now(timezone.utc)
-    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(UTC)
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())

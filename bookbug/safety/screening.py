@@ -89,7 +89,7 @@ class _Hit:
     concern: Concern
     words: str
 
-    def inside(self, other: "_Hit") -> bool:
+    def inside(self, other: _Hit) -> bool:
         return other.start <= self.start and self.end <= other.end and (other.end - other.start) > (self.end - self.start)
 
 

@@ -37,7 +37,7 @@ class StyleGuide(BaseModel):
     avoid: list[str] = Field(default_factory=list, description="never shown; nothing scary or unsuitable for the age")
 
     @model_validator(mode="after")
-    def _preset_and_safety(self, info: ValidationInfo) -> "StyleGuide":
+    def _preset_and_safety(self, info: ValidationInfo) -> StyleGuide:
         # A preset the user chose replaces whatever style the model invented, and the base
         # avoid list (with the readers' age band's limits, when the context names them) is
         # always there, so neither depends on a model remembering it.
@@ -67,7 +67,7 @@ class IllustrationBeat(BaseModel):
     setting_details: Text = Field(min_length=3, max_length=400)
 
     @model_validator(mode="after")
-    def _known_characters(self, info: ValidationInfo) -> "IllustrationBeat":
+    def _known_characters(self, info: ValidationInfo) -> IllustrationBeat:
         context: dict[str, Any] = info.context or {}
         known: list[str] | None = context.get("character_names")
         if known is not None:

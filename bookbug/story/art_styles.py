@@ -34,7 +34,7 @@ def _preset(preset: PresetId, label: str, genre: str, medium: str, technique: st
 
 
 PRESETS: dict[str, ArtStyle] = {
-    style.preset: style  # type: ignore[misc]
+    style.preset: style  # type: ignore[misc]  # ArtStyle.preset is optional; every built-in style has one
     for style in (
         _preset("watercolor", "Watercolor", "classic picture-book illustration",
                 "transparent watercolor on cold-press paper",

@@ -135,7 +135,7 @@ class Brief(BaseModel):
             raise ValueError("the brief has no age range yet, so the text limits are unknown")
         return limits_for(self.age_range)
 
-    def require_complete(self) -> "Brief":
+    def require_complete(self) -> Brief:
         """This brief, or a clear error naming what the intake has not filled."""
         if not self.is_complete:
             raise ValueError("the brief is not complete; still missing: " + ", ".join(self.missing(Need.required)))

@@ -25,22 +25,22 @@ class BookFormat(BaseModel, frozen=True):
     trim_height_in: float
     aspect_ratio: str  # what an image model is asked for, e.g. "1:1"
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented @computed_field over @property
     @property
     def bleed_width_in(self) -> float:
         return self.trim_width_in + 2 * BLEED_IN
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented @computed_field over @property
     @property
     def bleed_height_in(self) -> float:
         return self.trim_height_in + 2 * BLEED_IN
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented @computed_field over @property
     @property
     def trim_px(self) -> tuple[int, int]:
         return round(self.trim_width_in * DPI), round(self.trim_height_in * DPI)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented @computed_field over @property
     @property
     def bleed_px(self) -> tuple[int, int]:
         return round(self.bleed_width_in * DPI), round(self.bleed_height_in * DPI)

@@ -41,7 +41,7 @@ class ProsePage(BaseModel):
     image_concept: Text = Field(min_length=3, max_length=600, description="what the illustration shows")
 
     @model_validator(mode="after")
-    def _fits_the_book(self, info: ValidationInfo) -> "ProsePage":
+    def _fits_the_book(self, info: ValidationInfo) -> ProsePage:
         context: dict[str, Any] = info.context or {}
         brief: Brief | None = context.get("brief")
         if brief is not None and brief.age_range is not None:

@@ -27,7 +27,7 @@ class AgeRange(BaseModel):
     max: int = Field(ge=MIN_AGE, le=MAX_AGE)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "AgeRange":
+    def _ordered(self) -> AgeRange:
         if self.min > self.max:
             raise AGES_IN_ORDER.broken(f"age range {self.min}-{self.max} is backwards: the youngest age comes first")
         return self

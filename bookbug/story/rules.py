@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pydantic_core import PydanticCustomError
 
-_RULES: dict[str, "WordedRule"] = {}
+_RULES: dict[str, WordedRule] = {}
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ def non_blank_pattern(min_length: int) -> str:
     """A pattern a string matches when it is at least `min_length` long with the ends stripped."""
     if min_length <= 1:
         return r"\S"
-    return r"\S[\s\S]{%d,}\S" % (min_length - 2)
+    return r"\S[\s\S]{%d,}\S" % (min_length - 2)  # noqa: UP031 - % keeps the regex braces readable
 
 
 class _Tidy:

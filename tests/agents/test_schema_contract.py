@@ -13,7 +13,7 @@ import copy
 import importlib
 import json
 import pkgutil
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
@@ -106,7 +106,7 @@ def _negated(rule: dict[str, Any]) -> dict[str, Any]:
     return {"not": rule}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _replies(index: int) -> st.SearchStrategy[Any]:
     agent, input = SAMPLES[index]
     schema = _sent_schema(agent, input)

@@ -142,7 +142,7 @@ async def chaos(ctx):
         elif op == "sleep":
             await ctx.step.sleep(f"z{i}", "300ms")
         elif op == "parallel":
-            branches = {f"b{j}": (lambda j=j: ctx.step.run(f"p{i}", effect, db_url, 0.2 * j, concurrency=slots))
+            branches = {f"b{j}": (lambda j=j, i=i: ctx.step.run(f"p{i}", effect, db_url, 0.2 * j, concurrency=slots))
                         for j in range(3)}
             results.append(sorted((await ctx.step.parallel(f"par{i}", branches)).values()))
     return results

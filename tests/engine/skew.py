@@ -24,7 +24,7 @@ def apply(offset: float) -> None:
 
         @classmethod
         def utcnow(cls):  # type: ignore[no-untyped-def,override]
-            return real_datetime.now(_datetime.timezone.utc).replace(tzinfo=None) + delta
+            return real_datetime.now(_datetime.UTC).replace(tzinfo=None) + delta
 
     _time.time = lambda: real_time() + offset  # type: ignore[assignment]
     _time.time_ns = lambda: real_ns() + int(offset * 1e9)  # type: ignore[assignment]

@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 import bookbug.db  # noqa: F401 - registers the tables
 from bookbug.db.migrations import downgrade, for_dialect, upgrade
 from bookbug.db.session import get_engine
+from datetime import UTC
 
 EXPECTED_TABLES = {
     "users", "user_sessions", "api_tokens", "books", "chat_messages", "rendered_pages", "app_settings", "limit_slots",
@@ -62,7 +63,7 @@ def test_the_indexes_the_queries_need_exist(any_db_url: str) -> None:
 
 def test_upgrading_moves_the_old_engine_rows_into_the_engines_own_tables(any_db_url: str) -> None:
     """A database made before the engine owned its tables keeps its runs, steps, events and waits."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from sqlalchemy import MetaData, Table, select
 
@@ -70,7 +71,7 @@ def test_upgrading_moves_the_old_engine_rows_into_the_engines_own_tables(any_db_
     engine = get_engine(any_db_url)
     meta = MetaData()
     old = {name: Table(name, meta, autoload_with=engine) for name in ("events", "book_jobs", "job_steps", "run_waits")}
-    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
     with engine.begin() as conn:
         for n, name in enumerate(("book/create.started", "chat/message.sent", "chat/message.sent")):
             conn.execute(old["events"].insert().values(id=f"e{n}", name=name, data={"book_id": "b1", "turn": n},

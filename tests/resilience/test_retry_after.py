@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from email.utils import format_datetime
 
 import httpx
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bookbug.resilience import parse_retry_after
 
-NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 
 
 def _any_case(name: str) -> st.SearchStrategy[str]:

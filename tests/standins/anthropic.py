@@ -214,7 +214,7 @@ class AnthropicStandIn:
 
     # serving ---------------------------------------------------------------------------
 
-    def start(self) -> "AnthropicStandIn":
+    def start(self) -> AnthropicStandIn:
         self._thread.start()
         return self
 
@@ -222,7 +222,7 @@ class AnthropicStandIn:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "AnthropicStandIn":
+    def __enter__(self) -> AnthropicStandIn:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -105,7 +105,7 @@ class ClerkApiStandIn:
                  last_name: str | None = None) -> None:
         self.users[user_id] = _clerk_user(user_id, email, first_name, last_name)
 
-    def __enter__(self) -> "ClerkApiStandIn":
+    def __enter__(self) -> ClerkApiStandIn:
         self._thread.start()
         return self
 

@@ -101,7 +101,7 @@ class ReplicateStandIn:
     def resume_creates(self) -> None:
         self._open.set()
 
-    def __enter__(self) -> "ReplicateStandIn":
+    def __enter__(self) -> ReplicateStandIn:
         self._thread.start()
         return self
 

@@ -25,7 +25,7 @@ class S3StandIn:
     def __init__(self) -> None:
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
 
-    def __enter__(self) -> "S3StandIn":
+    def __enter__(self) -> S3StandIn:
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"

@@ -7,18 +7,18 @@ Create Date: 2026-11-30
 The engine owns its schema: these tables live beside Bookbug's, in a migration branch of
 their own, and nothing outside bookbug/engine/ touches them.
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # the generated columns name sqlmodel.sql.sqltypes.AutoString
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 revision: str = 'e001'
-down_revision: Union[str, None] = None
-branch_labels: Union[str, Sequence[str], None] = ('engine',)
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = ('engine',)
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

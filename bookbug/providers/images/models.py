@@ -18,7 +18,7 @@ IllustrationKind = Literal["page", "character_sheet", "cover"]
 StyleId = Literal[
     "watercolor", "gouache", "cut-paper", "claymation", "chibi", "crayon", "miniature-diorama", "3d-animated",
 ]
-STYLE_IDS: tuple[str, ...] = StyleId.__args__  # type: ignore[attr-defined]
+STYLE_IDS: tuple[str, ...] = StyleId.__args__  # type: ignore[attr-defined]  # a Literal's values, which typing declares no attribute for
 
 # The reference model we use first (nano-banana-pro) accepts at most 14 reference images.
 MAX_REFERENCES = 14
@@ -65,7 +65,7 @@ class ReferenceImage(BaseModel):
     key: str | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> "ReferenceImage":
+    def _one_source(self) -> ReferenceImage:
         if (self.data is None) == (self.key is None):
             raise ValueError("a reference image needs exactly one of `data` (bytes) or `key` (storage key)")
         return self
@@ -100,7 +100,7 @@ class IllustrationRequest(BaseModel):
         return [colour.strip() for colour in value if colour.strip()]
 
     @model_validator(mode="after")
-    def _sheet_has_one_character(self) -> "IllustrationRequest":
+    def _sheet_has_one_character(self) -> IllustrationRequest:
         if self.kind == "character_sheet" and len(self.characters) != 1:
             raise ValueError(f"a character sheet shows exactly one character, got {len(self.characters)}")
         return self

@@ -18,7 +18,12 @@ from bookbug.resilience.errors import FatalError
 @runtime_checkable
 class Illustrator(Protocol):
     name: str  # "offline", "replicate": shown to operators and stored with each page
-    service: str | None  # the rate limit its calls count against; None: a local painter, no limit
+
+    @property
+    def service(self) -> str | None:
+        """The rate limit its calls count against; None: a local painter, no limit. (Read-only here,
+        so a painter may declare it as `str` or `None`.)"""
+        ...
 
     async def start(self, request: IllustrationRequest) -> str:
         """Begin drawing `request` (the one paid call); return an id the other calls resume from."""

@@ -60,7 +60,7 @@ def nearest_ratio(wanted: str, allowed: tuple[str, ...]) -> str:
 
 def _data_uri(image_bytes: bytes) -> str:
     try:
-        image = Image.open(io.BytesIO(image_bytes))
+        image: Image.Image = Image.open(io.BytesIO(image_bytes))
         image.load()
     except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for bad bytes
         raise FatalError(f"a reference image is not a picture Pillow can read: {exc}", service=SERVICE) from exc
@@ -228,7 +228,7 @@ class ReplicateIllustrator:
             raise RetryableError(f"could not reach Replicate for {prediction_id}: {exc!r}", service=SERVICE) from exc
         asked = (prediction.input or {}).get("aspect_ratio") if isinstance(prediction.input, dict) else None
         return PredictionOutcome(
-            status=prediction.status, output=_locations(prediction.output), error=prediction.error,  # type: ignore[arg-type]
+            status=prediction.status, output=_locations(prediction.output), error=prediction.error,  # type: ignore[arg-type]  # the poll above ends only on a finished status; Replicate's type also has the running ones
             aspect_ratio=asked if isinstance(asked, str) else None,
             refused=prediction.status == "failed" and refused_for_safety(prediction.error),
             model=prediction.model or "", metrics=dict(prediction.metrics or {}),

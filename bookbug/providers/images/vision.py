@@ -110,12 +110,13 @@ class ClaudeVisionScorer:
         most = Spent(self.service, self.model, TOOL, output_tokens=600,
                      input_tokens=tokens_at_most(SYSTEM, words, tools) + images * IMAGE_TOKENS_AT_MOST)
         async with metered(self.meter, most) as bill:
-            reply = await self.client.messages.create(
+            # the message and the tools are plain dicts, not the SDK's TypedDicts
+            reply = await self.client.messages.create(  # type: ignore[call-overload]
                 model=self.model,
                 max_tokens=600,
                 system=SYSTEM,
-                messages=[{"role": "user", "content": content}],  # type: ignore[list-item]
-                tools=tools,  # type: ignore[arg-type]
+                messages=[{"role": "user", "content": content}],
+                tools=tools,
                 tool_choice={"type": "tool", "name": TOOL},
             )
             bill(**spent_tokens(reply))

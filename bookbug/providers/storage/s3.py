@@ -52,7 +52,7 @@ class S3Store:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "S3Store":
+    def from_settings(cls, settings: Settings) -> S3Store:
         return cls(
             bucket=settings.s3_bucket,
             access_key_id=settings.s3_access_key_id,

@@ -32,8 +32,8 @@ from bookbug.resilience import FatalError, RetryableError
 from bookbug.providers.anthropic_client import anthropic_client
 from bookbug.settings import Settings, get_settings
 
-I = TypeVar("I", bound=BaseModel)
-O = TypeVar("O", bound=BaseModel)
+I = TypeVar("I", bound=BaseModel)  # noqa: E741 - an agent's input type
+O = TypeVar("O", bound=BaseModel)  # noqa: E741 - an agent's output type
 
 DEFAULT_TIMEOUT_S = 120.0
 
@@ -105,12 +105,13 @@ class ClaudeWriter:
         most = Spent(self.service, model, agent.name, input_tokens=tokens_at_most(agent.system, messages, tool),
                      output_tokens=agent.max_tokens)
         async with metered(self.meter, most) as bill:
-            reply = await self.client.messages.create(
+            # messages and the tool are plain dicts, not the SDK's TypedDicts
+            reply = await self.client.messages.create(  # type: ignore[call-overload]
                 model=model,
                 max_tokens=agent.max_tokens,
                 system=agent.system,
-                messages=messages,  # type: ignore[arg-type]
-                tools=[tool],  # type: ignore[list-item]
+                messages=messages,
+                tools=[tool],
                 tool_choice={"type": "tool", "name": agent.name},
             )
             bill(**spent_tokens(reply))

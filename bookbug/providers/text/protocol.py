@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from bookbug.agents.base import Agent
 
-I = TypeVar("I", bound=BaseModel)
-O = TypeVar("O", bound=BaseModel)
+I = TypeVar("I", bound=BaseModel)  # noqa: E741 - an agent's input type
+O = TypeVar("O", bound=BaseModel)  # noqa: E741 - an agent's output type
 
 
 class TokenUsage(BaseModel):
@@ -25,7 +25,7 @@ class TokenUsage(BaseModel):
     cache_write_tokens: int = Field(default=0, ge=0)
     cost_usd: float = Field(default=0.0, ge=0.0, description="an estimate from list prices")
 
-    def __add__(self, other: "TokenUsage") -> "TokenUsage":
+    def __add__(self, other: TokenUsage) -> TokenUsage:
         return TokenUsage(
             provider=self.provider,
             model=self.model if self.model == other.model else f"{self.model}+{other.model}",
@@ -50,7 +50,12 @@ class AgentResult(Generic[O]):
 
 class TextProvider(Protocol):
     name: str
-    service: str | None  # the rate limit its calls count against; None: a local writer, no limit
+
+    @property
+    def service(self) -> str | None:
+        """The rate limit its calls count against; None: a local writer, no limit. (Read-only here,
+        so a writer may declare it as `str` or `None`.)"""
+        ...
 
     async def generate(self, agent: Agent[I, O], input: I) -> AgentResult[O]:
         """Run `agent` on `input`. Raises bookbug.resilience.FatalError when the reply cannot be

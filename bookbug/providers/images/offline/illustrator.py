@@ -192,7 +192,7 @@ def _paint_scene(request: IllustrationRequest) -> Image.Image:
                 y = big_stage.horizon + (big[1] - big_stage.horizon) * depth_t
                 painter(ground_pen, big_stage, x, y, big[1] * scale * (0.75 + depth_t * 2), night)
         elif depth == "front":
-            for i in range(count):
+            for _ in range(count):
                 x = big[0] * rng.choice((rng.uniform(0.02, 0.2), rng.uniform(0.8, 0.98)))
                 y = big[1] * rng.uniform(0.9, 0.99)
                 painter(front_pen, big_stage, x, y, big[1] * scale, night)

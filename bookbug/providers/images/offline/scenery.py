@@ -186,7 +186,7 @@ def paint_ground(stage: Stage, draw: ImageDraw.ImageDraw, ground: str, when: str
         rug = stage.palette[1]
         draw.ellipse((w * 0.2, top + (h - top) * 0.45, w * 0.8, top + (h - top) * 0.85), fill=mix(rug, (255, 255, 255), 0.25))
     elif kind == "water":
-        for i in range(18):
+        for _ in range(18):
             y = top + (h - top) * stage.rng.uniform(0.05, 0.95)
             x = stage.rng.uniform(0, w)
             draw.arc((x - w * 0.05, y - h * 0.01, x + w * 0.05, y + h * 0.015), 200, 340, fill=shade(base, 1.3), width=max(2, round(w * 0.005)))
@@ -358,7 +358,7 @@ def things_in_view(words: str, indoor: bool) -> list[tuple[Painter, str, float, 
                 continue
             chosen.append((painter, layer, scale, count))
     if not chosen and not indoor:
-        chosen.append(OUTDOOR_DEFAULT[1:])  # type: ignore[arg-type]
+        chosen.append(OUTDOOR_DEFAULT[1:])
     if not chosen and indoor:
         chosen.append((_table, "near", 0.5, 1))
     return chosen

@@ -18,8 +18,8 @@ from bookbug.agents.base import Agent
 from bookbug.providers.text.offline import art, intake, plotting, suitability, writing
 from bookbug.providers.text.protocol import AgentResult, TokenUsage
 
-I = TypeVar("I", bound=BaseModel)
-O = TypeVar("O", bound=BaseModel)
+I = TypeVar("I", bound=BaseModel)  # noqa: E741 - an agent's input type
+O = TypeVar("O", bound=BaseModel)  # noqa: E741 - an agent's output type
 
 MODEL = "bookbug-offline-writer"
 

@@ -78,8 +78,8 @@ def illustration_beat(input: IllustrationBeatInput, rng: random.Random) -> Illus
     return IllustrationBeat(
         page_number=page.page_number,
         characters=characters,
-        shot_size=shot,  # type: ignore[arg-type]
-        camera_angle=rng.choice(angles),  # type: ignore[arg-type]
+        shot_size=shot,  # type: ignore[arg-type]  # chosen from the Literal's own values
+        camera_angle=rng.choice(angles),  # type: ignore[arg-type]  # chosen from the Literal's own values
         composition=rng.choice(_COMPOSITIONS).format(who=who),
         setting_details=f"{brief.setting}; {page.image_concept.split(': ', 1)[-1]}"[:400],
     )

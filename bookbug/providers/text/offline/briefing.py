@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from typing import TypeGuard
 
 from bookbug.providers.text.offline import english, inventing, lexicon
 from bookbug.providers.text.offline.cast import Person
@@ -26,7 +27,7 @@ def hero_of(brief: Brief) -> Character | None:
     return next((c for c in brief.characters if c.is_hero), None)
 
 
-def is_placeholder(character: Character | None) -> bool:
+def is_placeholder(character: Character | None) -> TypeGuard[Character]:
     return character is not None and character.is_hero and character.name.startswith(PLACEHOLDER)
 
 
@@ -56,7 +57,7 @@ def apply(brief: Brief, found: Understanding, asking: str | None, rng: random.Ra
     if found.page_count is not None:
         brief.page_count = found.page_count
     if found.format is not None:
-        brief.format = found.format  # type: ignore[assignment]
+        brief.format = found.format  # type: ignore[assignment]  # a format the offline reader found is one of the Literal's values
     if found.style is not None:
         brief.art_style = found.style
     if found.place is not None and (brief.setting is None or asking == "setting"):
@@ -108,7 +109,7 @@ def name_hero(brief: Brief, name: str, rng: random.Random, gender: str | None = 
 
 
 def _keep_others(brief: Brief, found: Understanding, asking: str | None, rng: random.Random) -> None:
-    owner = hero_name(brief) or (hero_of(brief).name if hero_of(brief) else "the hero")  # type: ignore[union-attr]
+    owner = hero_name(brief) or (hero_of(brief).name if hero_of(brief) else "the hero")  # type: ignore[union-attr]  # hero_of() is called twice; mypy cannot carry the check to the second call
     premise = (found.premise or brief.story_arc or "").lower()
     for person in found.cast.others:
         if person.role == "mentioned":

@@ -153,7 +153,7 @@ def _name_at(tokens: list[_Token], i: int, *, loose: bool = False) -> tuple[str,
         return None
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if token.low.rstrip(".") in _TITLES and token.text[:1].isupper() and _is_name(nxt, loose=loose):
-        return f"{token.text.rstrip('.')} {_cap(nxt.text)}", 2  # type: ignore[union-attr]
+        return f"{token.text.rstrip('.')} {_cap(nxt.text)}", 2  # type: ignore[union-attr]  # _is_name() is False for None
     if token.low in {"mr", "mrs", "ms", "dr"} and nxt is not None and nxt.text == "." and i + 2 < len(tokens) \
             and _is_name(tokens[i + 2], loose=loose):
         return f"{token.text} {_cap(tokens[i + 2].text)}", 3
@@ -225,6 +225,7 @@ def _mention(text: str, tokens: list[_Token], i: int, width: int, kind: str, cat
     word = " ".join(t.low for t in tokens[i:i + width])
     possessive_kind = word.endswith("'s") or word.endswith("’s")
     # Adjectives and the determiner before the kind word: "his big sister", "a shy little dragon".
+    adjectives: list[str]
     j, adjectives, determiner, owner = i - 1, [], None, None
     while j >= 0:
         tok = tokens[j]
@@ -284,7 +285,7 @@ def _mention(text: str, tokens: list[_Token], i: int, width: int, kind: str, cat
         k, naming = k + 3, True
     elif k + 3 < len(tokens) and tokens[k].low == "whose" and tokens[k + 1].low == "name" and tokens[k + 2].low == "is":
         k, naming = k + 3, True
-    name = None
+    name: str | tuple[str, int] | None = None  # a tuple: the name and how many tokens it spans
     if naming:
         name = _name_at(tokens, k, loose=True)
     elif k < len(tokens) and not possessive_kind:
@@ -366,6 +367,7 @@ def _plural_children(tokens: list[_Token], i: int, width: int, kind: str, used: 
     word = " ".join(t.low for t in tokens[i:i + width])
     if word not in _PLURAL_CHILDREN:
         return []
+    names: list[tuple[str, int, int]]
     names, k = [], i + width
     while k < len(tokens) and len(names) < 4:
         if tokens[k].text in {",", "("} or tokens[k].low in {"and", "&"} or number(tokens[k].text) is not None \

@@ -79,7 +79,7 @@ def take_turn(input: IntakeInput, rng: random.Random) -> IntakeTurn:
 
     field = todo[0]
     again = answer is not None and field == asking and not filled and not reading.skips(answer)
-    brief.asked_about = [name for name in brief.asked_about if name != field] + [field]  # type: ignore[list-item]
+    brief.asked_about = [name for name in brief.asked_about if name != field] + [field]  # type: ignore[list-item]  # field comes from still_to_ask(), the Literal field names
     english_only = ENGLISH_ONLY if answer is not None and asked_language(answer) else ""
     opening = english_only or _opening(input, filled, again)
     return IntakeTurn(brief=brief, message=opening + _question(field, brief), chips=_chips(field, rng), done=False)
@@ -144,7 +144,7 @@ def surprise(brief: Brief, rng: random.Random) -> None:
     if brief.story_arc is None:
         friends = [c for c in brief.characters if not c.is_hero]
         if friends:
-            brief.story_arc = f"{brief.hero.name} helps {friends[0].name} with a big worry"  # type: ignore[union-attr]
+            brief.story_arc = f"{brief.hero.name} helps {friends[0].name} with a big worry"  # type: ignore[union-attr]  # the brief has a hero by now
         else:
             species, clause = rng.choice(inventing.COMPANIONS)
             brief.characters.append(inventing.companion(species, None, ["little"], clause, rng))
@@ -158,13 +158,13 @@ def surprise(brief: Brief, rng: random.Random) -> None:
     if brief.tone is None:
         brief.tone = rng.choice(inventing.TONES)
     # Length and size keep their defaults rather than being asked after all.
-    brief.asked_about = [*brief.asked_about, *(f for f in brief.still_to_ask() if f not in brief.asked_about)]  # type: ignore[list-item]
+    brief.asked_about = [*brief.asked_about, *(f for f in brief.still_to_ask() if f not in brief.asked_about)]  # type: ignore[list-item]  # still_to_ask() gives the Literal field names as str
 
 
 def finish(brief: Brief, rng: random.Random) -> None:
-    if brief.title is None and briefing.hero_of(brief) is not None:
+    if brief.title is None and (hero := briefing.hero_of(brief)) is not None:
         friends = [c for c in brief.characters if not c.is_hero]
-        brief.title = inventing.title_for(brief.hero.name, friends[0] if friends else None, brief.setting or "", rng)
+        brief.title = inventing.title_for(hero.name, friends[0] if friends else None, brief.setting or "", rng)
 
 
 def _question(field: str, brief: Brief) -> str:

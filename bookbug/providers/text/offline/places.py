@@ -98,8 +98,8 @@ def find(text: str, cast_names: set[str] | None = None) -> str | None:
         found.append((0 if bare in _PLANETS or bare == "moon" else 2, match.start(), np))
     if not found:
         return None
-    _, _, phrase = min(found)
-    return _tidy(phrase)
+    _, _, place = min(found)
+    return _tidy(place)
 
 
 _NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",

@@ -23,8 +23,8 @@ _NOT_NAMES = {
     "that", "there", "and", "but", "or", "so", "then", "when", "once", "one", "in", "on", "at", "with", "about",
     "make", "please", "yes", "no", "ok", "okay", "hi", "hello", "maybe", "surprise", "story", "book", "ages",
     "age", "years", "watercolor", "watercolour", "gouache", "crayon", "claymation", "chibi", "square",
-    "landscape", "portrait", "love", "loves", "likes", "write", "set", "every", "his", "hers", "its", "what",
-    "who", "where", "how", "why", "year", "years", "old", "months", "pages", "page", "is", "was", "be", "lets", "let's", "our", "your", "not", "some", "all",
+    "landscape", "portrait", "love", "loves", "likes", "write", "set", "every", "hers", "its", "what",
+    "who", "where", "how", "why", "year", "old", "months", "pages", "page", "is", "was", "be", "lets", "let's", "your", "not", "some", "all",
     "little", "big", "grandma", "grandpa", "mom", "mum", "dad", "mommy", "daddy", "monday", "sunday",
 }
 

@@ -37,7 +37,7 @@ _EXTRA_WORDS = (
 
 
 @functools.cache
-def _dictionary():  # type: ignore[no-untyped-def]
+def _dictionary():
     from spellchecker import SpellChecker  # loaded once, on first use (its word list takes ~0.1 s)
 
     return SpellChecker(distance=1)

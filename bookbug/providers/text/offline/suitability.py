@@ -54,7 +54,7 @@ def declined_turn(input: IntakeInput, screening: Screening, answer: str, found: 
 def declined_review(input: PlotReviewInput, screening: Screening, approval_chip: str) -> PlotReview:
     """The plot and brief unchanged, a kind word, and close changes as chips."""
     brief = input.brief.model_copy(deep=True)
-    subject = _subject(input.reply, None, brief) or (hero_of(brief).name if hero_of(brief) else None)
+    subject = _subject(input.reply, None, brief) or (hero.name if (hero := hero_of(brief)) else None)
     message = f"{decline_change(screening.concern, youngest(brief))}\n\n{input.plot.outline()}"
     return PlotReview(approved=False, brief=brief, plot=input.plot, message=message,
                       change_chips=changes(screening.concern, subject, words=screening.words,
