@@ -15,6 +15,7 @@ in, and no finished page is written or drawn again.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from bookbug.db import BookStatus
@@ -157,10 +158,9 @@ async def create_book(ctx: Context) -> dict[str, Any]:
     book.branch("art-direction", art_direction, gives=[guide])
     book.branch("prose", write_pages, gives=[setup, *words.values()])
     for i in range(len(cast)):
-        book.branch(f"sheet-{i}", lambda i=i: character_sheet(i), gives=[sheets[i]])
+        book.branch(f"sheet-{i}", partial(character_sheet, i), gives=[sheets[i]])
     for plan in plans:
-        book.branch(f"page-{plan.page_number}", lambda plan=plan: picture(plan),
-                    gives=[hero] if plan.page_number == 1 else [])
+        book.branch(f"page-{plan.page_number}", partial(picture, plan), gives=[hero] if plan.page_number == 1 else [])
     await book.run()
 
     # 8. the book

@@ -12,6 +12,7 @@ from bookbug.agents import (
 from bookbug.resilience.errors import FatalError
 from bookbug.safety import left_out, screen
 from bookbug.story import Brief, IllustrationBeat, PagePlan, Plot, ProsePage, ProseSetup, StyleGuide
+from bookbug.views import MessageView
 from bookbug.workflows import records
 from bookbug.workflows.names import PHASE_INTAKE, PHASE_PLOT
 from bookbug.workflows import providers
@@ -22,6 +23,11 @@ async def generate(book_id: str, agent: Any, input: Any) -> Any:
     result = await providers.text_provider(book_id).generate(agent, input)
     records.add_usage(book_id, result.usage.model_dump(mode="json"))
     return result.output
+
+
+def _say(book_id: str, turn: int, content: str, chips: list[str], phase: str,
+         concern: str | None = None) -> MessageView:
+    return MessageView.model_validate(records.say(book_id, turn, content, chips, phase, concern=concern))
 
 
 def starting_brief(book_id: str) -> Brief:
@@ -44,12 +50,12 @@ async def intake(book_id: str, brief: Brief, turn: int) -> IntakeReply:
     kind answer and alternatives are asked as the next question."""
     reply = await generate(book_id, intake_turn, IntakeInput(brief=brief, conversation=records.conversation(book_id)))
     if reply.concern is not None:
-        chat = records.say(book_id, turn + 1, reply.message, reply.chips, PHASE_INTAKE, concern=reply.concern)
+        chat = _say(book_id, turn + 1, reply.message, reply.chips, PHASE_INTAKE, concern=reply.concern)
         return IntakeReply(brief=brief, done=False, message=reply.message, turn=turn + 1, chat=chat)
     records.update_book(book_id, brief=reply.brief.model_dump(mode="json"), title=reply.brief.title or "")
     if reply.done:
         return IntakeReply(brief=reply.brief, done=True, message=reply.message, turn=turn)
-    chat = records.say(book_id, turn + 1, reply.message, reply.chips, PHASE_INTAKE)
+    chat = _say(book_id, turn + 1, reply.message, reply.chips, PHASE_INTAKE)
     return IntakeReply(brief=reply.brief, done=False, message=reply.message, turn=turn + 1, chat=chat)
 
 
@@ -58,7 +64,7 @@ async def propose_plot(book_id: str, brief: Brief, preface: str, turn: int) -> P
     records.update_book(book_id, status="plot", plot=reply.plot.model_dump(mode="json"), title=reply.plot.title,
                         page_count=brief.pages, format=brief.book_format)
     message = f"{preface}\n\n{reply.message}".strip() if preface else reply.message
-    chat = records.say(book_id, turn + 1, message, [*reply.change_chips, reply.approval_chip], PHASE_PLOT)
+    chat = _say(book_id, turn + 1, message, [*reply.change_chips, reply.approval_chip], PHASE_PLOT)
     return PlotOffer(plot=reply.plot, turn=turn + 1, chat=chat)
 
 
@@ -67,7 +73,7 @@ async def review_plot(book_id: str, brief: Brief, plot: Plot, reply_text: str, t
     review = await generate(book_id, plot_review, PlotReviewInput(
         brief=brief, plot=plot, reply=reply_text, conversation=records.conversation(book_id)))
     if review.concern is not None:  # the change is not made: the plot and brief stay as they were
-        chat = records.say(book_id, turn + 1, review.message, [*review.change_chips, review.approval_chip], PHASE_PLOT,
+        chat = _say(book_id, turn + 1, review.message, [*review.change_chips, review.approval_chip], PHASE_PLOT,
                            concern=review.concern)
         return PlotReply(approved=False, brief=brief, plot=plot, turn=turn + 1, chat=chat)
     new_brief = review.brief.model_dump(mode="json")
@@ -76,7 +82,7 @@ async def review_plot(book_id: str, brief: Brief, plot: Plot, reply_text: str, t
         return PlotReply(approved=True, brief=review.brief, plot=plot, turn=turn)
     records.update_book(book_id, brief=new_brief, plot=review.plot.model_dump(mode="json"), title=review.plot.title,
                         page_count=review.brief.pages, format=review.brief.book_format)
-    chat = records.say(book_id, turn + 1, review.message, [*review.change_chips, review.approval_chip], PHASE_PLOT)
+    chat = _say(book_id, turn + 1, review.message, [*review.change_chips, review.approval_chip], PHASE_PLOT)
     return PlotReply(approved=False, brief=review.brief, plot=review.plot, turn=turn + 1, chat=chat)
 
 
