@@ -58,6 +58,7 @@ from bookbug.engine.config import EngineConfig, RetryPolicy
 from bookbug.engine.engine import RUN_FAILED, Engine
 from bookbug.engine.errors import Defer, StepFailed, WorkflowChanged
 from bookbug.engine.events import EventReceipt
+from bookbug.engine.flow import Flow, NotGiven, Value
 from bookbug.engine.queries import (
     FailureView, RunView, StepView, count_runs_by_status, get_run, latest_run, latest_runs, list_runs, received,
     recent_failures, run_steps, unfinished_runs,
@@ -75,7 +76,7 @@ from bookbug.engine.worker import run_worker, worker_settings
 
 __all__ = [
     "RUN_FAILED", "CancelOn", "Concurrency", "Context", "Defer", "Engine", "EngineCollector", "EngineConfig", "EventInfo",
-    "EventReceipt", "check_worker", "run_worker",
+    "EventReceipt", "Flow", "NotGiven", "Value", "check_worker", "run_worker",
     "FailureView", "RateLimit", "Registry", "RetryPolicy", "RunStatus", "RunView", "StepFailed", "StepInfo", "StepStatus",
     "StepView", "Throttle", "Workflow", "WorkflowChanged", "count_runs_by_status", "current_step",
     "default_registry", "forget_subject", "get_run", "latest_run", "latest_runs", "list_runs", "pause_service", "received", "recent_failures",

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from sqlalchemy import Connection
 
@@ -28,6 +28,8 @@ from bookbug.engine.checkpoints import StepRecord
 from bookbug.engine.codec import NotStorable, decode, encode
 from bookbug.engine.durations import Duration, seconds
 from bookbug.engine.errors import Cancelled, Defer, StepFailed, Superseded, Suspend, WorkflowChanged
+from bookbug.engine.flow import Flow
+from bookbug.engine.results import as_declared
 from bookbug.engine.tables import StepStatus
 from bookbug.engine.workflow import Concurrency, resolve_key
 from bookbug.resilience import backoff_delay, classify
@@ -41,6 +43,7 @@ _scope: ContextVar[str] = ContextVar("bookbug_engine_step_scope", default="")
 _current: ContextVar[StepInfo | None] = ContextVar("bookbug_engine_current_step", default=None)
 _running: ContextVar[_Running | None] = ContextVar("bookbug_engine_running_step", default=None)
 _FORBIDDEN_IN_KEYS = ("/", "[", "]")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -205,14 +208,27 @@ class Steps:
 
     # -- step.run ---------------------------------------------------------------------------
 
+    @overload
+    async def run(
+        self, step_id: str, fn: Callable[..., Awaitable[T]], *args: Any, attempts: int | None = None,
+        concurrency: Concurrency | None = None, rate_limit: str | None = None, **kwargs: Any,
+    ) -> T: ...
+
+    @overload
+    async def run(
+        self, step_id: str, fn: Callable[..., T], *args: Any, attempts: int | None = None,
+        concurrency: Concurrency | None = None, rate_limit: str | None = None, **kwargs: Any,
+    ) -> T: ...
+
     async def run(
         self, step_id: str, fn: Callable[..., Any], *args: Any, attempts: int | None = None,
         concurrency: Concurrency | None = None, rate_limit: str | None = None, **kwargs: Any,
     ) -> Any:
-        """Run `fn(*args, **kwargs)` once for this run; replays return its stored result."""
+        """Run `fn(*args, **kwargs)` once for this run; replays return its stored result, as the
+        type `fn` declares it returns (see results.py: a result stored before it was a model)."""
         key, scope, position, record = self._next(step_id, "run", _callable_name(fn))
         if record is not None and record.status == StepStatus.completed.value:
-            return decode(record.output)
+            return as_declared(fn, decode(record.output), key)
         x = self._x
         limit = attempts or x.config.default_attempts
         if record is not None and record.status == StepStatus.running.value and record.attempts >= limit:
@@ -239,8 +255,8 @@ class Steps:
                 step = checkpoints.start_step(conn, x.run_id, x.generation, record, key=key, scope=scope,
                                               position=position, kind="run", fn=_callable_name(fn))
             self._recorded[key] = step
-            if step.status == StepStatus.completed.value:
-                return decode(step.output)  # another execution finished it while we waited for a slot
+            if step.status == StepStatus.completed.value:  # another execution finished it while we waited
+                return as_declared(fn, decode(step.output), key)
             token = _current.set(StepInfo(x.run_id, x.generation, key, step.attempts))
             running = _running.set(_Running(x))
             try:
@@ -273,7 +289,7 @@ class Steps:
             await x.commit(complete)
             if step.started_at is not None:
                 metrics.STEP_SECONDS.labels(x.workflow.name, step.fn or "").observe(time.monotonic() - step.started_at)
-            return decode(stored)
+            return as_declared(fn, decode(stored), key)
         finally:
             x.active -= 1
             if lease is not None:
@@ -424,6 +440,10 @@ class Steps:
         raise Suspend(waits=[key], timers=timers)
 
     # -- parallel ---------------------------------------------------------------------------
+
+    def flow(self, step_id: str) -> Flow:
+        """Branches that give each other values (flow.py): `parallel`, with its dataflow said once."""
+        return Flow(self, step_id)
 
     async def parallel(self, step_id: str,
                        branches: Mapping[str, Awaitable[Any] | Callable[[], Awaitable[Any]]]) -> dict[str, Any]:

@@ -3,8 +3,6 @@ the read-along EPUB (narrated where every page has its voice)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bookbug.db import RenderedPage
 from bookbug.providers.storage import book_key
 from bookbug.publishing import BookLayout, EpubBook, EpubPage, PageNarration, StoryPage, build_book_pdf, build_epub
@@ -13,6 +11,7 @@ from bookbug.story.sentences import SentenceTiming
 from bookbug.story.languages import language_of
 from bookbug.workflows import records
 from bookbug.workflows.providers import storage
+from bookbug.workflows.values import BookFiles, Epub
 
 
 def layout_of(book_id: str) -> BookLayout:
@@ -37,7 +36,7 @@ def layout_of(book_id: str) -> BookLayout:
     )
 
 
-def assemble(book_id: str) -> dict[str, Any]:
+def assemble(book_id: str) -> BookFiles:
     layout = layout_of(book_id)
     files = storage()
     printed = build_book_pdf(layout, "print")
@@ -48,8 +47,8 @@ def assemble(book_id: str) -> dict[str, Any]:
     cover_key = records.stored_pages(book_id)[0].storage_key
     records.update_book(book_id, pdf_key=pdf_key, screen_pdf_key=screen_key, cover_key=cover_key)
     records.set_status(book_id, "complete")
-    return {"pdf_key": pdf_key, "screen_pdf_key": screen_key, "pdf_pages": printed.page_count,
-            "pdf_bytes": len(printed.pdf)}
+    return BookFiles(pdf_key=pdf_key, screen_pdf_key=screen_key, pdf_pages=printed.page_count,
+                     pdf_bytes=len(printed.pdf))
 
 
 
@@ -85,11 +84,11 @@ def epub_of(book_id: str) -> EpubBook:
     )
 
 
-def assemble_epub(book_id: str) -> dict[str, Any]:
+def assemble_epub(book_id: str) -> Epub:
     """The read-along EPUB, stored beside the PDFs (a re-run writes the same file again)."""
     book = epub_of(book_id)
     data = build_epub(book)
     key = book_key(book_id, "book.epub")
     storage().put(key, data, "application/epub+zip")
     records.update_book(book_id, epub_key=key)
-    return {"epub_key": key, "epub_bytes": len(data), "narrated": book.narrated}
+    return Epub(epub_key=key, epub_bytes=len(data), narrated=book.narrated)

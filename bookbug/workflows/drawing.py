@@ -24,13 +24,14 @@ from bookbug.providers.images.models import PredictionOutcome
 from bookbug.providers.images.models import MAX_REFERENCES, STYLE_IDS
 from bookbug.providers.storage import book_key
 from bookbug.publishing.images import prepare_page_image
-from bookbug.story import Brief, Character, IllustrationBeat, StyleGuide
+from bookbug.story import Brief, Character, IllustrationBeat, ProsePage, StyleGuide
 from bookbug.story.art_direction import COMPOSITION_LEAD, OWNER_WISH_LEAD
 from bookbug.resilience.errors import FatalError
 from bookbug.safety import with_limits
 from bookbug.config import app_config
 from bookbug.workflows import providers, records
 from bookbug.workflows.providers import book_seed
+from bookbug.workflows.values import BookLimits, Candidate, DrawingBudget, Picture, PrintCopy, Quality, Scoring, Sheet, Started
 
 QUALITY_TRIES = 3  # the first picture and up to two regenerations, keeping the best
 
@@ -72,14 +73,13 @@ def main_characters(brief: Brief) -> list[Character]:
     return ([hero] if hero else []) + others
 
 
-def sheet_request(book_id: str, brief: dict[str, Any], index: int) -> dict[str, Any]:
-    story = Brief.model_validate(brief)
-    character = main_characters(story)[index]
+def sheet_request(book_id: str, brief: Brief, index: int) -> IllustrationRequest:
+    character = main_characters(brief)[index]
     return IllustrationRequest(
         kind="character_sheet", book_id=book_id, page=0, seed=book_seed(book_id) + index,
-        characters=[look(character)], style=_style_id(story), format_name=story.book_format,  # type: ignore[arg-type]
-        scene=Scene(setting=story.setting or ""),
-    ).model_dump(mode="json")
+        characters=[look(character)], style=_style_id(brief), format_name=brief.book_format,  # type: ignore[arg-type]
+        scene=Scene(setting=brief.setting or ""),
+    )
 
 
 def _readable_wish(note: str) -> str:
@@ -88,18 +88,15 @@ def _readable_wish(note: str) -> str:
     return "" if _NEGATION.search(note.lower()) else note
 
 
-def page_request(book_id: str, brief: dict[str, Any], guide: dict[str, Any], beat: dict[str, Any],
-                 page: dict[str, Any], references: list[dict[str, str]], note: str = "") -> dict[str, Any]:
+def page_request(book_id: str, story: Brief, style: StyleGuide, frame: IllustrationBeat, page: ProsePage,
+                 references: list[ReferenceImage], note: str = "") -> IllustrationRequest:
     """What the illustrator is asked to draw for a page; `note` is the owner's wish when it is redone."""
-    story = Brief.model_validate(brief)
-    style = StyleGuide.model_validate(guide)
-    frame = IllustrationBeat.model_validate(beat)
     by_name = {c.name.lower(): c for c in story.characters}
     cast = [look(by_name[c.name.lower()], c.expression, c.pose) for c in frame.characters if c.name.lower() in by_name]
-    words = f"{frame.setting_details} {style.lighting} {page.get('image_concept', '')}"
+    words = f"{frame.setting_details} {style.lighting} {page.image_concept}"
     wish = _readable_wish(note)
     prompt = " ".join([
-        str(page.get("image_concept", "")),
+        page.image_concept,
         *([f"{OWNER_WISH_LEAD} {note.strip()}."] if note.strip() else []),
         f"{COMPOSITION_LEAD} {frame.composition}.",
         f"Shot: {frame.shot_size}, {frame.camera_angle}.",
@@ -119,8 +116,8 @@ def page_request(book_id: str, brief: dict[str, Any], guide: dict[str, Any], bea
                     elements=[part.strip() for part in re.split(r",|;| and ", frame.setting_details) if part.strip()][:8]),
         characters=cast, style=_style_id(story),  # type: ignore[arg-type]
         shot=frame.shot_size, composition=frame.composition, format_name=story.book_format,
-        references=[ReferenceImage(label=r["label"], key=r["key"]) for r in references[:MAX_REFERENCES]],
-    ).model_dump(mode="json")
+        references=references[:MAX_REFERENCES],
+    )
 
 
 def _known_prediction(book_id: str, purpose: str, attempt: int) -> str | None:
@@ -142,90 +139,86 @@ def softened(request: IllustrationRequest) -> IllustrationRequest:
     return request.model_copy(update={"gentle": True})
 
 
-def book_limits() -> dict[str, Any]:
+def book_limits() -> BookLimits:
     """The limits a book is made under, read once per book (operators change them at run time)."""
     config = app_config.current()
-    return {"page_concurrency": config.page_concurrency, "pages_per_book": config.pages_per_book,
-            "characters_per_book": config.characters_per_book}
+    return BookLimits(page_concurrency=config.page_concurrency, pages_per_book=config.pages_per_book,
+                      characters_per_book=config.characters_per_book)
 
 
-def drawing_budget() -> dict[str, Any]:
+def drawing_budget() -> DrawingBudget:
     """How hard a picture is tried, read once per picture (operators change it at run time)."""
-    return {"quality_tries": QUALITY_TRIES, "redraws": app_config.current().picture_redraws,
-            "vision": providers.vision_scorer_name() is not None}
+    return DrawingBudget(quality_tries=QUALITY_TRIES, redraws=app_config.current().picture_redraws,
+                         vision=providers.vision_scorer_name() is not None)
 
 
-async def start_prediction(book_id: str, purpose: str, request: dict[str, Any], attempt: int,
-                           gentle: bool = False) -> dict[str, Any]:
+async def start_prediction(book_id: str, purpose: str, request: IllustrationRequest, attempt: int,
+                           gentle: bool = False) -> Started:
     """Pay for one picture: attempt `attempt` of `purpose`, with its own seed; returns its id."""
     known = _known_prediction(book_id, purpose, attempt)
     files = providers.storage()
     painter = providers.illustrator(files, book_id)
     if known is not None:  # started before a crash: the same prediction, not a second bill
-        return {"prediction_id": known, "provider": painter.name}
-    wanted = IllustrationRequest.model_validate(request)
-    wanted = wanted.model_copy(update={"seed": wanted.seed + attempt - 1})
+        return Started(prediction_id=known, provider=painter.name)
+    wanted = request.model_copy(update={"seed": request.seed + attempt - 1})
     if gentle:
         wanted = softened(wanted)
     prediction_id = await painter.start(wanted)  # it waits for the service's limits right before paying
     _remember_prediction(book_id, purpose, attempt, painter.name, prediction_id)
     records.add_usage(book_id, {"provider": painter.name, "images": 1})
-    return {"prediction_id": prediction_id, "provider": painter.name}
+    return Started(prediction_id=prediction_id, provider=painter.name)
 
 
-async def wait_prediction(book_id: str, prediction_id: str) -> dict[str, Any]:
+async def wait_prediction(book_id: str, prediction_id: str) -> PredictionOutcome:
     """How the prediction ended (a failure is an answer here, not an error)."""
     painter = providers.illustrator(providers.storage())
-    return (await painter.wait(prediction_id)).model_dump(mode="json")
+    return await painter.wait(prediction_id)
 
 
-async def fetch_prediction(book_id: str, prediction_id: str, outcome: dict[str, Any], format_name: str,
-                           key: str) -> dict[str, Any]:
+async def fetch_prediction(book_id: str, prediction_id: str, outcome: PredictionOutcome, format_name: str,
+                           key: str) -> Candidate:
     """Download a finished picture, store it as a candidate at `key`, and check it offline."""
     files = providers.storage()
     painter = providers.illustrator(files)
-    result = await painter.fetch(prediction_id, PredictionOutcome.model_validate(outcome))
+    result = await painter.fetch(prediction_id, outcome)
     await asyncio.to_thread(files.put, key, result.png, "image/png")
     report = await asyncio.to_thread(check_image, result.png, format_name)  # Pillow: off the event loop
-    return {"key": key, "width": result.width, "height": result.height, "model": result.model,
-            "prediction_id": result.prediction_id[:200],
-            "quality": {"score": report.score, "problems": list(report.problems), "passed": report.passed}}
+    return Candidate(key=key, width=result.width, height=result.height, model=result.model,
+                     prediction_id=result.prediction_id[:200],
+                     quality=Quality(score=report.score, problems=list(report.problems), passed=report.passed))
 
 
-async def score_picture(book_id: str, key: str, beat: str, sheet_keys: list[str]) -> dict[str, Any]:
+async def score_picture(book_id: str, key: str, beat: str, sheet_keys: list[str]) -> Scoring:
     """One vision scoring of a candidate (Claude's eye): a bill of its own, on Claude's rate limit."""
     scorer = providers.vision_scorer(book_id)
     if scorer is None:
-        return {}
+        return Scoring()
     files = providers.storage()
     png = await asyncio.to_thread(files.get, key)
     sheets = [await asyncio.to_thread(files.get, sheet) for sheet in sheet_keys]
     vision = await scorer.score(png, beat, sheets)  # waits for Claude's limits right before the request
-    quality: dict[str, Any] = {"score": vision.overall, "passed": vision.passed, "vision": vision.model_dump(mode="json"),
-                               "problems": [vision.notes] if vision.notes and not vision.passed else []}
-    return quality
+    return Scoring(score=vision.overall, passed=vision.passed, vision=vision.model_dump(mode="json"),
+                   problems=[vision.notes] if vision.notes and not vision.passed else [])
 
 
-def give_up(purpose: str, outcome: dict[str, Any], tries: int) -> None:
+def give_up(purpose: str, outcome: PredictionOutcome, tries: int) -> None:
     """No prediction of this picture succeeded: the page fails, saying why in structure."""
-    ended = PredictionOutcome.model_validate(outcome)
-    raise FatalError(f"{purpose}: {tries} drawings in a row {ended.status} ({ended.error or 'no reason given'})",
-                     service=None, kind="content_refused" if ended.refused else "internal")
+    raise FatalError(f"{purpose}: {tries} drawings in a row {outcome.status} ({outcome.error or 'no reason given'})",
+                     service=None, kind="content_refused" if outcome.refused else "internal")
 
 
-def keep_picture(book_id: str, candidates: list[dict[str, Any]], key_parts: list[str]) -> dict[str, Any]:
+def keep_picture(book_id: str, candidates: list[Candidate], key_parts: list[str]) -> Picture:
     """Keep the best candidate as the picture (stored under its final name); drop the others."""
-    best = max(candidates, key=lambda c: (c["quality"]["passed"], c["quality"]["score"]))
+    best = max(candidates, key=lambda c: (c.quality.passed, c.quality.score))
     files = providers.storage()
     key = book_key(book_id, *key_parts)
-    if files.exists(best["key"]):  # a re-run after a crash finds the copy made already
-        files.put(key, files.get(best["key"]), "image/png")
+    if files.exists(best.key):  # a re-run after a crash finds the copy made already
+        files.put(key, files.get(best.key), "image/png")
     for candidate in candidates:
-        if candidate["key"] != key:
-            files.delete(candidate["key"])
-    return {"key": key, "width": best["width"], "height": best["height"], "model": best["model"],
-            "prediction_id": best["prediction_id"], "quality": {**best["quality"], "attempt": best["attempt"]},
-            "attempts": len(candidates)}
+        if candidate.key != key:
+            files.delete(candidate.key)
+    return Picture(key=key, width=best.width, height=best.height, model=best.model, prediction_id=best.prediction_id,
+                   quality=best.quality.model_copy(update={"attempt": best.attempt}), attempts=len(candidates))
 
 
 def candidate_key(book_id: str, key_parts: list[str], attempt: int) -> str:
@@ -234,29 +227,23 @@ def candidate_key(book_id: str, key_parts: list[str], attempt: int) -> str:
     return book_key(book_id, *folders, f"{stem}.try-{attempt}.png")
 
 
-def beat_words(request: dict[str, Any]) -> str:
-    return _beat_words(IllustrationRequest.model_validate(request))
-
-
-def _beat_words(request: IllustrationRequest) -> str:
+def beat_words(request: IllustrationRequest) -> str:
     cast = "; ".join(f"{c.name} ({c.expression}, {c.pose})" for c in request.characters)
     return f"{request.prompt} Characters: {cast or 'none'}. Setting: {request.scene.setting}."
 
 
-def sheet_keys(request: dict[str, Any]) -> list[str]:
-    wanted = IllustrationRequest.model_validate(request)
-    return [r.key for r in wanted.references if r.key and r.label.startswith("character sheet")]
+def sheet_keys(request: IllustrationRequest) -> list[str]:
+    return [r.key for r in request.references if r.key and r.label.startswith("character sheet")]
 
 
-def record_sheet(book_id: str, brief: dict[str, Any], index: int, drawn: dict[str, Any]) -> dict[str, Any]:
-    character = main_characters(Brief.model_validate(brief))[index]
-    records.set_character_sheet(book_id, index, {"name": character.name, "sheet_key": drawn["key"]})
-    return {"name": character.name, **drawn}
+def record_sheet(book_id: str, brief: Brief, index: int, drawn: Picture) -> Sheet:
+    character = main_characters(brief)[index]
+    records.set_character_sheet(book_id, index, {"name": character.name, "sheet_key": drawn.key})
+    return Sheet(name=character.name, **dict(drawn))
 
 
-def describe_picture(request: dict[str, Any]) -> str:
+def describe_picture(wanted: IllustrationRequest) -> str:
     """What a page's picture shows, in words, from its art direction (the e-book's alt text)."""
-    wanted = IllustrationRequest.model_validate(request)
     who = [f"{c.name}, {c.expression}, {c.pose}" for c in wanted.characters if c.name]
     where = wanted.scene.setting.strip()
     details = ", ".join(wanted.scene.elements[:4])
@@ -270,25 +257,25 @@ def describe_picture(request: dict[str, Any]) -> str:
     return (words.strip() + ".")[:600]
 
 
-def record_page(book_id: str, request: dict[str, Any], text: str, drawn: dict[str, Any]) -> dict[str, Any]:
-    records.save_page(book_id, int(request["page"]), key=drawn["key"], text=text,
-                      prompt=str(request.get("prompt", "")), meta={**drawn, "alt": describe_picture(request)})
+def record_page(book_id: str, request: IllustrationRequest, text: str, drawn: Picture) -> Picture:
+    records.save_page(book_id, request.page, key=drawn.key, text=text, prompt=request.prompt,
+                      meta={**drawn.model_dump(mode="json", exclude_none=True), "alt": describe_picture(request)})
     return drawn
 
 
-def print_copy(book_id: str, number: int, drawn: dict[str, Any], format_name: str, redo: int = 0) -> dict[str, Any]:
+def print_copy(book_id: str, number: int, drawn: Picture, format_name: str, redo: int = 0) -> dict[str, Any]:
     """Store the picture made print-ready (a 300 dpi JPEG); returns its key and how it was made."""
     files = providers.storage()
-    prepared = prepare_page_image(files.get(drawn["key"]), format_name)
+    prepared = prepare_page_image(files.get(drawn.key), format_name)
     suffix = f"-v{redo + 1}" if redo else ""
     print_key = book_key(book_id, "pages", f"{number:03d}{suffix}.print.jpg")
     files.put(print_key, prepared.jpeg, "image/jpeg")
     return {"print_key": print_key, "print": prepared.metadata()}
 
 
-def prepare_print(book_id: str, number: int, drawn: dict[str, Any], format_name: str) -> dict[str, Any]:
+def prepare_print(book_id: str, number: int, drawn: Picture, format_name: str) -> PrintCopy:
     """The page made print-ready now, while other pages are still drawn, so assembling the book
     only embeds files. A step of its own, outside the picture concurrency slot."""
     made = print_copy(book_id, number, drawn, format_name)
     records.merge_page_meta(book_id, number, made)
-    return {"print_key": made["print_key"]}
+    return PrintCopy(print_key=made["print_key"])

@@ -20,9 +20,9 @@ async def edit_page(ctx: Context) -> dict[str, Any]:
     applied = await ctx.step.run("apply-text", pages.apply_edit, book_id, number, edit, str(data["text"]))
     await ctx.step.run("rebuild-files", assembly.assemble, book_id)
     # the new words are read aloud before the e-book is rebuilt with them
-    await narrating.narrate_page(ctx, book_id, number, applied["text"], first_attempt=pages.first_edit_attempt(edit))
+    await narrating.narrate_page(ctx, book_id, number, applied.text, first_attempt=pages.first_edit_attempt(edit))
     await ctx.step.run("rebuild-epub", assembly.assemble_epub, book_id)
     await ctx.progress(stage="complete", page=number, percent=100, payload={
-        "kind": "page", "number": number, "text": applied["text"], "edited": True,
+        "kind": "page", "number": number, "text": applied.text, "edited": True,
     })
     return {"page": number, "edit": edit}

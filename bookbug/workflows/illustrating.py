@@ -12,16 +12,16 @@ again, and Retry of the failed book gives each picture without one a fresh set o
 
 from __future__ import annotations
 
-from typing import Any
-
 from bookbug.engine import Concurrency, Context
+from bookbug.providers.images import IllustrationRequest
 from bookbug.workflows import drawing
+from bookbug.workflows.values import Candidate, Picture
 
 
-async def draw_picture(ctx: Context, name: str, book_id: str, purpose: str, request: dict[str, Any],
+async def draw_picture(ctx: Context, name: str, book_id: str, purpose: str, request: IllustrationRequest,
                        key_parts: list[str], *, first_attempt: int = 1,
-                       concurrency: Concurrency | None = None) -> dict[str, Any]:
-    """Draw `request` and keep the best try under `key_parts`; returns the kept picture's record.
+                       concurrency: Concurrency | None = None) -> Picture:
+    """Draw `request` and keep the best try under `key_parts`; returns the kept picture.
 
     Attempts are numbered from `first_attempt` (a page's redo numbers its own) and name the
     prediction, its seed and its candidate file. With `concurrency`, the picture holds one of its
@@ -32,36 +32,36 @@ async def draw_picture(ctx: Context, name: str, book_id: str, purpose: str, requ
         return await _draw(ctx, name, book_id, purpose, request, key_parts, first_attempt)
 
 
-async def _draw(ctx: Context, name: str, book_id: str, purpose: str, request: dict[str, Any], key_parts: list[str],
-                first_attempt: int) -> dict[str, Any]:
+async def _draw(ctx: Context, name: str, book_id: str, purpose: str, request: IllustrationRequest,
+                key_parts: list[str], first_attempt: int) -> Picture:
     budget = await ctx.step.run(f"{name}-budget", drawing.drawing_budget)
-    redraws = budget["redraws"] * (ctx.reruns + 1)  # a Retry of the book gives failed pictures more tries
+    redraws = budget.redraws * (ctx.reruns + 1)  # a Retry of the book gives failed pictures more tries
     attempt = first_attempt - 1
-    candidates: list[dict[str, Any]] = []
+    candidates: list[Candidate] = []
     gentle = False
-    for _ in range(budget["quality_tries"]):
+    for _ in range(budget.quality_tries):
         failed_in_a_row = 0
         while True:
             attempt += 1
             started = await ctx.step.run(f"{name}-start-{attempt}", drawing.start_prediction, book_id, purpose,
                                          request, attempt, gentle)
             outcome = await ctx.step.run(f"{name}-wait-{attempt}", drawing.wait_prediction, book_id,
-                                         started["prediction_id"])
-            if outcome["status"] == "succeeded":
+                                         started.prediction_id)
+            if outcome.succeeded:
                 break
             failed_in_a_row += 1
-            gentle = gentle or bool(outcome.get("refused"))
+            gentle = gentle or outcome.refused
             if failed_in_a_row > redraws:
                 await ctx.step.run(f"{name}-give-up-{ctx.reruns}", drawing.give_up, purpose, outcome, failed_in_a_row)
         fetched = await ctx.step.run(f"{name}-fetch-{attempt}", drawing.fetch_prediction, book_id,
-                                     started["prediction_id"], outcome, request["format_name"],
+                                     started.prediction_id, outcome, request.format_name,
                                      drawing.candidate_key(book_id, key_parts, attempt))
-        quality = fetched["quality"]
-        if budget["vision"] and quality["passed"]:
-            scored = await ctx.step.run(f"{name}-score-{attempt}", drawing.score_picture, book_id, fetched["key"],
+        quality = fetched.quality
+        if budget.vision and quality.passed:
+            scored = await ctx.step.run(f"{name}-score-{attempt}", drawing.score_picture, book_id, fetched.key,
                                         drawing.beat_words(request), drawing.sheet_keys(request))
-            quality = {**quality, **scored, "problems": [*quality["problems"], *scored.get("problems", [])]}
-        candidates.append({**fetched, "quality": quality, "attempt": attempt})
-        if quality["passed"]:
+            quality = scored.applied_to(quality)
+        candidates.append(fetched.model_copy(update={"quality": quality, "attempt": attempt}))
+        if quality.passed:
             break
     return await ctx.step.run(f"{name}-keep", drawing.keep_picture, book_id, candidates, key_parts)

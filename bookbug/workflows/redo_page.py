@@ -30,7 +30,7 @@ async def redo_page(ctx: Context) -> dict[str, Any]:
         return await _redo(ctx, book_id, number, redo, bool(data.get("rewrite_text")), str(data.get("note") or ""))
     except StepFailed as failure:
         back = await ctx.step.run("give-up", pages.give_up, book_id, number, redo, failure.failure)
-        await ctx.step.run("discard-new", pages.discard, back["discard"])
+        await ctx.step.run("discard-new", pages.discard, back.discard)
         raise  # the run fails with the technical reason; the page row has it in plain words
 
 
@@ -45,22 +45,22 @@ async def _redo(ctx: Context, book_id: str, number: int, redo: int, rewrite: boo
                                               first_attempt=pages.first_attempt(redo))
     drawn = await ctx.step.run("record", pages.record_redo, book_id, number, request, text, redo, picture)
     await ctx.progress(stage="redo", page=number, percent=80, payload={
-        "kind": "page", "number": number, "text": text["text"], "pending": True,
-        "image_url": page_image_url(book_id, number, drawn["version"]),
+        "kind": "page", "number": number, "text": text.text, "pending": True,
+        "image_url": page_image_url(book_id, number, drawn.version),
     })
     decision = await ctx.step.wait_for_event("decide", event=PAGE_DECIDED,
                                              match={"book_id": book_id, "page": number, "redo": redo},
                                              timeout=DECISION_TIMEOUT)
     keep = "new" if decision is None else str(decision.get("keep", "new"))
     settled = await ctx.step.run("settle", pages.settle, book_id, number, keep)
-    await ctx.step.run("discard", pages.discard, settled["discard"])
+    await ctx.step.run("discard", pages.discard, settled.discard)
     if keep == "new":
         await ctx.step.run("rebuild-pdf", assembly.assemble, book_id)
         # new words are read aloud again before the e-book is rebuilt (the same words keep their voice)
-        await narrating.narrate_page(ctx, book_id, number, text["text"], first_attempt=pages.first_attempt(redo))
+        await narrating.narrate_page(ctx, book_id, number, text.text, first_attempt=pages.first_attempt(redo))
         await ctx.step.run("rebuild-epub", assembly.assemble_epub, book_id)
     await ctx.progress(stage="complete", page=number, percent=100, payload={
         "kind": "page", "number": number, "kept": keep,
-        "image_url": page_image_url(book_id, number, settled["version"]),
+        "image_url": page_image_url(book_id, number, settled.version),
     })
     return {"page": number, "kept": keep}

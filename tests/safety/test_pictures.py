@@ -8,7 +8,9 @@ import pytest
 from bookbug.agents import PlotProposalInput, ProseSetupInput, StyleGuideInput, plot_proposal, prose_setup, style_guide
 from bookbug.providers.text.offline import OfflineWriter
 from bookbug.safety import picture_limits
-from bookbug.story import AgeRange, Brief, Character, StyleGuide, VisualDescription, get_preset
+from bookbug.story import (
+    AgeRange, Brief, Character, IllustrationBeat, ProsePage, StyleGuide, VisualDescription, get_preset,
+)
 from bookbug.workflows.drawing import page_request
 
 HERO = Character(name="Noor", role="hero", visual=VisualDescription(body="girl with a yellow raincoat"))
@@ -41,8 +43,8 @@ def test_every_page_prompt_names_the_readers_and_their_limits_even_with_an_old_s
     beat = {"page_number": 1, "characters": [{"name": "Noor", "expression": "happy", "pose": "running"}],
             "shot_size": "wide", "camera_angle": "eye level", "composition": "Noor left", "setting_details": "kites"}
     page = {"page_number": 1, "summary": "Noor runs", "text": "Noor ran up the hill.", "image_concept": "Noor running"}
-    request = page_request("book", brief(youngest).model_dump(mode="json"), old_guide.model_dump(mode="json"), beat,
-                           page, [])
+    request = page_request("book", brief(youngest), old_guide, IllustrationBeat.model_validate(beat),
+                           ProsePage.model_validate(page), []).model_dump(mode="json")
     assert f"For children aged {youngest}-{youngest + 1}." in request["prompt"]
     for limit in picture_limits(youngest):
         assert limit in request["prompt"]

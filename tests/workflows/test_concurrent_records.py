@@ -14,15 +14,21 @@ from bookbug.db import Book, session_scope
 from bookbug.settings import reset_settings
 from bookbug.story import Brief, Character, VisualDescription
 from bookbug.workflows import drawing, records
+from bookbug.workflows.values import Picture, Quality
 from tests.conftest import make_user
 
 CAST = 6
 
 
-def _brief() -> dict[str, Any]:
+def _picture(key: str) -> Picture:
+    return Picture(key=key, width=8, height=8, model="offline", prediction_id="p", attempts=1,
+                   quality=Quality(score=1.0, passed=True))
+
+
+def _brief() -> Brief:
     cast = [Character(name=f"Friend{i}", role="hero" if i == 0 else "friend",
                       visual=VisualDescription(body=f"a creature number {i}")) for i in range(CAST)]
-    return Brief(characters=cast).model_dump(mode="json")
+    return Brief(characters=cast)
 
 
 def _all_at_once(calls: list[Callable[[], Any]]) -> None:
@@ -57,7 +63,7 @@ def test_sheets_and_bills_recorded_at_once_all_stay(schema_db_url: str, monkeypa
         book_id = book.id
     brief = _brief()
     calls: list[Callable[[], Any]] = [
-        (lambda i=i: drawing.record_sheet(book_id, brief, i, {"key": f"books/{book_id}/characters/{i:02d}.png"}))
+        (lambda i=i: drawing.record_sheet(book_id, brief, i, _picture(f"books/{book_id}/characters/{i:02d}.png")))
         for i in range(CAST)]
     calls += [(lambda: records.add_usage(book_id, {"provider": "replicate", "images": 1, "cost_usd": 0.5}))
               for _ in range(CAST)]

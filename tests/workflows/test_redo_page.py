@@ -17,6 +17,7 @@ from bookbug.providers.storage import get_storage
 from bookbug.resilience.errors import FatalError
 from bookbug.services import books
 from bookbug.errors import WrongPhase
+from bookbug.story import Brief, ProsePage, StyleGuide
 from bookbug.workflows import drawing, names, pages
 from sqlmodel import select
 from tests.conftest import make_user
@@ -152,11 +153,12 @@ async def test_a_note_on_a_picture_only_redo_reaches_the_drawing(book_backend) -
     # weather come first, unless the note says what not to draw
     with session_scope() as session:
         book = session.get(Book, book_id)
-    page = next(p for p in book.prose["pages"] if p["page_number"] == 2)
+    page = ProsePage.model_validate(next(p for p in book.prose["pages"] if p["page_number"] == 2))
     beat = await pages.redo_beat(book_id, 2, page)
 
     def scene(note: str) -> dict:
-        return drawing.page_request(book_id, book.brief, book.style_guide, beat, page, [], note)["scene"]
+        return drawing.page_request(book_id, Brief.model_validate(book.brief), StyleGuide.model_validate(book.style_guide),
+                                    beat, page, [], note).scene.model_dump()
 
     plain, stormy = scene(""), scene("a stormy night please")
     assert (plain["time_of_day"], plain["sky"]) != ("night", "storm")
@@ -169,10 +171,10 @@ async def test_the_note_reaches_claudes_art_direction_for_the_new_picture(book_b
     book_id = await finished_book(user.id)  # written offline; Claude takes over for the redo
     with session_scope() as session:
         prose = session.get(Book, book_id).prose
-    page = next(p for p in prose["pages"] if p["page_number"] == 3)
+    page = ProsePage.model_validate(next(p for p in prose["pages"] if p["page_number"] == 3))
     beat = await pages.redo_beat(book_id, 3, page)  # a valid beat for this page, as Claude might send
     with claude_writes(monkeypatch) as claude:
-        claude.reply_tool("illustration_beat", beat)
+        claude.reply_tool("illustration_beat", beat.model_dump(mode="json"))
         claude.reply_tool("score_illustration", {"character_consistency": 90, "environment_consistency": 90,
                                                  "artefacts": 90, "unwanted_text": 100, "notes": ""})
         await books.redo_page(user.id, book_id, 3, note="Mia waves at the moon")
