@@ -11,16 +11,7 @@ import pytest
 from bookbug.db import ApiToken, session_scope, utcnow
 from bookbug.services import accounts, sign_in_limits
 from tests.api.conftest import PASSWORD, Caller
-
-
-def assert_error(answer: httpx.Response, status: int, code: str, field: str | None = None) -> dict[str, object]:
-    assert answer.status_code == status, answer.text
-    error = answer.json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    if field is not None:
-        assert error["field"] == field
-    return error
+from tests.support.api import assert_error
 
 
 async def test_a_request_without_a_token_is_401_with_the_envelope(client: httpx.AsyncClient) -> None:

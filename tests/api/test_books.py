@@ -9,13 +9,7 @@ from bookbug.db import Book, session_scope
 from bookbug.config import app_config
 from tests.api.book_flow import wait_for_question
 from tests.api.conftest import Caller
-from tests.api.test_auth import assert_error
-
-
-async def new_book(client: httpx.AsyncClient, caller: Caller, **body: object) -> dict[str, object]:
-    answer = await client.post("/api/books", headers=caller.headers, json=body or None)
-    assert answer.status_code == 201, answer.text
-    return answer.json()
+from tests.support.api import assert_error, new_book
 
 
 async def test_creating_a_book_starts_its_conversation(client: httpx.AsyncClient, alice: Caller) -> None:

@@ -84,7 +84,7 @@ async def test_plot_changes_stop_at_the_cap_and_the_refused_change_is_not_kept(c
 
 async def test_redos_of_a_page_stop_at_the_daily_cap_with_when_it_can_be_redone_again(client, alice) -> None:
     from tests.api.book_flow import converse_until_approved, wait_for_status
-    from tests.api.test_pages import page_version
+    from tests.support.api import page_version
 
     app_config.update({"redos_per_page_per_day": 1})
     book_id = (await client.post("/api/books", headers=alice.headers, json={"page_count": 8})).json()["id"]

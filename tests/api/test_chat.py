@@ -9,14 +9,7 @@ import pytest
 
 from tests.api.book_flow import open_question, wait_for_question
 from tests.api.conftest import Caller
-from tests.api.test_auth import assert_error
-from tests.api.test_books import new_book
-
-
-async def started_book(client: httpx.AsyncClient, caller: Caller) -> tuple[str, dict[str, object]]:
-    book = await new_book(client, caller)
-    book_id = str(book["id"])
-    return book_id, await wait_for_question(client, caller.headers, book_id)
+from tests.support.api import assert_error, started_book
 
 
 async def test_an_answer_is_accepted_and_the_next_question_follows(client: httpx.AsyncClient, alice: Caller) -> None:

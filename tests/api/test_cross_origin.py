@@ -19,7 +19,7 @@ from bookbug.edge import protect
 from bookbug.services import accounts
 from bookbug.settings import ROOT, Settings, get_settings, reset_settings
 from tests.api.conftest import PASSWORD, Caller
-from tests.api.test_access_matrix import ROUTE_BY_KEY, Alice, alices_rows, body_for, routes
+from tests.support.access import ROUTE_BY_KEY, Alice, alices_rows, body_for, routes
 
 EVIL = "https://evil.example"
 WRITES = [(method, path) for method, path, _ in routes() if method not in ("GET", "HEAD", "OPTIONS")]

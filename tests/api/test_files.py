@@ -8,40 +8,11 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from bookbug.db import Book, RenderedPage, session_scope
+from bookbug.db import RenderedPage, session_scope
 from bookbug.providers.storage import book_key, get_storage
 from bookbug.settings import reset_settings
 from tests.api.conftest import Caller
-from tests.api.test_auth import assert_error
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"page-bytes"
-PDF = b"%PDF-1.7\n%fake book\n"
-EPUB = b"PK\x03\x04mimetypeapplication/epub+zip"
-MP3 = b"ID3\x04\x00fake voice"
-
-
-def finished_book(owner: Caller, *, store: bool = True) -> str:
-    """A finished book's rows (and, with `store`, its files) without running a workflow."""
-    with session_scope() as session:
-        book = Book(user_id=owner.user_id, title="Pip's Big Day!", status="complete")
-        session.add(book)
-        session.flush()
-        book.pdf_key = book_key(book.id, "book.pdf")
-        book.cover_key = book_key(book.id, "pages", "001.png")
-        book.epub_key = book_key(book.id, "book.epub")
-        audio_key = book_key(book.id, "audio", "001.mp3")
-        book.characters = [{"name": "Pip", "sheet_key": book_key(book.id, "sheets", "pip.png")}, {"name": "Moon"}]
-        session.add(RenderedPage(book_id=book.id, page_number=1, storage_key=book.cover_key, text="Pip woke up.",
-                                 version=2, narration={"key": audio_key, "text": "Pip woke up.", "duration": 1.2,
-                                                       "sentences": [{"text": "Pip woke up.", "begin": 0, "end": 1.2}]}))
-        book_id = book.id
-        keys = {book.pdf_key: PDF, book.cover_key: PNG, book.characters[0]["sheet_key"]: PNG, book.epub_key: EPUB,
-                audio_key: MP3}
-    if store:
-        for key, data in keys.items():
-            get_storage().put(key, data)
-    return book_id
-
+from tests.support.api import EPUB, MP3, PDF, PNG, assert_error, finished_book
 
 async def test_the_pdf_downloads_with_the_books_title_as_its_name(client: httpx.AsyncClient, alice: Caller) -> None:
     book_id = finished_book(alice)

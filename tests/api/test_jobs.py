@@ -13,8 +13,7 @@ from bookbug.api.routes import jobs
 from bookbug.db import Book, session_scope
 from tests.api.asgi_stream import open_stream
 from tests.api.conftest import Caller
-from tests.api.test_auth import assert_error
-from tests.api.test_chat import started_book
+from tests.support.api import assert_error, started_book
 
 
 def sse_events(body: str) -> list[tuple[str | None, str]]:

@@ -9,8 +9,8 @@ import pytest
 from fastapi.params import Path, Query
 
 from tests.api.conftest import Caller
-from tests.api.test_access_matrix import ROUTE_BY_KEY, Alice, routes
-from tests.api.test_auth import assert_error
+from tests.support.access import ROUTE_BY_KEY, Alice, routes
+from tests.support.api import assert_error
 
 HUGE = ["99999999999999999999999", "-99999999999999999999999", str(2**63), "-1"]
 

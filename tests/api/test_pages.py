@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 import httpx
 
 from sqlmodel import select
@@ -14,18 +11,7 @@ from bookbug.db import RenderedPage, session_scope
 from tests.api.asgi_stream import SSE, open_stream
 from tests.api.book_flow import converse_until_approved, wait_for_status
 from tests.api.conftest import Caller
-
-
-async def page_version(client: httpx.AsyncClient, caller: Caller, book_id: str, number: int, version: int,
-                       timeout: float = 60.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        book = (await client.get(f"/api/books/{book_id}", headers=caller.headers)).json()
-        page = next(p for p in book["pages"] if p["number"] == number)
-        if page["version"] == version:
-            return page
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"page {number} did not reach version {version}")
+from tests.support.api import page_version
 
 
 async def test_a_page_is_redone_then_kept_and_nobody_else_can_touch_it(client: httpx.AsyncClient, alice: Caller,

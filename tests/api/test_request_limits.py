@@ -19,8 +19,7 @@ from bookbug.errors import Throttled
 from bookbug.settings import get_settings, reset_settings
 from tests.api.asgi_stream import open_stream
 from tests.api.conftest import Caller
-from tests.api.test_auth import assert_error
-from tests.api.test_files import finished_book
+from tests.support.api import assert_error, finished_book
 
 
 # -- request bodies ---------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import pytest
 from bookbug.edge.headers import page_policy
 from bookbug.settings import Settings, reset_settings
 from tests.api.conftest import Caller
-from tests.api.test_access_matrix import Alice, PRIVATE
-from tests.api.test_files import finished_book
+from tests.support.access import Alice, PRIVATE
+from tests.support.api import finished_book
 
 COMMON = {"x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "same-origin"}
 

@@ -12,8 +12,7 @@ from sqlmodel import select
 from bookbug.db import BookShare, RenderedPage, session_scope, utcnow
 from bookbug.providers.storage import book_key, get_storage
 from tests.api.conftest import Caller
-from tests.api.test_auth import assert_error
-from tests.api.test_files import PDF, PNG, finished_book
+from tests.support.api import PDF, PNG, assert_error, finished_book
 
 
 async def share(client: httpx.AsyncClient, owner: Caller, book_id: str, **body: object) -> dict:

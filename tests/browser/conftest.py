@@ -15,12 +15,16 @@ import pytest
 
 from bookbug.settings import ROOT
 from tests.app_server import LiveApp, run_app
+from tests.support.browser import FinishedBook, make_finished_book, register, sign_in
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 SCREENSHOTS = ROOT / "docs" / "images"
 OPERATOR_EMAIL = "operator@example.com"
+BOOK_OWNER = "owner@example.com"  # the finished_book's family: no test registers it itself
+# the same story as the journey's, so the screenshots taken of either book tell one story
+BOOK_ANSWERS = ("Mia, who is 5 and loves boats", "A brave little dragon called Ember who is afraid of the dark")
 
 
 def chromium_path() -> str:
@@ -90,6 +94,28 @@ def launch_chromium() -> Iterator[Any]:
 def browser(live_app: LiveApp) -> Iterator[object]:
     with launch_chromium() as chromium:
         yield chromium
+
+
+@pytest.fixture(scope="module")
+def finished_book(browser: Any, live_app: LiveApp) -> FinishedBook:
+    """A finished book of BOOK_OWNER's, made once per app for the tests that start from one:
+    the account is registered in the browser, the book is made through the REST API (the
+    journey through the pages is its own test)."""
+    context = browser.new_context()
+    register(context, live_app, BOOK_OWNER)
+    context.close()
+    return make_finished_book(live_app, BOOK_OWNER, BOOK_ANSWERS)
+
+
+@pytest.fixture
+def owner_page(browser: Any, live_app: LiveApp, finished_book: FinishedBook) -> Iterator[Any]:
+    """A desktop tab signed in as the finished book's owner, on the books page."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = sign_in(context, live_app, finished_book.owner)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def screenshot(page: object, name: str) -> None:

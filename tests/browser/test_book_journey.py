@@ -1,14 +1,13 @@
 """A family's whole journey in a real browser, then what other people and operators may do.
 
-The tests share one app and run in file order: the first makes a book that the later ones
-use (each later test skips with a reason if there is no book to use).
+The tests share one app but not their books: each test that starts from a finished book gets
+it from the `finished_book` fixture, so any test passes alone and in any order.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -17,61 +16,14 @@ from pypdf import PdfReader
 
 from tests.app_server import LiveApp
 from tests.browser.conftest import OPERATOR_EMAIL, screenshot
+from tests.support.browser import (BOOK_TIMEOUT, STEP_TIMEOUT, FinishedBook, register, sign_in,
+                                   wait_for_hydration)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PASSWORD = "correct horse battery"
 # Bookbug first asks who the star is, then what happens; these are typed, later answers are chips.
 TYPED_ANSWERS = ["Mia, who is 5 and <b>loves</b> boats <script>window.__pwned = 1</script>",
                  "A brave little dragon called Ember who is afraid of the dark"]
-BOOK_TIMEOUT = 240_000  # ms: a whole offline book on a busy two-core machine
-STEP_TIMEOUT = 30_000
-
-
-@dataclass
-class Journey:
-    book_id: str = ""
-    page_image: str = ""
-    pdf_url: str = ""
-    notes: dict[str, Any] = field(default_factory=dict)
-
-
-JOURNEY = Journey()
-
-
-def wait_for_hydration(page: Any) -> None:
-    """Wait until the page is connected to its state (a form submitted earlier would go native)."""
-    page.wait_for_selector("#hydrated", state="attached")
-
-
-def submit_account_form(context: Any, app: LiveApp, route: str, fields: dict[str, str], button: str) -> Any:
-    """A new tab that fills in the sign-in or registration form and lands on the books."""
-    page = context.new_page()
-    page.set_default_timeout(STEP_TIMEOUT)
-    page.goto(app.url + route)
-    wait_for_hydration(page)
-    for selector, value in fields.items():
-        page.fill(selector, value)
-    page.click(button)
-    # the sign-in is collected by an HTTP route whose redirect is a full page load: /books/
-    page.wait_for_url(re.compile(r".*/books/?$"))
-    return page
-
-
-def register(context: Any, app: LiveApp, email: str) -> Any:
-    """Register, then sign in: registering never signs in (it answers the same for an e-mail
-    that already has an account), it sends the visitor to the sign-in page."""
-    page = context.new_page()
-    page.set_default_timeout(STEP_TIMEOUT)
-    page.goto(app.url + "/register")
-    wait_for_hydration(page)
-    for selector, value in {"#email": email, "#password": PASSWORD, "#confirm": PASSWORD}.items():
-        page.fill(selector, value)
-    page.click("#register")
-    page.wait_for_url(re.compile(r".*/login\?registered=1$"))
-    page.wait_for_selector("#registered-notice")
-    page.close()
-    return sign_in(context, app, email)
 
 
 def ready_to_answer(page: Any) -> None:
@@ -95,7 +47,7 @@ def test_a_parent_registers_chats_approves_and_watches_the_book_being_made(brows
 
     page.goto(live_app.url + "/create")
     page.wait_for_url(re.compile(r".*/create/[0-9a-f]+$"))
-    JOURNEY.book_id = page.url.rsplit("/", 1)[-1]
+    book_id = page.url.rsplit("/", 1)[-1]
     ready_to_answer(page)
 
     # bad input: a clear message, nothing sent
@@ -140,12 +92,12 @@ def test_a_parent_registers_chats_approves_and_watches_the_book_being_made(brows
     # leaving and coming back restores the conversation from the database
     bubbles = page.locator(".bubble").all_inner_texts()
     page.goto(live_app.url + "/books")
-    page.goto(live_app.url + f"/create/{JOURNEY.book_id}")
+    page.goto(live_app.url + f"/create/{book_id}")
     page.wait_for_selector("#plot-review")
     assert page.locator(".bubble").all_inner_texts() == bubbles
 
     page.click("#approve-plot")
-    page.wait_for_url(re.compile(rf".*/books/{JOURNEY.book_id}$"))
+    page.wait_for_url(re.compile(rf".*/books/{book_id}$"))
     page.evaluate("() => { window.__sameDocument = true; }")
     page.wait_for_selector(".landed-page", timeout=BOOK_TIMEOUT)
     assert page.evaluate("() => window.__sameDocument") is True  # the page arrived live, no reload
@@ -154,7 +106,7 @@ def test_a_parent_registers_chats_approves_and_watches_the_book_being_made(brows
 
     gallery = context.new_page()
     gallery.goto(live_app.url + "/books")
-    gallery.wait_for_selector(f"#book-{JOURNEY.book_id}")
+    gallery.wait_for_selector(f"#book-{book_id}")
     screenshot(gallery, "gallery")
     gallery.close()
 
@@ -167,7 +119,6 @@ def test_a_parent_registers_chats_approves_and_watches_the_book_being_made(brows
     page.keyboard.press("ArrowLeft")
     page.wait_for_function(f"() => document.getElementById('reader-position').innerText === '1 / {total}'")
     screenshot(page, "reader")
-    JOURNEY.page_image = page.locator("#reader-image").get_attribute("src") or ""
 
     # "Read to me": page 1 is read aloud, and the page turns when its voice ends, and page 2 is read
     page.wait_for_selector("#page-audio")
@@ -189,21 +140,10 @@ def test_a_parent_registers_chats_approves_and_watches_the_book_being_made(brows
 
     with page.expect_download() as download_info:
         page.click("#download-pdf")
-    JOURNEY.notes["pdf"] = open(download_info.value.path(), "rb").read()
-    pdf = PdfReader(io.BytesIO(JOURNEY.notes["pdf"]))
+    pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
     # cover, title page, the story pages, a closing page; padded to whole sheets of four
     assert len(pdf.pages) == -(-(total + 3) // 4) * 4
-    JOURNEY.pdf_url = f"/api/books/{JOURNEY.book_id}/pdf"
     context.close()
-
-
-def need_book() -> None:
-    if not JOURNEY.book_id or not JOURNEY.pdf_url:
-        pytest.skip("the journey test did not produce a finished book")
-
-
-def sign_in(context: Any, app: LiveApp, email: str) -> Any:
-    return submit_account_form(context, app, "/login", {"#email": email, "#password": PASSWORD}, "#sign-in")
 
 
 def images_loaded(page: Any, *selectors: str) -> None:
@@ -212,12 +152,13 @@ def images_loaded(page: Any, *selectors: str) -> None:
     page.wait_for_function(f"() => {checks}")
 
 
-def test_the_parent_redoes_a_page_sees_the_new_version_arrive_live_and_keeps_it(browser: Any,
-                                                                                   live_app: LiveApp) -> None:
-    need_book()
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    page = sign_in(context, live_app, "parent@example.com")
-    page.goto(live_app.url + f"/books/{JOURNEY.book_id}")
+def test_the_parent_redoes_a_page_sees_the_new_version_arrive_live_and_keeps_it(
+        owner_page: Any, live_app: LiveApp, finished_book: FinishedBook) -> None:
+    page = owner_page
+    before = page.context.request.get(live_app.url + finished_book.pdf_url)
+    assert before.status == 200
+    pdf_before = before.body()
+    page.goto(live_app.url + f"/books/{finished_book.book_id}")
     page.wait_for_selector("#reader")
     wait_for_hydration(page)
     page.click("#reader-next")
@@ -258,22 +199,19 @@ def test_the_parent_redoes_a_page_sees_the_new_version_arrive_live_and_keeps_it(
     assert page.evaluate("() => window.__sameDocument") is True
     with page.expect_download() as download_info:
         page.click("#download-pdf")
-    assert open(download_info.value.path(), "rb").read() != JOURNEY.notes["pdf"]  # the kept page is in it
+    assert open(download_info.value.path(), "rb").read() != pdf_before  # the kept page is in it
 
     page.reload()  # and it is what the book now holds
     page.wait_for_selector("#reader")
     wait_for_hydration(page)
     page.click("#reader-next")
     page.wait_for_function(f"() => document.getElementById('reader-image').getAttribute('src') === '{new_image}'")
-    context.close()
 
 
-def test_the_parent_edits_a_pages_words_then_shares_the_book_and_revokes_the_link(browser: Any,
-                                                                                 live_app: LiveApp) -> None:
-    need_book()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = sign_in(context, live_app, "parent@example.com")
-    page.goto(live_app.url + f"/books/{JOURNEY.book_id}")
+def test_the_parent_edits_a_pages_words_then_shares_the_book_and_revokes_the_link(
+        browser: Any, owner_page: Any, live_app: LiveApp, finished_book: FinishedBook) -> None:
+    page = owner_page
+    page.goto(live_app.url + f"/books/{finished_book.book_id}")
     page.wait_for_selector("#reader")
     wait_for_hydration(page)
 
@@ -305,21 +243,20 @@ def test_the_parent_edits_a_pages_words_then_shares_the_book_and_revokes_the_lin
     assert visitor.request.get(live_app.url + path).status == 404
     assert visitor.request.get(live_app.url + image).status == 404
     visitor.close()
-    context.close()
 
 
-def test_another_user_cannot_see_the_book_its_pictures_or_its_pdf(browser: Any, live_app: LiveApp) -> None:
-    need_book()
+def test_another_user_cannot_see_the_book_its_pictures_or_its_pdf(browser: Any, live_app: LiveApp,
+                                                                  finished_book: FinishedBook) -> None:
+    theirs_id, page_image, pdf_url = finished_book.book_id, finished_book.page_image, finished_book.pdf_url
     context = browser.new_context()
     page = register(context, live_app, "stranger@example.com")
-    for book_id in (JOURNEY.book_id, "0" * 32):
+    for book_id in (theirs_id, "0" * 32):
         page.goto(live_app.url + f"/books/{book_id}")
         assert page.wait_for_selector("#not-found").inner_text() == "That book was not found."
         page.goto(live_app.url + f"/create/{book_id}")
         assert page.wait_for_selector("#not-found").inner_text() == "That book was not found."
-    missing_image = JOURNEY.page_image.replace(JOURNEY.book_id, "0" * 32)
-    for theirs, missing in ((JOURNEY.page_image, missing_image),
-                            (JOURNEY.pdf_url, JOURNEY.pdf_url.replace(JOURNEY.book_id, "0" * 32))):
+    missing_image = page_image.replace(theirs_id, "0" * 32)
+    for theirs, missing in ((page_image, missing_image), (pdf_url, pdf_url.replace(theirs_id, "0" * 32))):
         answer, nothing = context.request.get(live_app.url + theirs), context.request.get(live_app.url + missing)
         assert answer.status == nothing.status == 404
         assert answer.body() == nothing.body()
@@ -361,6 +298,7 @@ def test_an_operator_changes_a_setting_and_the_next_book_uses_it(browser: Any, l
     page.wait_for_selector("#save-settings")
     wait_for_hydration(page)
     assert "sk-" not in page.content()
+    default_format = page.locator("#setting-default_format").inner_text().strip()
     page.click("#setting-default_format")
     page.get_by_role("option", name="landscape", exact=True).click()
     page.click("#save-settings")
@@ -368,6 +306,15 @@ def test_an_operator_changes_a_setting_and_the_next_book_uses_it(browser: Any, l
     page.goto(live_app.url + "/create")
     page.wait_for_url(re.compile(r".*/create/[0-9a-f]+$"))
     page.wait_for_selector("#brief-panel >> text=Landscape 9 x 7 in")
+
+    # and back, so the books other tests make (in whatever order they run) keep the default
+    page.goto(live_app.url + "/settings")
+    page.wait_for_selector("#save-settings")
+    wait_for_hydration(page)
+    page.click("#setting-default_format")
+    page.get_by_role("option", name=default_format, exact=True).click()
+    page.click("#save-settings")
+    page.wait_for_selector("#settings-saved")
     context.close()
 
 

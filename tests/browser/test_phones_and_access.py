@@ -3,7 +3,8 @@ scroll, the menu reaches every link, axe-core finds no WCAG 2 A/AA violation, an
 made with the keyboard alone.
 
 axe-core is pinned in tests/browser/package.json (installed by `make test`) and injected into
-each page with Playwright. The tests share one app and run in file order.
+each page with Playwright. The tests share one app; each registers its own account and makes its
+own book, so any of them passes alone and in any order.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pypdf import PdfReader
 
 from tests.app_server import LiveApp
 from tests.browser.conftest import IN_CI, OPERATOR_EMAIL
-from tests.browser.test_book_journey import PASSWORD, STEP_TIMEOUT, BOOK_TIMEOUT, wait_for_hydration
+from tests.support.browser import BOOK_TIMEOUT, PASSWORD, STEP_TIMEOUT, wait_for_hydration
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -31,7 +31,7 @@ from bookbug.settings import ROOT
 from tests.api.book_flow import open_question
 from tests.app_server import free_port, run_app
 from tests.browser.conftest import chromium_path, launch_chromium
-from tests.browser.test_book_journey import BOOK_TIMEOUT, PASSWORD, register, wait_for_hydration
+from tests.support.browser import BOOK_TIMEOUT, PASSWORD, register, wait_for_hydration
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -16,7 +16,7 @@ from bookbug.cli.main import main
 from bookbug.engine import Engine
 from tests.api.book_flow import converse_until_approved, wait_for_status
 from tests.api.conftest import Caller, _cheap_hashing, alice, api_db, engine, make_caller  # noqa: F401 - fixtures
-from tests.cli.test_share_command import SERVER, AppTransport, HttpxWithApp
+from tests.support.cli import SERVER, AppTransport, HttpxWithApp
 
 
 @pytest.fixture

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import time
-from pathlib import Path
 
 import redis.asyncio as aioredis
 
@@ -14,19 +12,7 @@ from bookbug.engine import Registry, workflow
 from tests.engine.conftest import fast_config, wait_for_run
 from tests.engine.flows import registry as process_flows
 from tests.engine.processes import start_worker, stop
-
-
-def _log(folder: Path) -> list[list[str]]:
-    path = folder / "log.txt"
-    return [line.split() for line in path.read_text().splitlines()] if path.exists() else []
-
-
-async def _until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
+from tests.support.engine import step_log, until
 
 
 async def test_sigkilled_worker_mid_step_the_run_resumes_on_another_within_30s(
@@ -44,7 +30,7 @@ async def test_sigkilled_worker_mid_step_the_run_resumes_on_another_within_30s(
     second = None
     try:
         run_id = (await engine.send_event("crashy/start", {"folder": str(tmp_path)})).started[0]
-        await _until(lambda: ["start", "middle"] in [e[:2] for e in _log(tmp_path)], 30, "the held step to start")
+        await until(lambda: ["start", "middle"] in [e[:2] for e in step_log(tmp_path)], 30, "the held step to start")
         os.kill(first.pid, signal.SIGKILL)
         first.wait()
         killed_at = time.time()
@@ -57,7 +43,7 @@ async def test_sigkilled_worker_mid_step_the_run_resumes_on_another_within_30s(
             stop(second)
 
     assert run.status.value == "completed", run.error
-    events = [(e[0], e[1], float(e[2])) for e in _log(tmp_path)]
+    events = [(e[0], e[1], float(e[2])) for e in step_log(tmp_path)]
     starts = [name for kind, name, _ in events if kind == "start"]
     assert starts.count("before") == 1  # completed before the kill: never ran again
     assert starts.count("middle") == 2  # in flight when killed: ran again (at least once)

@@ -15,7 +15,7 @@ from bookbug.engine import run_steps
 from tests.engine.conftest import fast_config, wait_for_run, with_tables
 from tests.engine.flows import registry as process_flows
 from tests.engine.processes import start_worker, stop
-from tests.engine.test_crash import _log, _until
+from tests.support.engine import step_log, until
 
 NEVER_STALE = dict(stale_after=120.0, heartbeat_interval=0.5, sweep_interval=1.0, requeue_grace=120.0)
 
@@ -36,7 +36,7 @@ async def test_a_stopping_worker_finishes_its_running_step_and_another_worker_ca
     second = None
     try:
         run_id = (await engine.send_event("long-step/start", {"folder": str(tmp_path), "seconds": 1.5})).started[0]
-        await _until(lambda: ["start", "slow"] in [e[:2] for e in _log(tmp_path)], 30, "the slow step to start")
+        await until(lambda: ["start", "slow"] in [e[:2] for e in step_log(tmp_path)], 30, "the slow step to start")
         second = start_worker(engine.config, tmp_path / "worker2.log")
         first.send_signal(signal.SIGTERM)  # a deploy: the step in flight may finish
         assert first.wait(timeout=60) == 0
@@ -47,7 +47,7 @@ async def test_a_stopping_worker_finishes_its_running_step_and_another_worker_ca
             stop(second)
 
     assert run.status.value == "completed", run.error
-    lines = _log(tmp_path)
+    lines = step_log(tmp_path)
     by = {(kind, name): int(pid) for kind, name, _, pid in lines}
     assert [line[:2] for line in lines] == [["start", "slow"], ["end", "slow"], ["start", "after"]]
     assert by[("end", "slow")] == first.pid  # it finished where it began: not cut off, not run twice
@@ -65,11 +65,11 @@ async def test_a_step_longer_than_the_grace_is_cut_off_and_its_run_handed_back_a
     second = None
     try:
         run_id = (await engine.send_event("crashy/start", {"folder": str(tmp_path)})).started[0]
-        await _until(lambda: ["start", "middle"] in [e[:2] for e in _log(tmp_path)], 30, "the held step to start")
+        await until(lambda: ["start", "middle"] in [e[:2] for e in step_log(tmp_path)], 30, "the held step to start")
         second = start_worker(engine.config, tmp_path / "worker2.log")
         os.kill(first.pid, signal.SIGTERM)
         assert first.wait(timeout=60) == 0
-        await _until(lambda: [e[:2] for e in _log(tmp_path)].count(["start", "middle"]) == 2, 40,
+        await until(lambda: [e[:2] for e in step_log(tmp_path)].count(["start", "middle"]) == 2, 40,
                      "the cut-off step to start again on the other worker")
         (Path(tmp_path) / "release").touch()
         run = await wait_for_run(db_url, run_id, timeout=40)
@@ -79,5 +79,5 @@ async def test_a_step_longer_than_the_grace_is_cut_off_and_its_run_handed_back_a
             stop(second)
 
     assert run.status.value == "completed", run.error
-    starts = [(name, int(pid)) for kind, name, _, pid in _log(tmp_path) if kind == "start"]
+    starts = [(name, int(pid)) for kind, name, _, pid in step_log(tmp_path) if kind == "start"]
     assert starts == [("before", first.pid), ("middle", first.pid), ("middle", second.pid), ("after", second.pid)]

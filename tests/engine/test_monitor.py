@@ -12,7 +12,7 @@ from tests.app_server import free_port
 from tests.engine.conftest import fast_config, wait_for_run, with_tables
 from tests.engine.flows import registry as process_flows
 from tests.engine.processes import start_worker, stop
-from tests.engine.test_crash import _log, _until
+from tests.support.engine import step_log, until
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -36,7 +36,7 @@ async def test_a_worker_serves_its_metrics_and_health_and_says_when_it_is_stoppi
     await engine.start()
     worker = start_worker(config, tmp_path / "worker.log")
     try:
-        await _until(lambda: check_worker(port) == 0, 30, "the worker's health check to pass")
+        await until(lambda: check_worker(port) == 0, 30, "the worker's health check to pass")
         first = (await engine.send_event("long-step/start", {"folder": str(tmp_path), "seconds": 0})).started[0]
         await wait_for_run(db_url, first)
         seen = samples((await _get(f"http://127.0.0.1:{port}/metrics")).text)
@@ -46,9 +46,9 @@ async def test_a_worker_serves_its_metrics_and_health_and_says_when_it_is_stoppi
         assert seen[("bookbug_engine_queue_jobs", (("state", "waiting"),))] == 0
 
         await engine.send_event("long-step/start", {"folder": str(tmp_path), "seconds": 3})
-        await _until(lambda: [e[:2] for e in _log(tmp_path)].count(["start", "slow"]) == 2, 30, "the slow step")
+        await until(lambda: [e[:2] for e in step_log(tmp_path)].count(["start", "slow"]) == 2, 30, "the slow step")
         worker.send_signal(signal.SIGTERM)
-        await _until(lambda: check_worker(port) == 1, 10, "the health check to say it is stopping")
+        await until(lambda: check_worker(port) == 1, 10, "the health check to say it is stopping")
         answer = await _get(f"http://127.0.0.1:{port}/healthz")
         assert answer.status_code == 503 and answer.json() == {"status": "stopping"}
         assert worker.wait(timeout=60) == 0

@@ -17,7 +17,7 @@ from bookbug.workflows.meter import BookMeter
 from tests.conftest import make_user
 from tests.workflows.claude import claude_writes
 from tests.workflows.conversation import newest_question, wait_until
-from tests.workflows.test_claude_writer import first_turn
+from tests.support.workflows import first_turn
 
 
 def _rows(book_id: str | None = None) -> list[LedgerEntry]:

@@ -4,43 +4,26 @@ books. One durable workflow, which finishes whatever happens to it halfway."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import timedelta
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from sqlmodel import func, select
 
-from bookbug.db import AccountDeletion, DaySpend, LedgerEntry, session_scope
-from bookbug.engine import RunStatus, list_runs, steps as engine_steps
+from bookbug.db import DaySpend, LedgerEntry, session_scope
+from bookbug.engine import steps as engine_steps
 from bookbug.services import accounts, sharing, slots
 from bookbug.config import app_config
 from bookbug.services.books import PAGE_REDOS, PLOT_CHANGES
 from bookbug.services.sign_in_limits import email_key
-from bookbug.settings import get_settings
-from bookbug.workflows import erasing, names
+from bookbug.workflows import erasing
 from tests.api.conftest import PASSWORD, Caller
+from tests.support.privacy import deleted
 from tests.privacy.family import CHILD, draft_book, family, ready_export
 from tests.privacy.leftovers import every_file, mentions
 
 CONFIRM = {"confirm": "delete my account"}
-
-
-async def deleted(timeout: float = 60) -> None:
-    """Until no account deletion is left and every delete-account run has completed."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with session_scope() as session:
-            waiting = session.exec(select(func.count()).select_from(AccountDeletion)).one()
-        runs = list_runs(get_settings().db_url, workflow=names.DELETE_ACCOUNT)
-        if not waiting and runs and all(run.status == RunStatus.completed for run in runs):
-            return
-        assert not any(run.status == RunStatus.failed for run in runs), [run.error for run in runs]
-        await asyncio.sleep(0.1)
-    raise AssertionError("the account deletion did not finish")
 
 
 async def everything_of(client: httpx.AsyncClient, alice: Caller) -> list[str]:

@@ -15,7 +15,7 @@ from bookbug.workflows import names
 from tests.conftest import make_user
 from tests.privacy.leftovers import mentions
 from tests.workflows.conversation import answer_intake, wait_for_status, wait_until
-from tests.workflows.test_book_crash import Workers, production, workers  # noqa: F401 - fixtures
+from tests.support.workers import Workers, production, workers  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ from bookbug.config import app_config
 from bookbug.settings import get_settings
 from tests.api.conftest import Caller
 from tests.privacy.family import draft_book, finished_book, ready_export
-from tests.privacy.test_delete_account import deleted
+from tests.support.privacy import deleted
 
 
 def last_moved(book_id: str, days_ago: float) -> None:

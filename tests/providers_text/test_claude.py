@@ -5,24 +5,18 @@ import json
 import anthropic
 import pytest
 
-from bookbug.agents import IntakeInput, ProsePageInput, intake_turn, prose_page
+from bookbug.agents import IntakeInput, intake_turn, prose_page
 from bookbug.providers.text.claude import ClaudeWriter, InvalidReplyError
 from bookbug.providers.text.pricing import estimate_cost
 from bookbug.resilience import FatalError, classify
 from bookbug.settings import Settings
-from bookbug.story import AgeRange, Brief, Character, PagePlan, Plot, PlotBeat, ProseSetup, VisualDescription, get_preset
+from bookbug.story import Brief
 
 from tests.standins.anthropic import AnthropicStandIn
+from tests.support.stories import HERO, PAGE_INPUT
 
-HERO = Character(name="Mia", role="hero", visual=VisualDescription(body="girl with curls", colours=["red"]))
 TURN = {"brief": {"characters": [HERO.model_dump()], "asked_about": ["age_range"]},
         "message": "Lovely! How old is Mia?", "chips": ["2-3 years", "4-5 years", "6-8 years"], "done": False}
-BRIEF = Brief(characters=[HERO], age_range=AgeRange(min=2, max=3), story_arc="a lost teddy", setting="a farm",
-              art_style=get_preset("crayon"), moral="sharing is caring")
-PLOT = Plot(title="Teddy", beats=[PlotBeat(purpose=p, sentence=f"Mia does {p}.") for p in ("setup", "climax", "payoff")])
-PAGE_INPUT = ProsePageInput(brief=BRIEF, plot=PLOT, setup=ProseSetup(logline="Mia finds Teddy.", theme="care",
-                                                                      style_notes="short and bouncy"),
-                            page=PagePlan(page_number=1, beat_number=1, beat=PLOT.beats[0], part=1, parts=1))
 GOOD_PAGE = {"page_number": 1, "summary": "Mia looks for Teddy",
              "text": "Mia looked under the hay and behind the big red barn door.", "image_concept": "Mia in a barn"}
 

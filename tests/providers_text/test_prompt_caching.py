@@ -8,7 +8,7 @@ from bookbug.agents import ProsePageInput, prose_page
 from bookbug.providers.text.claude import ClaudeWriter
 from bookbug.settings import Settings
 from bookbug.story import PagePlan, ProsePage
-from tests.providers_text.test_claude import BRIEF, PLOT, PAGE_INPUT
+from tests.support.stories import BRIEF, PAGE_INPUT, PLOT
 from tests.standins.anthropic import AnthropicStandIn, message_body, min_cacheable, tool_use_block
 from tests.standins.claude_offline import carry_inputs, offline_claude
 

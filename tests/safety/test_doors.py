@@ -14,7 +14,7 @@ from bookbug.errors import NotFound, Unsuitable
 from bookbug.settings import get_settings
 from bookbug.story import AgeRange, Brief
 from tests.api.conftest import Caller
-from tests.api.test_files import finished_book
+from tests.support.api import finished_book
 
 
 def aged(book_id: str, youngest: int) -> None:

@@ -12,7 +12,7 @@ from bookbug.services import books
 from bookbug.config import app_config
 from bookbug.state.chat import ChatState
 from tests.web.conftest import Viewer, build_state, call
-from tests.web.test_chat_state import open_chat
+from tests.support.web import open_chat
 
 
 def _spent(scope: str, usd: float) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable
 
 from bookbug.engine import Engine
@@ -11,29 +9,7 @@ from bookbug.services import books
 from bookbug.services.books import MAX_MESSAGE_CHARS
 from bookbug.state.chat import ChatState
 from tests.web.conftest import Viewer, build_state, call, redirect_target, visit
-
-
-async def open_chat(viewer: Viewer) -> ChatState:
-    """Start a book from /create, follow the redirect, and wait for Bookbug's first question."""
-    state = build_state(ChatState, token=viewer.token, path="/create")
-    target = redirect_target(await call(state, "start_book"))
-    assert target.startswith("/create/")
-    visit(state, target)
-    await call(state, "load_conversation")
-    await refresh_until(state, lambda: state.last_is_assistant, "the first question")
-    return state
-
-
-async def refresh_until(state: ChatState, check: Callable[[], bool], what: str) -> None:
-    """Reload from the database (what the live task does on each chat event) until `check`."""
-    async def settled() -> bool:
-        await state._reload(state._viewer_id, state.chat_book_id)
-        return check()
-
-    deadline = time.monotonic() + 30
-    while not await settled():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
+from tests.support.web import open_chat, refresh_until
 
 
 async def test_starting_a_book_redirects_to_its_conversation_and_shows_the_first_question(

@@ -12,7 +12,7 @@ from bookbug.api.app import build_api
 from bookbug.db import BookShare, session_scope
 from bookbug.settings import get_settings
 from bookbug.state.sharing import ShareState
-from tests.api.test_files import finished_book
+from tests.support.api import finished_book
 from tests.web.conftest import Viewer, build_state, call
 
 

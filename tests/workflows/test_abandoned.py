@@ -3,16 +3,12 @@ in the intake or in the plot review, wherever the user left off."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 
-from sqlmodel import col, select
 
-from bookbug.db import session_scope
-from bookbug.engine.tables import Run, Wait
-from bookbug.db.session import utcnow
 from bookbug.services import books
 from bookbug.workflows import create_book
 from tests.conftest import make_user
+from tests.support.workflows import leave_the_plot_unanswered
 from tests.workflows.conversation import answer_intake, newest_question, wait_for_status, wait_until
 
 
@@ -31,32 +27,12 @@ async def test_a_book_left_unanswered_is_abandoned_and_resumes_when_the_user_ret
     assert books.get_book(user.id, summary.id).brief["characters"][0]["name"] == "Mia"
 
 
-def _pending_answer_wait(book_id: str, turn: int) -> Wait | None:
-    with session_scope() as session:
-        waits = session.exec(select(Wait).join(Run, col(Run.id) == col(Wait.run_id)).where(
-            Run.subject == book_id, col(Wait.resolved_at).is_(None))).all()
-        return next((w for w in waits if (w.match or {}).get("turn") == turn), None)
-
-
-async def _leave_the_plot_unanswered(user_id: str, book_id: str, proposal_turn: int) -> None:
-    """The day passes: the plot review's 24 h wait reaches its time, and the sweep sets the book aside.
-
-    The intake keeps its real 24 h timeout so that only the plot review can time out here."""
-    wait = await wait_until(lambda: _pending_answer_wait(book_id, proposal_turn), what="the plot review's wait")
-    with session_scope() as session:
-        row = session.get(Wait, wait.id)
-        row.timeout_at = utcnow() - timedelta(seconds=1)
-        session.add(row)
-    await wait_until(lambda: books.get_book(user_id, book_id).status == "abandoned", timeout=30,
-                     what="the book to be set aside")
-
-
 async def test_a_book_abandoned_in_the_plot_review_takes_changes_as_a_plot_review(book_backend) -> None:
     user = make_user()
     summary = await books.create_book(user.id, page_count=8)
     proposal = await answer_intake(user.id, summary.id)
     assert proposal.phase == "plot_review"
-    await _leave_the_plot_unanswered(user.id, summary.id, proposal.turn)
+    await leave_the_plot_unanswered(user.id, summary.id, proposal.turn)
     set_aside = books.get_book(user.id, summary.id)
     assert newest_question(user.id, summary.id, proposal.turn) is None, "setting aside asks nothing new"
 
@@ -74,7 +50,7 @@ async def test_a_book_abandoned_in_the_plot_review_goes_on_to_its_pages_when_app
     summary = await books.create_book(user.id, page_count=8)
     proposal = await answer_intake(user.id, summary.id)
     shown = books.get_book(user.id, summary.id).plot
-    await _leave_the_plot_unanswered(user.id, summary.id, proposal.turn)
+    await leave_the_plot_unanswered(user.id, summary.id, proposal.turn)
     assert books.get_book(user.id, summary.id).plot == shown
 
     await books.approve(user.id, summary.id)

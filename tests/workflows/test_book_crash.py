@@ -6,76 +6,25 @@ book workflows in separate ARQ worker processes.
 
 from __future__ import annotations
 
-import json
 import re
 import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
-from dataclasses import asdict
-from pathlib import Path
 
 import pytest
-from sqlmodel import SQLModel, func, select
+from sqlmodel import func, select
 
 import bookbug.workflows.registered  # noqa: F401
 from bookbug.db import ImagePrediction, RenderedPage, session_scope
 from bookbug.engine.tables import Step
-from bookbug.db.session import get_engine
-from bookbug.engine import Engine, EngineConfig
+from bookbug.engine import EngineConfig
 from bookbug.services import books
-from bookbug.services.runtime import use_engine
-from bookbug.settings import ROOT, reset_settings
-from tests.conftest import ENGINE_FAST, make_user
+from tests.conftest import make_user
+from tests.support.workers import Workers, production, workers  # noqa: F401 - fixtures
 from tests.workflows.conversation import answer_intake, wait_for_status, wait_until
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-async def production(monkeypatch: pytest.MonkeyPatch, postgres_url: str, redis_url: str, tmp_path: Path):
-    monkeypatch.setenv("DATABASE_URL", postgres_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    reset_settings()
-    SQLModel.metadata.create_all(get_engine(postgres_url))
-    unique = uuid.uuid4().hex[:8]
-    config = EngineConfig(db_url=postgres_url, redis_url=redis_url, queue_name=f"crash:{unique}",
-                          key_prefix=f"crash{unique}", **{**ENGINE_FAST, "stale_after": 2.0})
-    engine = Engine(config)
-    use_engine(engine)
-    async with engine:
-        yield config
-    use_engine(None)
-
-
-class Workers:
-    def __init__(self, config: EngineConfig, log: Path) -> None:
-        self.config, self.log, self.processes = config, log, []
-
-    def start(self, delay: float) -> subprocess.Popen[bytes]:
-        settings = {k: v for k, v in asdict(self.config).items() if k != "rate_limits"}
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOKBUG_TEST_STEP_DELAY": str(delay)}
-        with open(self.log, "ab") as out:
-            process = subprocess.Popen([sys.executable, "-m", "tests.workflows.book_worker", json.dumps(settings)],
-                                       cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        self.processes.append(process)
-        return process
-
-    def stop_all(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-
-
-@pytest.fixture
-def workers(production: EngineConfig, tmp_path: Path) -> Iterator[Workers]:
-    pool = Workers(production, tmp_path / "workers.log")
-    yield pool
-    pool.stop_all()
 
 
 PROSE = r"book\[prose\]/prose-\d+"  # one step per page (the setup step is "prose-setup")
@@ -97,7 +46,7 @@ async def kill_when(db_url: str, process: subprocess.Popen[bytes], like: str, co
 
 
 async def test_a_worker_killed_during_prose_and_during_pictures_still_finishes_the_book(
-        production: EngineConfig, workers: Workers) -> None:
+        production: EngineConfig, workers: Workers) -> None:  # noqa: F811
     db_url = production.db_url
     user = make_user()
     first = workers.start(delay=0.3)
@@ -138,7 +87,7 @@ async def test_a_worker_killed_during_prose_and_during_pictures_still_finishes_t
 
 
 async def test_a_worker_killed_while_replicate_draws_resumes_the_same_predictions(
-        production: EngineConfig, workers: Workers, monkeypatch: pytest.MonkeyPatch) -> None:
+        production: EngineConfig, workers: Workers, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     from bookbug.providers.images import IllustrationRequest, OfflineIllustrator
     from tests.standins.replicate import TOKEN, ReplicateStandIn
 

@@ -3,20 +3,13 @@ the engine owns every retry (the SDK makes none) and a fatal error fails the boo
 
 from __future__ import annotations
 
-from bookbug.agents import IntakeInput, intake_turn
-from bookbug.providers.text.offline import OfflineWriter
 from bookbug.engine import get_run
 from bookbug.services import books
 from bookbug.settings import get_settings
-from bookbug.story import Brief
 from tests.conftest import make_user
+from tests.support.workflows import first_turn
 from tests.workflows.claude import claude_writes
 from tests.workflows.conversation import newest_question, wait_until
-
-
-async def first_turn() -> dict:
-    reply = await OfflineWriter().generate(intake_turn, IntakeInput(brief=Brief()))
-    return reply.output.model_dump(mode="json")
 
 
 async def test_a_429_and_a_529_are_retried_by_the_engine_and_the_question_arrives(book_backend, monkeypatch) -> None:

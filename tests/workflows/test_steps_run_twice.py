@@ -13,7 +13,7 @@ from bookbug.engine import steps as engine_steps
 from bookbug.services import books
 from tests.conftest import make_user
 from tests.workflows.conversation import answer_intake, newest_question, wait_for_status, wait_until
-from tests.workflows.test_abandoned import _leave_the_plot_unanswered
+from tests.support.workflows import leave_the_plot_unanswered
 
 _real_call = engine_steps._call
 
@@ -35,7 +35,7 @@ async def test_a_book_whose_every_step_runs_twice_is_the_same_book(book_backend,
     user = make_user()
     summary = await books.create_book(user.id, page_count=8)
     proposal = await answer_intake(user.id, summary.id)
-    await _leave_the_plot_unanswered(user.id, summary.id, proposal.turn)
+    await leave_the_plot_unanswered(user.id, summary.id, proposal.turn)
 
     await books.send_message(user.id, summary.id, "Add a picnic by the river")
     revised = await wait_until(lambda: newest_question(user.id, summary.id, proposal.turn), what="the revised plot")
