@@ -10,7 +10,8 @@ as a ratio (target: at most 1.10). PDF assembly has no provider delay; its time 
 on its own line (and benchmarks/pdf.py measures it for a 32-page book).
 
 The lower bound follows the book's own dependencies, simulated with unlimited workers:
-the prose setup comes first; pages are written in order, each with the ones before in view;
+the prose setup comes first; pages are written in order, each with the ones before in view,
+and each page's words are reviewed (one more text call) before the next is written;
 a page's art-direction beat needs its text and the style guide (which needs the setup);
 character sheets need only the brief; a page's picture needs its beat and the sheets, and
 every page after the first needs the hero page (page 1); at most `concurrency` page
@@ -39,7 +40,8 @@ def lower_bound(pages: int, sheets: int, concurrency: int, text: float, image: f
     setup = text
     guide = setup + text
     sheets_done = image if sheets else 0.0  # all sheets in parallel, from the start
-    written = [setup + text * n for n in range(1, pages + 1)]  # page n's text is done here
+    # page n's words are written then reviewed (two calls), each page with the ones before in view
+    written = [setup + 2 * text * n for n in range(1, pages + 1)]
     ready = [max(w, guide) + text for w in written]  # its beat is done here
     slots = [0.0] * concurrency
     finish = [0.0] * pages
