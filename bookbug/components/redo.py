@@ -6,7 +6,7 @@ import reflex as rx
 
 from bookbug.components.layout import BRAND_COLOR
 from bookbug.components.reader_form import reader_form
-from bookbug.services.books import MAX_NOTE_CHARS
+from bookbug.services.redos import MAX_NOTE_CHARS
 from bookbug.state.book import BookState
 from bookbug.state.rows import PageRow
 

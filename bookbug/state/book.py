@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from bookbug.services import books, page_edits, progress
+from bookbug.services import books, page_edits, progress, redos
 from bookbug.errors import NotFound, ServiceError
 from bookbug.views import BookDetail
 from bookbug.state import page_redo
@@ -312,7 +312,7 @@ class BookState(SessionState):
         note = str(form.get("note", "")) if form is not None else self.redo_note
         rewrite = form.get("rewrite") in (True, "on", "true") if form is not None else self.redo_rewrite
         try:
-            books.clean_note(note)
+            redos.clean_note(note)
         except ServiceError as error:
             self.redo_notice = error.message
             return None
@@ -326,7 +326,7 @@ class BookState(SessionState):
         self.redo_sending, self.redo_notice = True, ""
         try:
             await self._mark(user_id, book_id)  # before the redo starts: the task then misses none of it
-            await books.redo_page(user_id, book_id, number, rewrite_text=rewrite, note=note)
+            await redos.redo_page(user_id, book_id, number, rewrite_text=rewrite, note=note)
         except ServiceError as error:
             self.redo_notice = error.message
             return None
@@ -347,7 +347,7 @@ class BookState(SessionState):
         self.deciding, self.redo_notice = True, ""
         try:
             await self._mark(user_id, book_id)
-            await books.decide_page(user_id, book_id, number, keep=keep)
+            await redos.decide_page(user_id, book_id, number, keep=keep)
         except ServiceError as error:
             self.redo_notice = error.message
             return None
@@ -363,7 +363,7 @@ class BookState(SessionState):
             return self._to_login()
         book_id, number = self.view_book_id, self.redo_page
         try:
-            await asyncio.to_thread(books.dismiss_redo_failure, user_id, book_id, number)
+            await asyncio.to_thread(redos.dismiss_redo_failure, user_id, book_id, number)
         except ServiceError as error:
             self.redo_notice = error.message
             return None

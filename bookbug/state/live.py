@@ -16,32 +16,20 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Mapping
 
-from bookbug.db import Book, session_scope
 from bookbug.services import progress
 from bookbug.services.progress import BookEvent
 from bookbug.state import presence
 
 log = logging.getLogger(__name__)
 
-FINAL_STATUS_EVENTS = {"complete": "complete", "failed": "failed", "cancelled": "cancelled"}
 _END = object()
 _GONE = object()
-
-
-def final_event_for(user_id: str, book_id: str) -> BookEvent | None:
-    """The book's final event when it has already finished (its event stream would never end)."""
-    with session_scope() as session:
-        book = session.get(Book, book_id)
-        if book is None or book.user_id != user_id:
-            return None
-        event = FINAL_STATUS_EVENTS.get(book.status)
-        return BookEvent(id=0, event=event, data={"status": book.status, "error": book.error}) if event else None
 
 
 async def _pump(user_id: str, book_id: str, queue: asyncio.Queue[tuple[str, object]], after: int | None) -> None:
     try:
         if after is None:
-            finished = await asyncio.to_thread(final_event_for, user_id, book_id)
+            finished = await asyncio.to_thread(progress.final_event, user_id, book_id)
             if finished is not None:
                 await queue.put((book_id, finished))
                 return
