@@ -172,11 +172,9 @@ class BookState(SessionState):
     def pdf_rebuilding(self) -> bool:
         return self.redo_phase == "finishing" or self.edit_phase == "saving"
 
-    async def _redo_form(self) -> Any:
-        """The page's redo form (a substate of this one, so imported here rather than at the top)."""
-        from bookbug.state.redo_form import RedoFormState
-
-        return await self.get_state(RedoFormState)
+    async def _redo_form(self) -> redo_form.RedoFormState:
+        """The page's redo form: a substate of this one, in the same tab's state tree."""
+        return await self.get_state(redo_form.RedoFormState)
 
     # -- loading --------------------------------------------------------------------------------
     def _apply(self, detail: BookDetail | None, book_id: str) -> None:
@@ -373,3 +371,8 @@ class BookState(SessionState):
                 async with self:
                     if self._watching == book_id:
                         self._watching = ""
+
+
+# The redo form subclasses BookState, so it can only be imported once BookState exists; importing
+# it here registers it with every use of the book page (a state tree lacks a class added later).
+from bookbug.state import redo_form  # noqa: E402

@@ -78,8 +78,12 @@ SHOWN_ON = {"ShareState": "/books/[book_id]"}
 
 def load_for(state: type[SessionState]) -> tuple[str, str]:
     """The page route (with [book_id] when it has one) and on_load handler that fill `state`."""
-    routes = [(spec.route, spec.on_load.fn.__name__) for spec in PAGES
-              if spec.on_load is not None and spec.on_load.fn.__qualname__.split(".")[0] == state.__name__]
+    routes: list[tuple[str, str]] = []
+    for page_state in state.__mro__:  # a substate of a page's state (the reader's redo form) loads with it
+        routes = [(spec.route, spec.on_load.fn.__name__) for spec in PAGES
+                  if spec.on_load is not None and spec.on_load.fn.__qualname__.split(".")[0] == page_state.__name__]
+        if routes or page_state.__name__ in SHOWN_ON:
+            break
     if not routes and state.__name__ in SHOWN_ON:
         return SHOWN_ON[state.__name__], "load_viewer"
     assert routes, f"no page loads {state.__name__}: say here how its handlers get their data"
