@@ -4,6 +4,7 @@ redoing one page of a finished book (a new version beside the old one, then keep
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
@@ -12,7 +13,8 @@ from bookbug.services import books, page_edits, progress
 from bookbug.errors import NotFound, ServiceError
 from bookbug.views import BookDetail
 from bookbug.state import page_redo
-from bookbug.state.live import book_updates
+from bookbug.state import presence
+from bookbug.state.live import ASK, book_updates
 from bookbug.state.rows import TALKING_STATUSES, PageRow
 from bookbug.state.session import SessionState
 
@@ -334,7 +336,7 @@ class BookState(SessionState):
 
     # -- live -----------------------------------------------------------------------------------
     @rx.event(background=True)
-    async def watch_book(self) -> None:
+    async def watch_book(self) -> AsyncIterator[Any]:
         async with self:
             book_id, user_id, tab = self.view_book_id, self._viewer_id, self.router.session.client_token
             after = {book_id: self._follow_from} if self._follow_from >= 0 else None
@@ -344,6 +346,9 @@ class BookState(SessionState):
         ticks, released = 0, False
         try:
             async for _, event in book_updates(user_id, [book_id], idle=IDLE_SECONDS, tab=tab, after=after):
+                if event is ASK:
+                    yield presence.ask()
+                    continue
                 ticks = ticks + 1 if event is None else 0
                 fresh: BookDetail | None = None
                 news = ("page", "book", "sheet", "redo", "edit")

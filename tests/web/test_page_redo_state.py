@@ -24,7 +24,7 @@ from bookbug.state.page_redo import reader_mode
 from bookbug.state.redo_form import RedoFormState
 from bookbug.state.rows import PageRow
 from bookbug.workflows import names
-from tests.web.conftest import Viewer, build_state, call, make_book, wait_until
+from tests.web.conftest import Viewer, build_state, call, make_book, wait_until, watching
 from tests.workflows.conversation import wait_for_status
 
 
@@ -89,7 +89,7 @@ async def test_a_redone_page_arrives_live_beside_the_old_one_and_keep_new_or_old
     assert await call(form, "start_redo", {"note": "", "rewrite": "on"}) is None
     assert len(redo_runs(book_id)) == 1 and form.redo_notice == ""
 
-    watcher = asyncio.create_task(BookState.watch_book.fn(state))
+    watcher = watching(BookState.watch_book, state)
     await wait_until(lambda: state.reader_mode == "deciding", 60, "the new version, live")
     pending = state.reader_page
     assert pending.pending and pending.previous_text == before.text
@@ -120,7 +120,7 @@ async def test_a_redone_page_arrives_live_beside_the_old_one_and_keep_new_or_old
     old = state.reader_page
     await call(form, "open_redo")
     assert await call(form, "start_redo", {"note": ""}) == BookState.watch_book
-    watcher = asyncio.create_task(BookState.watch_book.fn(state))
+    watcher = watching(BookState.watch_book, state)
     await wait_until(lambda: state.reader_mode == "deciding", 60, "page 3's new version, live")
     assert state.reader_page.image_url.endswith("?v=2&size=screen")
     await call(form, "keep_version", "old")
@@ -173,7 +173,7 @@ async def test_a_failed_redo_says_why_until_the_viewer_dismisses_it_or_redoes_th
             await call(form, "open_redo")
             assert await call(form, "start_redo", {"note": "a kite in the sky"}) == BookState.watch_book
             assert state.redo_failure == ""  # starting again put the last failure away
-            watcher = asyncio.create_task(BookState.watch_book.fn(state))
+            watcher = watching(BookState.watch_book, state)
             await wait_until(lambda: state.reader_mode == "failed", 60, f"failure {attempt}, live")
             await asyncio.wait_for(watcher, 60)
             assert state.redo_failure == ("Redrawing page 4 did not work: a service we rely on refused our key, and the people "
@@ -191,7 +191,7 @@ async def test_a_failed_redo_says_why_until_the_viewer_dismisses_it_or_redoes_th
     await call(form, "open_redo")
     assert await call(form, "start_redo", {"note": ""}) == BookState.watch_book
     assert state.redo_failure == "" and state.reader_mode in ("drawing", "deciding")
-    watcher = asyncio.create_task(BookState.watch_book.fn(state))
+    watcher = watching(BookState.watch_book, state)
     await wait_until(lambda: state.reader_mode == "deciding", 60, "the new version, live")
     await call(form, "keep_version", "new")
     await asyncio.wait_for(watcher, 60)
