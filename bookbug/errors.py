@@ -44,6 +44,13 @@ class NotFound(ServiceError):
         super().__init__(f"That {what} was not found.")
 
 
+class NoSuchFile(ServiceError):
+    """A file of a book the caller may see, but which does not exist (yet)."""
+
+    code = "not_found"
+    status = 404
+
+
 class WrongPhase(ServiceError):
     code = "wrong_phase"
     status = 409

@@ -45,13 +45,6 @@ class Unauthorized(ServiceError):
     status = 401
 
 
-class NoSuchFile(ServiceError):
-    """A file route for a book the caller owns but whose file does not exist (yet)."""
-
-    code = "not_found"
-    status = 404
-
-
 def envelope(status: int, code: str, message: str, field: str | None = None,
              headers: dict[str, str] | None = None, **more: Any) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message, "field": field, **more}

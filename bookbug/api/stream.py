@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-from bookbug.services import books, slots
+from bookbug.services import page_work, slots
 from bookbug.errors import InvalidInput, Throttled
 from bookbug.services.progress import FINAL, BookEvent, book_events, to_book_event
 from bookbug.services.runtime import started_engine
@@ -76,7 +76,7 @@ async def book_stream(user_id: str, book_id: str, *, book_status: str, book_erro
                       last_event_id: int | None) -> AsyncIterator[BookEvent]:
     """The events a client should see, given the book's status when it connected."""
     if book_status in FINAL:
-        redo = await asyncio.to_thread(books.redo_in_flight, user_id, book_id)
+        redo = await asyncio.to_thread(page_work.redo_in_flight, user_id, book_id)
         last = last_event_id
         if redo is not None:
             # a page of the finished book is being redone: follow that redo to its next stop
@@ -118,7 +118,7 @@ async def _redo_events(user_id: str, book_id: str, run_id: str, after: int) -> A
         if event.event == "redo":
             return
         if event.event == "page" and event.data.get("pending"):
-            redo = await asyncio.to_thread(books.redo_in_flight, user_id, book_id)
+            redo = await asyncio.to_thread(page_work.redo_in_flight, user_id, book_id)
             if redo is None or redo[1] == "deciding":  # else the choice is made: on to the page kept
                 return
 

@@ -6,44 +6,45 @@ import reflex as rx
 
 from bookbug.components.layout import BRAND_COLOR
 from bookbug.components.reader_form import reader_form
-from bookbug.services.books import MAX_NOTE_CHARS
+from bookbug.services.redos import MAX_NOTE_CHARS
 from bookbug.state.book import BookState
+from bookbug.state.redo_form import RedoFormState
 from bookbug.state.rows import PageRow
 
 
 def redo_button() -> rx.Component:
-    return rx.button(rx.icon("refresh_cw", size=16), "Redo this page", on_click=BookState.open_redo,
-                     disabled=~BookState.can_redo | BookState.redo_form_open, variant="soft", id="redo-open")
+    return rx.button(rx.icon("refresh_cw", size=16), "Redo this page", on_click=RedoFormState.open_redo,
+                     disabled=~RedoFormState.can_redo | RedoFormState.redo_form_open, variant="soft", id="redo-open")
 
 
 def redo_form() -> rx.Component:
     return reader_form(
-        BookState.redo_form_open,
+        RedoFormState.redo_form_open,
         rx.text("Redo page " + BookState.reader_page.number.to_string(), weight="bold"),
-        rx.text_area(name="note", value=BookState.redo_note, on_change=BookState.set_redo_note,
+        rx.text_area(name="note", value=RedoFormState.redo_note, on_change=RedoFormState.set_redo_note,
                      placeholder="What should change? (optional) e.g. make Mia laugh",
                      rows="2", width="100%", id="redo-note", aria_label="What should change"),
         rx.hstack(
-            rx.checkbox("Also rewrite the text", name="rewrite", checked=BookState.redo_rewrite,
-                        on_change=BookState.set_redo_rewrite, id="redo-rewrite"),
+            rx.checkbox("Also rewrite the text", name="rewrite", checked=RedoFormState.redo_rewrite,
+                        on_change=RedoFormState.set_redo_rewrite, id="redo-rewrite"),
             rx.spacer(),
-            rx.text(BookState.redo_note_length.to_string() + f" / {MAX_NOTE_CHARS}", size="1",
-                    color_scheme=rx.cond(BookState.redo_note_length > MAX_NOTE_CHARS, "red", "gray")),
+            rx.text(RedoFormState.redo_note_length.to_string() + f" / {MAX_NOTE_CHARS}", size="1",
+                    color_scheme=rx.cond(RedoFormState.redo_note_length > MAX_NOTE_CHARS, "red", "gray")),
             width="100%", align="center",
         ),
         rx.text("The note guides the new picture, and the new words too if you also rewrite "
                 "the text. The rest of the book stays as it is.", size="1", color_scheme="gray"),
-        submit=rx.button("Redo page", type="submit", disabled=~BookState.can_redo,
-                         loading=BookState.redo_sending, color_scheme=BRAND_COLOR, id="redo-submit"),
-        on_submit=BookState.start_redo, on_cancel=BookState.close_redo, name="redo",
+        submit=rx.button("Redo page", type="submit", disabled=~RedoFormState.can_redo,
+                         loading=RedoFormState.redo_sending, color_scheme=BRAND_COLOR, id="redo-submit"),
+        on_submit=RedoFormState.start_redo, on_cancel=RedoFormState.close_redo, name="redo",
     )
 
 
 def redo_messages() -> rx.Component:
     """What the viewer needs to know about a redo, one sentence each."""
     return rx.fragment(
-        rx.cond(BookState.redo_notice != "",
-                rx.callout(BookState.redo_notice, icon="info", color_scheme="amber", size="1", id="redo-notice")),
+        rx.cond(RedoFormState.redo_notice != "",
+                rx.callout(RedoFormState.redo_notice, icon="info", color_scheme="amber", size="1", id="redo-notice")),
         rx.cond(BookState.redo_elsewhere != "",
                 rx.hstack(
                     rx.text(BookState.redo_elsewhere, size="2", id="redo-elsewhere"),
@@ -59,7 +60,7 @@ def redo_messages() -> rx.Component:
             ("failed", rx.hstack(
                 rx.callout(BookState.redo_failure, icon="triangle_alert", color_scheme="red", id="redo-failed",
                            flex="1"),
-                rx.button("Dismiss", on_click=BookState.dismiss_redo_failure, size="1", variant="soft",
+                rx.button("Dismiss", on_click=RedoFormState.dismiss_redo_failure, size="1", variant="soft",
                           color_scheme="gray", id="redo-dismiss"),
                 align="center", spacing="3", width="100%",
             )),
@@ -92,9 +93,9 @@ def decision(current: PageRow) -> rx.Component:
             columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%",
         ),
         rx.hstack(
-            rx.button("Keep new", on_click=BookState.keep_version("new"), loading=BookState.deciding, size="3",  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
+            rx.button("Keep new", on_click=RedoFormState.keep_version("new"), loading=RedoFormState.deciding, size="3",  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                       color_scheme="grass", id="keep-new"),
-            rx.button("Keep old", on_click=BookState.keep_version("old"), disabled=BookState.deciding, size="3",  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
+            rx.button("Keep old", on_click=RedoFormState.keep_version("old"), disabled=RedoFormState.deciding, size="3",  # type: ignore[operator]  # Reflex types an @rx.event handler as EventNamespace
                       variant="soft", color_scheme="gray", id="keep-old"),
             spacing="3",
         ),

@@ -72,10 +72,9 @@ async def _make_book(timeout: float = 600.0) -> tuple[str, list[tuple[int, str, 
     from sqlmodel import SQLModel
 
     import bookbug.workflows.registered  # noqa: F401 - registers the book workflow
-    from bookbug.db import RenderedPage, session_scope
     from bookbug.db.session import get_engine
     from bookbug.providers.storage import get_storage
-    from bookbug.services import accounts, books
+    from bookbug.services import accounts, book_files, books
     from bookbug.services.runtime import get_engine as app_engine
     from bookbug.services.runtime import use_engine
     from bookbug.settings import get_settings
@@ -105,12 +104,8 @@ async def _make_book(timeout: float = 600.0) -> tuple[str, list[tuple[int, str, 
     if detail.status != "complete":
         raise RuntimeError(f"the sample book ended {detail.status}: {detail.error}")
     storage = get_storage()
-    with session_scope() as session:
-        from sqlmodel import col, select
-
-        rows = session.exec(select(RenderedPage).where(RenderedPage.book_id == book.id)
-                            .order_by(col(RenderedPage.page_number)).limit(SAMPLE_PAGES)).all()
-        pages = [(r.page_number, r.text, storage.get(r.storage_key)) for r in rows]
+    first = sorted(detail.pages, key=lambda p: p.number)[:SAMPLE_PAGES]
+    pages = [(p.number, p.text, storage.get(book_files.page_file(user.id, book.id, p.number).key)) for p in first]
     return detail.title, pages
 
 

@@ -6,9 +6,9 @@ import reflex as rx
 
 from bookbug.components.layout import page_layout
 from bookbug.components.tables import scrolling_table
-from bookbug.engine import RunStatus
 from bookbug.components.registry import page
 from bookbug.config import app_config
+from bookbug.state.jobs import STATUSES as RUN_STATUSES
 from bookbug.state.operator_settings import OperatorSettingsState as S
 from bookbug.state.rows import PriceRow, RunRow, SettingRow, StepRow
 from bookbug.story.formats import FORMATS
@@ -99,7 +99,7 @@ def jobs() -> rx.Component:
     return rx.vstack(
         rx.heading("Jobs", size="5"),
         rx.hstack(rx.foreach(S.counts, lambda c: rx.badge(c.label + ": " + c.value, variant="soft")), wrap="wrap"),
-        rx.select(["all", *[s.value for s in RunStatus]], default_value="all", on_change=S.filter_runs,
+        rx.select(["all", *RUN_STATUSES], default_value="all", on_change=S.filter_runs,
                   custom_attrs={"aria-label": "Show runs"}),
         table(["Run", "Workflow", "Status", "Stage", "Attempts", "Created", "Error", ""],
               rx.foreach(S.runs, run_row), "Runs"),

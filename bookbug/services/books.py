@@ -10,40 +10,30 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from bookbug.config import app_config
 from bookbug.db import Book, BookShare, BookStatus, ChatMessage, ImagePrediction, RenderedPage, session_scope, utcnow
 from bookbug.db.limits import forget_book_slots
-from bookbug.engine import RunStatus, RunView, get_run, latest_run as engine_latest_run, latest_runs, received
-from bookbug.services import slots, spending, suitability
-from bookbug.config import app_config
+from bookbug.engine import RunStatus, RunView, get_run, latest_run as engine_latest_run, latest_runs
+from bookbug.errors import InvalidInput, OverCap, Throttled, WrongPhase
 from bookbug.safety import text_rules
-from bookbug.errors import InvalidInput, NotFound, OverCap, Throttled, WrongPhase
+from bookbug.services import page_work, slots, spending
+from bookbug.services.owned import owned_book
 from bookbug.services.runtime import started_engine
 from bookbug.settings import get_settings
-from bookbug.views import (BookDetail, BookPage, BookSummary, EditView, JobView, MessageView, RedoView,
-                                    book_status)
-from bookbug.story import Brief
 from bookbug.story.formats import FORMATS
+from bookbug.views import BookDetail, BookPage, BookSummary, JobView, MessageView, book_status
 from bookbug.workflows import names
 
 MAX_MESSAGE_CHARS = 4000
-MAX_NOTE_CHARS = 500  # a note for one page redone
 BOOK_STARTS = "book-start"  # the limit kind of new books a minute per user (services/slots.py)
 PLOT_CHANGES = "plot-change"  # the limit kind of plot changes per book (an operator's cap)
-PAGE_REDOS = "page-redo"  # the limit kind of redos of one page a day (an operator's cap)
 FOR_GOOD = timedelta(days=36500)  # a slot of a cap that does not reset
-ACTIVE_RUN = (RunStatus.queued.value, RunStatus.running.value, RunStatus.waiting.value)
+ACTIVE_RUN = page_work.ACTIVE_RUN
 TALKING = (BookStatus.draft.value, BookStatus.intake.value, BookStatus.plot.value, BookStatus.abandoned.value)
-
-
-def owned_book(session: Session, user_id: str, book_id: str) -> Book:
-    book = session.get(Book, book_id) if book_id else None
-    if book is None or book.user_id != user_id:
-        raise NotFound("book")
-    return book
 
 
 def _db() -> str:
@@ -114,8 +104,8 @@ def get_book(user_id: str, book_id: str) -> BookDetail:
         book = owned_book(session, user_id, book_id)
         pages = session.exec(select(RenderedPage).where(RenderedPage.book_id == book.id)
                              .order_by(col(RenderedPage.page_number))).all()
-        return BookDetail.of_book(book, list(pages), latest_run(book.id), latest_redo(session, book.id),
-                                  latest_edit(book.id))
+        return BookDetail.of_book(book, list(pages), latest_run(book.id), page_work.latest_redo(session, book.id),
+                                  page_work.latest_edit(book.id))
 
 
 async def delete_book(user_id: str, book_id: str) -> None:
@@ -274,176 +264,3 @@ async def retry(user_id: str, book_id: str) -> JobView:
     return JobView.of(get_run(_db(), run.id) or run)
 
 
-# -- one page again ------------------------------------------------------------------------------
-
-def _page_row(session: Session, book_id: str, number: int) -> RenderedPage:
-    row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
-                                                  RenderedPage.page_number == number)).first()
-    if row is None:
-        raise NotFound("page")
-    return row
-
-
-REDO_IN_FLIGHT = ("drawing", "deciding", "finishing")
-
-
-def _latest_redo_run(book_id: str) -> RunView | None:
-    return engine_latest_run(_db(), book_id, names.REDO_PAGE)
-
-
-def latest_redo(session: Session, book_id: str) -> RedoView | None:
-    """Where the book's latest page redo stands; None once it finished (or when there was none),
-    and once the owner put away the message of one that failed."""
-    return _latest_redo(session, book_id)[1]
-
-
-def _latest_redo(session: Session, book_id: str) -> tuple[RunView | None, RedoView | None]:
-    """The book's latest redo run, and where it stands (see latest_redo)."""
-    run = _latest_redo_run(book_id)
-    if run is None or run.status in (RunStatus.completed.value, RunStatus.cancelled.value):
-        return run, None
-    number = int((run.event_data or {}).get("page") or 0)
-    row = session.exec(select(RenderedPage).where(RenderedPage.book_id == book_id,
-                                                  RenderedPage.page_number == number)).first()
-    if run.status == RunStatus.failed.value:
-        # the redo recorded why in plain words (the run keeps the technical reason)
-        failure = row.redo_failure if row is not None else None
-        return run, (RedoView(page=number, phase="failed", error=failure) if failure else None)
-    if received(_db(), run.id, names.PAGE_DECIDED):
-        return run, RedoView(page=number, phase="finishing")
-    return run, RedoView(page=number, phase="deciding" if row is not None and row.previous_key else "drawing")
-
-
-def redo_in_flight(user_id: str, book_id: str) -> tuple[str, str] | None:
-    """The book's page redo still going on, as (its run id, its phase), or None."""
-    with session_scope() as session:
-        owned_book(session, user_id, book_id)
-        run, redo = _latest_redo(session, book_id)
-        if run is None or redo is None or redo.phase not in REDO_IN_FLIGHT:
-            return None
-        return run.id, redo.phase
-
-
-def latest_edit(book_id: str) -> EditView | None:
-    """The book's latest hand edit of a page while it is saved, or when it failed; else None."""
-    run = engine_latest_run(_db(), book_id, names.EDIT_PAGE)
-    if run is None or run.status in (RunStatus.completed.value, RunStatus.cancelled.value):
-        return None
-    number = int((run.event_data or {}).get("page") or 0)
-    if run.status == RunStatus.failed.value:
-        return EditView(page=number, phase="failed",
-                        error=f"Your new words for page {number} could not be saved; the page is as it was. "
-                              "Try again in a while.")
-    return EditView(page=number, phase="saving") if run.status in ACTIVE_RUN else None
-
-
-def redo_busy_message(redo: RedoView) -> str:
-    """Why no page of the book can be redone while `redo` is in flight."""
-    if redo.phase == "deciding":
-        return f"Page {redo.page} has a new version waiting: keep it or go back first."
-    if redo.phase == "finishing":
-        return f"Your choice for page {redo.page} is being saved; try again in a moment."
-    return f"Page {redo.page} is being redrawn; wait for it before redoing another page."
-
-
-def clean_note(note: str | None) -> str | None:
-    """The note for a page redone (it guides the new picture, and the new words when rewritten), or None."""
-    if note is None or note == "":
-        return None
-    text = note.strip()
-    if not text:
-        raise InvalidInput("The note is blank: write what should change, or leave it empty.", field="note")
-    if len(text) > MAX_NOTE_CHARS:
-        raise InvalidInput(f"A note for the page can be at most {MAX_NOTE_CHARS} characters; "
-                           f"this one has {len(text):,}.", field="note")
-    bad = text_rules.unusable_character(text, multiline=True)
-    if bad:
-        raise InvalidInput(f"The note contains {text_rules.describe(bad)}; remove it and try again.", field="note")
-    return text
-
-
-def _count_redo(session: Session, row: RenderedPage) -> int:
-    """The page's next redo number. Counted in the database, so two requests racing for the same
-    redo get the same number (the second one finds it counted) and so one event id."""
-    seen = row.redo_count
-    counted = session.exec(update(RenderedPage).where(col(RenderedPage.id) == row.id,
-                                                      col(RenderedPage.redo_count) == seen)
-                           .values(redo_count=seen + 1, redo_failure=None, updated_at=utcnow()))
-    if counted.rowcount == 1:
-        return seen + 1
-    session.refresh(row)
-    return row.redo_count
-
-
-def _take_page_redo(session: Session, book_id: str, page: int) -> None:
-    """One of the page's redos for the next 24 hours (an operator's cap, atomic across processes)."""
-    most = app_config.current().redos_per_page_per_day
-    taken = slots.take_in(session, PAGE_REDOS, f"{book_id}:{page}", most, timedelta(days=1))
-    if isinstance(taken, slots.Full):
-        from bookbug.db.spending import in_words
-
-        raise OverCap(f"Page {page} has been redone {most} times today, the most the people who run Bookbug allow; "
-                      f"it can be redone again in {in_words(taken.retry_after)}.", retry_after=taken.retry_after)
-
-
-async def redo_page(user_id: str, book_id: str, page: int, *, rewrite_text: bool = False,
-                    note: str | None = None) -> None:
-    """Draw one page again (and, with rewrite_text, write it again); the rest stays as it is.
-
-    A note guides the new picture (and the new words). The new version waits beside the old one
-    until `decide_page` keeps one of them.
-    """
-    note = clean_note(note)
-    with session_scope() as session:
-        book = owned_book(session, user_id, book_id)
-        if book.status != BookStatus.complete.value:
-            raise WrongPhase("Pages can be redone once the book is complete.")
-        if note:  # the note guides the new picture and words: screened like every request
-            brief = Brief.model_validate(book.brief or {})
-            suitability.check_words(note, youngest=brief.age_range.min if brief.age_range else None,
-                                    field="note", what="the note")
-        row = _page_row(session, book_id, page)
-        if row.previous_key is not None:
-            raise WrongPhase(f"Page {page} already has a new version waiting: keep it or go back first.")
-        run, current = _latest_redo(session, book_id)
-        # One page at a time, as the reader shows. A redo that is only finishing (its choice made)
-        # holds nothing up: runs queue per book.
-        if current is not None and current.page != page and current.phase in ("drawing", "deciding"):
-            raise WrongPhase(redo_busy_message(current))
-        editing = latest_edit(book_id)
-        if editing is not None and editing.phase == "saving":
-            raise WrongPhase(f"Your words for page {editing.page} are being saved; try again in a moment.")
-        if current is not None and current.phase == "drawing" and run is not None:
-            # Asking again for the page being drawn is the same request (its event id makes it
-            # so): an interrupted client may simply ask again.
-            redo = int((run.event_data or {}).get("redo") or 0)
-        else:
-            spending.check_daily_caps(user_id)
-            _take_page_redo(session, book_id, page)
-            redo = _count_redo(session, row)  # a new redo, even of a page that went back before
-    engine = await started_engine()
-    await engine.send_event(names.PAGE_REDO, {"book_id": book_id, "user_id": user_id, "page": page, "redo": redo,
-                                              "rewrite_text": rewrite_text, "note": note or ""},
-                            id=f"redo:{book_id}:{page}:{redo}")
-
-
-async def decide_page(user_id: str, book_id: str, page: int, *, keep: str) -> None:
-    """Keep the redone page ("new") or go back to the one before ("old")."""
-    if keep not in ("new", "old"):
-        raise InvalidInput("Choose to keep the new version or the old one.", field="keep")
-    with session_scope() as session:
-        owned_book(session, user_id, book_id)
-        row = _page_row(session, book_id, page)
-        if row.previous_key is None:
-            raise WrongPhase(f"Page {page} has no new version waiting for a decision.")
-        redo = row.version - 1  # the waiting picture is redo n's, version n + 1
-    engine = await started_engine()
-    await engine.send_event(names.PAGE_DECIDED, {"book_id": book_id, "page": page, "redo": redo, "keep": keep},
-                            id=f"decide:{book_id}:{page}:{redo}")
-
-
-def dismiss_redo_failure(user_id: str, book_id: str, page: int) -> None:
-    """Put away the message about a page's failed redo (the page itself is as it was)."""
-    with session_scope() as session:
-        owned_book(session, user_id, book_id)
-        _page_row(session, book_id, page).redo_failure = None

@@ -12,7 +12,8 @@ from bookbug.db import BookStatus, RenderedPage, session_scope, utcnow
 from bookbug.publishing.fonts import unprintable
 from bookbug.services import suitability
 from bookbug.safety import text_rules
-from bookbug.services.books import _latest_redo, _page_row, latest_edit, owned_book, redo_busy_message
+from bookbug.services.owned import owned_book, page_row
+from bookbug.services.page_work import latest_edit, latest_redo_run, redo_busy_message
 from bookbug.errors import InvalidInput, WrongPhase
 from bookbug.services.runtime import started_engine
 from bookbug.story import Brief
@@ -68,10 +69,10 @@ async def edit_page_text(user_id: str, book_id: str, page: int, text: str | None
         words = clean_page_text(text, Brief.model_validate(book.brief or {}))
     suitability.check_for_book(user_id, book_id, words, field="text", what="the new words")
     with session_scope() as session:
-        row = _page_row(session, book_id, page)
+        row = page_row(session, book_id, page)
         if row.previous_key is not None:
             raise WrongPhase(f"Page {page} has a new version waiting: keep it or go back first.")
-        _, redo = _latest_redo(session, book_id)
+        _, redo = latest_redo_run(session, book_id)
         if redo is not None and redo.phase in ("drawing", "deciding", "finishing"):
             raise WrongPhase(redo_busy_message(redo))
         editing = latest_edit(book_id)

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bookbug.db import session_scope
-from bookbug.services.books import owned_book
+from bookbug.db import Book, session_scope
+from bookbug.services.owned import owned_book
 from bookbug.services.runtime import started_engine
 from bookbug.workflows import names
 
@@ -55,6 +55,18 @@ def to_book_event(message: dict[str, Any]) -> BookEvent | None:
         return BookEvent(id=message["id"], event=kind if kind in ("chat", "page", "sheet", "book") else "progress",
                          data=data, run_id=message.get("run_id"))
     return None
+
+
+def final_event(user_id: str, book_id: str) -> BookEvent | None:
+    """The book's final event when it has already finished (its event stream would never end);
+    None while it is still going, and for a book that is not the user's."""
+    with session_scope() as session:
+        book = session.get(Book, book_id)
+        if book is None or book.user_id != user_id:
+            return None
+        if book.status not in FINAL:  # a finished book's status names its final event
+            return None
+        return BookEvent(id=0, event=book.status, data={"status": book.status, "error": book.error})
 
 
 async def book_events(user_id: str, book_id: str, after: int | None = None) -> AsyncIterator[BookEvent]:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from bookbug.db import Book, BookShare, BookStatus, RenderedPage, session_scope, utcnow
-from bookbug.services.books import owned_book
+from bookbug.services.owned import owned_book
 from bookbug.errors import InvalidInput, NotFound, WrongPhase
 from bookbug.views import previous_version
 

@@ -27,7 +27,7 @@ def check_words(text: str, *, youngest: int | None, field: str, what: str) -> No
 
 def youngest_reader(user_id: str, book_id: str) -> int | None:
     """The youngest reader of one of the user's books (None when not known yet)."""
-    from bookbug.services.books import owned_book
+    from bookbug.services.owned import owned_book
 
     with session_scope() as session:
         book = owned_book(session, user_id, book_id)

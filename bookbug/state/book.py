@@ -4,6 +4,7 @@ redoing one page of a finished book (a new version beside the old one, then keep
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
@@ -12,7 +13,8 @@ from bookbug.services import books, page_edits, progress
 from bookbug.errors import NotFound, ServiceError
 from bookbug.views import BookDetail
 from bookbug.state import page_redo
-from bookbug.state.live import book_updates
+from bookbug.state import presence
+from bookbug.state.live import ASK, book_updates
 from bookbug.state.rows import TALKING_STATUSES, PageRow
 from bookbug.state.session import SessionState
 
@@ -58,16 +60,10 @@ class BookState(SessionState):
     notice: str = ""
     not_found: bool = False
     reader_index: int = 0
-    # redoing a page: the book's latest redo, and the form the viewer fills in
+    # redoing a page: the book's latest redo (its form and the choice after it: redo_form.py)
     redo_page: int = 0
     redo_phase: str = ""  # "" | drawing | deciding | finishing | failed (services.views.RedoView)
     redo_error: str = ""  # when the latest redo failed: why, in the service's plain words
-    redo_form_open: bool = False
-    redo_note: str = ""
-    redo_rewrite: bool = False
-    redo_notice: str = ""  # why a redo or a choice was refused, in one sentence
-    redo_sending: bool = False
-    deciding: bool = False
     # editing a page's words by hand: the book's latest edit, and the form
     edit_page: int = 0
     edit_phase: str = ""  # "" | saving | failed (services.views.EditView)
@@ -159,10 +155,6 @@ class BookState(SessionState):
         return self.edit_error if self.edit_phase == "failed" else ""
 
     @rx.var
-    def can_redo(self) -> bool:
-        return self.complete and not self.redo_busy and not self.redo_sending and bool(self.pages)
-
-    @rx.var
     def reader_mode(self) -> str:
         return page_redo.reader_mode(self.reader_page, self.redo_page, self.redo_phase)
 
@@ -182,9 +174,9 @@ class BookState(SessionState):
     def pdf_rebuilding(self) -> bool:
         return self.redo_phase == "finishing" or self.edit_phase == "saving"
 
-    @rx.var
-    def redo_note_length(self) -> int:
-        return len(self.redo_note)
+    async def _redo_form(self) -> redo_form.RedoFormState:
+        """The page's redo form: a substate of this one, in the same tab's state tree."""
+        return await self.get_state(redo_form.RedoFormState)
 
     # -- loading --------------------------------------------------------------------------------
     def _apply(self, detail: BookDetail | None, book_id: str) -> None:
@@ -193,7 +185,7 @@ class BookState(SessionState):
             self.view_book_id, self.title, self.status, self.pages, self.pdf_url = "", "", "", [], ""
             self.epub_url = ""
             self.cost_usd = 0.0
-            self.redo_page, self.redo_phase, self.redo_error, self.redo_form_open = 0, "", "", False
+            self.redo_page, self.redo_phase, self.redo_error = 0, "", ""
             self.edit_page, self.edit_phase, self.edit_error, self.edit_form_open = 0, "", "", False
             return
         self.not_found = False
@@ -252,7 +244,7 @@ class BookState(SessionState):
             return self._to_login()
         book_id = self._path_id()
         self.notice, self.reader_index = "", 0
-        self.redo_form_open, self.redo_notice, self.redo_sending, self.deciding = False, "", False, False
+        (await self._redo_form())._clear()
         self.edit_form_open, self.edit_notice, self.edit_sending = False, "", False
         return await self._reload(user_id, book_id)
 
@@ -278,108 +270,16 @@ class BookState(SessionState):
         if index >= 0:
             self.reader_index = index
 
-    # -- redo one page ----------------------------------------------------------------------------
-    @rx.event
-    def open_redo(self) -> None:
-        self.redo_notice = ""
-        self.edit_form_open = False
-        if not self.can_redo:
-            self.redo_notice = (page_redo.busy_sentence(self.redo_page, self.redo_phase, self.pages)
-                                or "Pages can be redone once the book is complete.")
-            return
-        self.redo_form_open, self.redo_note, self.redo_rewrite = True, "", False
-
-    @rx.event
-    def close_redo(self) -> None:
-        self.redo_form_open, self.redo_notice = False, ""
-
-    @rx.event
-    def set_redo_note(self, value: str) -> None:
-        self.redo_note = value
-        self.redo_notice = ""
-
-    @rx.event
-    def set_redo_rewrite(self, value: bool) -> None:
-        self.redo_rewrite = bool(value)
-        self.redo_notice = ""
-
-    @rx.event
-    async def start_redo(self, form: dict[str, Any] | None = None) -> Any:
-        """Redo the page on screen; the new version arrives live, beside the old one."""
-        if not self.redo_form_open or self.redo_sending:
-            return None  # the second click of a double click: the form was sent already
-        # the form's values when it sent them (a checked box sends "on", an unchecked one nothing)
-        note = str(form.get("note", "")) if form is not None else self.redo_note
-        rewrite = form.get("rewrite") in (True, "on", "true") if form is not None else self.redo_rewrite
-        try:
-            books.clean_note(note)
-        except ServiceError as error:
-            self.redo_notice = error.message
-            return None
-        if self.redo_busy:
-            self.redo_notice = page_redo.busy_sentence(self.redo_page, self.redo_phase, self.pages)
-            return None
-        user_id = await self._current_user_id()
-        if not user_id:
-            return self._to_login()
-        book_id, number = self.view_book_id, self.reader_page.number
-        self.redo_sending, self.redo_notice = True, ""
-        try:
-            await self._mark(user_id, book_id)  # before the redo starts: the task then misses none of it
-            await books.redo_page(user_id, book_id, number, rewrite_text=rewrite, note=note)
-        except ServiceError as error:
-            self.redo_notice = error.message
-            return None
-        finally:
-            self.redo_sending = False
-        self.redo_form_open, self.redo_note, self.redo_rewrite = False, "", False
-        return await self._refresh(user_id, book_id)
-
-    @rx.event
-    async def keep_version(self, keep: str) -> Any:
-        """Keep the redone page ("new") or go back to the old one ("old")."""
-        if self.deciding or (self.redo_phase == "finishing" and self.redo_page == self.reader_page.number):
-            return None  # the second click of a double click: the choice is being saved
-        user_id = await self._current_user_id()
-        if not user_id:
-            return self._to_login()
-        book_id, number = self.view_book_id, self.reader_page.number
-        self.deciding, self.redo_notice = True, ""
-        try:
-            await self._mark(user_id, book_id)
-            await books.decide_page(user_id, book_id, number, keep=keep)
-        except ServiceError as error:
-            self.redo_notice = error.message
-            return None
-        finally:
-            self.deciding = False
-        return await self._refresh(user_id, book_id)
-
-    @rx.event
-    async def dismiss_redo_failure(self) -> Any:
-        """Put away the message about a failed redo (the page is as it was)."""
-        user_id = await self._current_user_id()
-        if not user_id:
-            return self._to_login()
-        book_id, number = self.view_book_id, self.redo_page
-        try:
-            await asyncio.to_thread(books.dismiss_redo_failure, user_id, book_id, number)
-        except ServiceError as error:
-            self.redo_notice = error.message
-            return None
-        self._apply(await fetch_book(user_id, book_id), book_id)
-        return None
-
     # -- edit a page's words by hand ------------------------------------------------------------
     @rx.event
-    def open_edit(self) -> None:
+    async def open_edit(self) -> None:
         self.edit_notice = ""
         if not self.can_edit:
             self.edit_notice = (page_redo.busy_sentence(self.redo_page, self.redo_phase, self.pages)
                                 or ("Your last edit is being saved; try again in a moment." if self.edit_saving
                                     else "A page's words can be edited once the book is complete."))
             return
-        self.redo_form_open = False
+        (await self._redo_form()).redo_form_open = False  # one form at a time
         self.edit_form_open, self.edit_text = True, self.reader_page.text
 
     @rx.event
@@ -436,7 +336,7 @@ class BookState(SessionState):
 
     # -- live -----------------------------------------------------------------------------------
     @rx.event(background=True)
-    async def watch_book(self) -> None:
+    async def watch_book(self) -> AsyncIterator[Any]:
         async with self:
             book_id, user_id, tab = self.view_book_id, self._viewer_id, self.router.session.client_token
             after = {book_id: self._follow_from} if self._follow_from >= 0 else None
@@ -446,6 +346,9 @@ class BookState(SessionState):
         ticks, released = 0, False
         try:
             async for _, event in book_updates(user_id, [book_id], idle=IDLE_SECONDS, tab=tab, after=after):
+                if event is ASK:
+                    yield presence.ask()
+                    continue
                 ticks = ticks + 1 if event is None else 0
                 fresh: BookDetail | None = None
                 news = ("page", "book", "sheet", "redo", "edit")
@@ -473,3 +376,8 @@ class BookState(SessionState):
                 async with self:
                     if self._watching == book_id:
                         self._watching = ""
+
+
+# The redo form subclasses BookState, so it can only be imported once BookState exists; importing
+# it here registers it with every use of the book page (a state tree lacks a class added later).
+from bookbug.state import redo_form  # noqa: E402

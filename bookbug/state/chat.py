@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
@@ -11,7 +12,8 @@ from bookbug.services import books
 from bookbug.errors import NotFound, ServiceError
 from bookbug.views import BookDetail, MessageView
 from bookbug.state.brief_panel import brief_rows, outline_rows, plot_title
-from bookbug.state.live import book_updates
+from bookbug.state import presence
+from bookbug.state.live import ASK, book_updates
 from bookbug.state.rows import TALKING_STATUSES, BriefRow, MessageRow, OutlineRow
 from bookbug.state.session import SessionState
 from bookbug.workflows import names
@@ -197,7 +199,7 @@ class ChatState(SessionState):
 
     # -- live ---------------------------------------------------------------------------------
     @rx.event(background=True)
-    async def watch_conversation(self) -> None:
+    async def watch_conversation(self) -> AsyncIterator[Any]:
         async with self:
             book_id, user_id, tab = self.chat_book_id, self._viewer_id, self.router.session.client_token
             if not book_id or not user_id or self._watching == book_id:
@@ -206,6 +208,9 @@ class ChatState(SessionState):
         ticks = 0
         try:
             async for _, event in book_updates(user_id, [book_id], idle=IDLE_SECONDS, tab=tab):
+                if event is ASK:
+                    yield presence.ask()
+                    continue
                 ticks = ticks + 1 if event is None else 0
                 # re-read on news, and once when idle: anything published before we subscribed
                 fresh = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
@@ -11,7 +12,8 @@ import reflex as rx
 from bookbug.services import books
 from bookbug.errors import ServiceError
 from bookbug.views import BookPage
-from bookbug.state.live import book_updates
+from bookbug.state import presence
+from bookbug.state.live import ASK, book_updates
 from bookbug.state.rows import BookCard
 from bookbug.state.session import SessionState
 
@@ -87,21 +89,24 @@ class GalleryState(SessionState):
         return await self._show(self.page_number - 1)
 
     @rx.event(background=True)
-    async def watch_gallery(self) -> None:
+    async def watch_gallery(self) -> AsyncIterator[Any]:
         """One task per viewer for every book in flight on the shown page."""
-        async with self:
+        async with self:  # state is read (and written) only in here: outside, it may be stale
             user_id, watched, tab = self._viewer_id, self._in_flight_ids(), self.router.session.client_token
             if not user_id or not watched or self._watching:
                 return
             self._watching = True
+            shown = self.page_number
         ticks = 0
         try:
             async for book_id, event in book_updates(user_id, watched, idle=IDLE_SECONDS, tab=tab):
+                if event is ASK:
+                    yield presence.ask()
+                    continue
                 ticks = ticks + 1 if event is None else 0
                 listing = None
                 if ticks == 1 or (event is not None and (event.final or event.event == "book")):
-                    listing = await asyncio.to_thread(books.list_books, user_id, page=self.page_number,
-                                                      per_page=PER_PAGE)
+                    listing = await asyncio.to_thread(books.list_books, user_id, page=shown, per_page=PER_PAGE)
                 async with self:
                     if str(self.router.url.path or "").rstrip("/") != GALLERY_ROUTE or ticks >= MAX_IDLE_TICKS:
                         return
@@ -111,6 +116,7 @@ class GalleryState(SessionState):
                         self._apply(listing)
                     if event is not None:
                         self._apply_event(book_id, event.data)
+                    shown = self.page_number  # the page the next re-read fetches
         finally:
             async with self:
                 self._watching = False

@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from bookbug.services import spending
+from bookbug.services import runs, spending
 from bookbug.config import app_config
 from bookbug.errors import InvalidInput
 from bookbug.settings import Settings, get_settings
@@ -209,7 +209,7 @@ class OperatorSettingsState(SessionState):
         away = await self._require_operator()
         if away is not None:
             return away
-        self.saved = await jobs.rerun_run(run_id)
+        self.saved = await runs.rerun(run_id)
         await self._refresh_jobs()
         return None
 
@@ -218,6 +218,6 @@ class OperatorSettingsState(SessionState):
         away = await self._require_operator()
         if away is not None:
             return away
-        self.saved = await jobs.cancel_run(run_id)
+        self.saved = await runs.cancel(run_id)
         await self._refresh_jobs()
         return None

@@ -7,7 +7,7 @@ and the PDF rebuilt) or failed. The reader turns that, for the page on screen, i
 
 from __future__ import annotations
 
-from bookbug.services.books import redo_busy_message
+from bookbug.services.page_work import redo_busy_message
 from bookbug.views import RedoView
 from bookbug.state.rows import PageRow
 

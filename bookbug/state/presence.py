@@ -1,66 +1,67 @@
-"""Whether a viewer's tab is still connected, so its background task can end soon after it closes.
+"""Whether a viewer's tab is still there, so a page's background task ends soon after it closes.
 
-Reflex 0.10.1 cancels, on disconnect, only the chain of the tab's last page load (so a task
-started by a page's on_load already dies with its tab); a task started by a click (sending a
-message, "Older" in the gallery, retrying a book) lives on. Reflex does keep, per app worker,
-the client tokens that have a live socket (the event namespace's token manager: a dict in
-memory, backed by Redis when several workers share state), and Reflex's own shared-state code
-asks it `is_token_connected` before updating a tab. Asking it costs a dict lookup while the tab
-is connected, and at most one Redis read a check after it left: no database is touched.
+Reflex 0.10.1 cancels, on disconnect, only the chain of the tab's last page load; a task started
+by a click (sending a message, "Older" in the gallery, retrying a book) lives on, and Reflex has
+no public "this tab closed" signal: a background task's `async with self` works the same for a
+closed tab, whose updates simply go nowhere. So the task asks the tab itself. Every
+CHECK_SECONDS it sends the tab a one-line script (`ask`: rx.call_script with a callback, public
+Reflex); the tab's answer comes back as `PresenceState.answer`, which renews the tab's lease.
+A tab that has not answered for LEASE_SECONDS is gone. The server asks (no timer in the page),
+so a hidden tab, whose timers the browser slows down, still answers at once.
 
-A reload drops the socket for a moment and reconnects with the same token, so a tab counts as
-gone only after it has been missing for `GRACE_SECONDS`.
+A reload drops the socket for a moment and comes back with the same client token, well inside
+the lease. Leases live in this process: a tab's events (its answers too) reach the app worker
+that holds its socket, which is where the events that started its tasks were handled.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
+import time
 from typing import Any
 
-log = logging.getLogger(__name__)
+import reflex as rx
 
-CHECK_SECONDS = 1.0  # how often a task looks
-GRACE_SECONDS = 3.0  # missing this long (not a reload): the tab is gone
+CHECK_SECONDS = 2.0  # how often a task asks its tab
+LEASE_SECONDS = 8.0  # no answer this long (a reload answers sooner): the tab is gone
+_FORGET_SECONDS = 600.0  # leases nobody renewed for this long are dropped
 
-
-def _event_namespace() -> Any | None:
-    """The running app's socket namespace; None for states built outside a served app (tests)."""
-    try:
-        from reflex_base.registry import RegistrationContext
-
-        return RegistrationContext.get().app.event_namespace
-    except Exception:  # no context or no app registered in it: nobody to ask
-        return None
+_answered: dict[str, float] = {}  # client token -> when it last answered (or its task began)
 
 
-async def connected(tab: str) -> bool | None:
-    """Whether the tab with client token `tab` has a socket; None when this cannot be told."""
-    namespace = _event_namespace() if tab else None
-    if namespace is None:
-        return None
-    try:
-        manager = getattr(namespace, "_token_manager", None)
-        if manager is not None:
-            return bool(await manager.is_token_connected(tab))
-        return tab in namespace.token_to_sid  # the public, slower view of the same map
-    except Exception:  # a failed look is not a closed tab
-        log.warning("could not tell whether tab %s is connected", tab, exc_info=True)
-        return None
+def _now() -> float:
+    return time.monotonic()
 
 
-async def gone(tab: str) -> None:
-    """Return once the tab has had no socket for GRACE_SECONDS; never, when that cannot be told
-    (no client token, or no socket server in this process): the task's other ends still apply."""
-    if not tab or _event_namespace() is None:
-        await asyncio.Event().wait()
-    loop = asyncio.get_running_loop()
-    missing_since: float | None = None
-    while True:
-        await asyncio.sleep(CHECK_SECONDS)
-        if await connected(tab) is not False:
-            missing_since = None
-            continue
-        missing_since = loop.time() if missing_since is None else missing_since
-        if loop.time() - missing_since >= GRACE_SECONDS:
-            return
+def hold(tab: str) -> None:
+    """Begin the tab's lease as its task starts (a tab that never answers is gone after the lease)."""
+    if not tab:
+        return
+    now = _now()
+    for other, seen in list(_answered.items()):  # the leases of tabs long gone
+        if now - seen > _FORGET_SECONDS:
+            _answered.pop(other, None)
+    _answered[tab] = now
+
+
+def renew(tab: str) -> None:
+    if tab:
+        _answered[tab] = _now()
+
+
+def expired(tab: str) -> bool:
+    """Whether the tab has not answered for LEASE_SECONDS; never for "" (no tab: nobody to ask)."""
+    seen = _answered.get(tab) if tab else None
+    return seen is not None and _now() - seen > LEASE_SECONDS
+
+
+class PresenceState(rx.State):
+    """The tab's answers: any state of the tab's tree can ask, the answer lands here."""
+
+    @rx.event
+    def answer(self, _reply: Any = None) -> None:
+        renew(self.router.session.client_token)
+
+
+def ask() -> rx.event.EventSpec:
+    """What a task yields to ask its tab whether it is still there."""
+    return rx.call_script("1", callback=PresenceState.answer)

@@ -102,11 +102,24 @@ def is_guarded(fn: Callable[..., Any]) -> bool:
 
 def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     """`fn`, run only while the tab's session holds; otherwise the tab is signed out."""
-    if inspect.isasyncgenfunction(fn) or inspect.isgeneratorfunction(fn):
-        raise TypeError(f"{fn.__qualname__}: page handlers return their events; they do not yield")
     background = bool(getattr(fn, "_reflex_background_task", False))
+    streams = background and inspect.isasyncgenfunction(fn)  # a live task that asks its tab now and then
+    if not streams and (inspect.isasyncgenfunction(fn) or inspect.isgeneratorfunction(fn)):
+        raise TypeError(f"{fn.__qualname__}: page handlers return their events; they do not yield")
 
-    if background:
+    if streams:
+        @functools.wraps(fn)
+        async def checked_stream(self: SessionState, *args: Any, **kwargs: Any) -> Any:
+            async with self:
+                refusal = None if await self._session_holds() else self._sign_tab_out()
+            if refusal is not None:
+                yield refusal
+                return
+            async for event in fn(self, *args, **kwargs):
+                yield event
+
+        wrapper: Callable[..., Any] = checked_stream
+    elif background:
         @functools.wraps(fn)
         async def checked_background(self: SessionState, *args: Any, **kwargs: Any) -> Any:
             async with self:
@@ -115,7 +128,7 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
                 return refusal
             return await fn(self, *args, **kwargs)
 
-        wrapper: Callable[..., Any] = checked_background
+        wrapper = checked_background
     else:
         @functools.wraps(fn)
         async def checked(self: SessionState, *args: Any, **kwargs: Any) -> Any:

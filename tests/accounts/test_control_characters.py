@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bookbug.db.accounts import User
 from bookbug.db.session import session_scope
-from bookbug.services import accounts, books
+from bookbug.services import accounts, books, redos
 from bookbug.config import app_config
 from bookbug.errors import InvalidInput
 from bookbug.safety.text_rules import unusable_character
@@ -40,7 +40,7 @@ def test_a_chat_message_or_page_note_with_one_is_refused_clearly(text: str) -> N
         books.clean_message(text)
     assert caught.value.field == "content"
     with pytest.raises(InvalidInput, match="control character|NUL"):
-        books.clean_note(text)
+        redos.clean_note(text)
     assert books.clean_message("Mia, age 5\nand her dragon") == "Mia, age 5\nand her dragon"
 
 

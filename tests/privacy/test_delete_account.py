@@ -15,7 +15,8 @@ from bookbug.db import DaySpend, LedgerEntry, session_scope
 from bookbug.engine import steps as engine_steps
 from bookbug.services import accounts, sharing, slots
 from bookbug.config import app_config
-from bookbug.services.books import PAGE_REDOS, PLOT_CHANGES
+from bookbug.services.books import PLOT_CHANGES
+from bookbug.services.redos import PAGE_REDOS
 from bookbug.services.sign_in_limits import email_key
 from bookbug.workflows import erasing
 from tests.api.conftest import PASSWORD, Caller

@@ -4,6 +4,7 @@ signed in through the accounts service, and state objects built the way Reflex b
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import re
 import uuid
@@ -29,6 +30,7 @@ from bookbug.config import app_config
 from bookbug.services.runtime import use_engine
 from bookbug.services.web_session import COOKIE
 from bookbug.settings import get_settings, reset_settings
+from bookbug.state.presence import PresenceState
 from bookbug.state.session import SessionState
 from tests.workflows.conversation import wait_until
 
@@ -116,10 +118,28 @@ def visit(state: rx.State, path: str) -> None:
     state.router = RouterData.from_router_data({"pathname": path, "asPath": path, "headers": headers})
 
 
+def watching(handler: Any, state: Any, *, answers: Callable[[], bool] = lambda: True) -> asyncio.Task[None]:
+    """A page's live task, run as Reflex runs a background handler: whatever it yields goes to the
+    tab. Its presence checks (presence.ask()) are answered, through PresenceState.answer in the
+    same tab's state tree, while `answers()` says the tab is there."""
+    async def run() -> None:
+        async for spec in handler.fn(state):
+            callback = {name._js_expr: value for name, value in getattr(spec, "args", ())}.get("callback")
+            if f"{PresenceState.get_full_name()}.answer" in str(callback) and answers():
+                tab = state._get_root_state().get_substate(PresenceState.get_full_name().split("."))
+                tab.router = state.router
+                PresenceState.answer.fn(tab, 1)
+
+    return asyncio.create_task(run())
+
+
 async def call(state: Any, handler: str, *args: Any) -> Any:
     """Run an event handler's function on the state, the way the app processes an event."""
     fn = getattr(type(state), handler).fn
     result = fn(state, *args)
+    if inspect.isasyncgen(result):  # a live task: run to its end, answering with what it yielded first
+        yielded = [event async for event in result]
+        return yielded[0] if yielded else None
     return await result if asyncio.iscoroutine(result) else result
 
 

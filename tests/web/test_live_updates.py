@@ -5,31 +5,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-import reflex as rx
 from reflex.istate.data import RouterData
-from reflex_base.registry import RegistrationContext
 
 from bookbug.engine import Engine
 from bookbug.services import books
 from bookbug.state import book as book_state
 from bookbug.state import chat as chat_state
+from bookbug.state import gallery as gallery_state
 from bookbug.state import presence
 from bookbug.state.book import BookState
 from bookbug.state.chat import ChatState
 from bookbug.state.gallery import GalleryState
-from tests.web.conftest import Viewer, build_state, call, converse_to_plot, make_book, visit, wait_until
+from bookbug.state.live import book_updates
+from tests.web.conftest import Viewer, build_state, call, converse_to_plot, make_book, visit, wait_until, watching
 
 
 @pytest.fixture(autouse=True)
 def _quick_ticks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chat_state, "IDLE_SECONDS", 0.2)
     monkeypatch.setattr(book_state, "IDLE_SECONDS", 0.2)
-    monkeypatch.setattr(presence, "CHECK_SECONDS", 0.2)  # in the app: 1 s and 3 s
-    monkeypatch.setattr(presence, "GRACE_SECONDS", 1.0)
+    monkeypatch.setattr(presence, "CHECK_SECONDS", 0.2)  # in the app: 2 s and 8 s
+    monkeypatch.setattr(presence, "LEASE_SECONDS", 1.0)
 
 
 async def test_the_assistants_reply_arrives_without_reloading_and_the_task_ends_when_the_viewer_leaves(
@@ -38,11 +38,11 @@ async def test_the_assistants_reply_arrives_without_reloading_and_the_task_ends_
     book = await books.create_book(viewer.user_id)
     state = build_state(ChatState, token=viewer.token, path=f"/create/{book.id}")
     assert await call(state, "load_conversation") == ChatState.watch_conversation
-    watcher = asyncio.create_task(ChatState.watch_conversation.fn(state))
+    watcher = watching(ChatState.watch_conversation, state)
     await wait_until(lambda: state._watching == book.id, 5, "the watcher to start")
 
     # a second start for the same viewer and book returns at once instead of watching twice
-    await asyncio.wait_for(ChatState.watch_conversation.fn(state), 1)
+    await asyncio.wait_for(watching(ChatState.watch_conversation, state), 1)
     assert not watcher.done()
 
     await wait_until(lambda: state.last_is_assistant, 20, "the first question, live")
@@ -61,7 +61,7 @@ async def test_pages_land_in_the_book_view_live_and_the_task_ends_with_the_book(
     book_id = await make_book(viewer, approve=False)
     state = build_state(BookState, token=viewer.token, path=f"/books/{book_id}")
     await call(state, "load_book")
-    watcher = asyncio.create_task(BookState.watch_book.fn(state))
+    watcher = watching(BookState.watch_book, state)
     await wait_until(lambda: state._watching == book_id, 5, "the watcher to start")
     await books.approve(viewer.user_id, book_id)
     await wait_until(lambda: state.pages, 60, "a page, live")
@@ -78,25 +78,14 @@ async def test_a_watcher_for_a_finished_conversation_does_not_linger(
     await books.cancel(viewer.user_id, book.id)
     state = build_state(ChatState, token=viewer.token, path=f"/create/{book.id}")
     await state._reload(viewer.user_id, book.id)
-    await asyncio.wait_for(ChatState.watch_conversation.fn(state), 5)
+    await asyncio.wait_for(watching(ChatState.watch_conversation, state), 5)
     assert state.book_status == "cancelled" and state._watching == ""
 
 
 # -- a closed tab ----------------------------------------------------------------------------------
-# A served app keeps its connected tabs in its socket namespace: Socket.IO calls the namespace's
-# link_token_to_sid on connect and on_disconnect when the tab's socket closes. These tests call
-# the same two methods of a real Reflex app's namespace; only the socket transport is left out.
-
-@pytest.fixture
-def sockets() -> Iterator[Any]:
-    """A real rx.App (in its own registration context, as Reflex's docs advise for a second app)."""
-    context = RegistrationContext.get().fork()
-    reset = RegistrationContext.set(context)
-    try:
-        yield rx.App().event_namespace
-    finally:
-        RegistrationContext.reset(reset)
-
+# A live task asks its tab every presence.CHECK_SECONDS whether it is still there (it yields
+# presence.ask(): a script whose answer comes back as PresenceState.answer). `watching` runs the
+# task as Reflex does and answers for the tab while the test says the tab is open.
 
 def open_tab(state: Any, path: str) -> str:
     """The state as a connected tab sees it: its router carries the tab's client token."""
@@ -113,58 +102,118 @@ WATCHERS = {
 }
 
 
-async def start_watching(page: str, viewer: Viewer, book_id: str, sockets: Any) -> tuple[Any, str, asyncio.Task]:
+class Tab:
+    def __init__(self) -> None:
+        self.open = True
+
+
+async def start_watching(page: str, viewer: Viewer, book_id: str, tab: Tab) -> tuple[Any, asyncio.Task[None]]:
     cls, route, load, watch = WATCHERS[page]
     path = route.format(id=book_id)
     state = build_state(cls, token=viewer.token, path=path)
-    tab = open_tab(state, path)
-    await sockets.link_token_to_sid("sid-1", tab, update_state=False)
+    open_tab(state, path)
     assert await call(state, load) == getattr(cls, watch)
-    watcher = asyncio.create_task(getattr(cls, watch).fn(state))
+    watcher = watching(getattr(cls, watch), state, answers=lambda: tab.open)
     await wait_until(lambda: state._watching, 5, "the watcher to start")
-    return state, tab, watcher
+    return state, watcher
 
 
 @pytest.mark.parametrize("page", list(WATCHERS))
 async def test_closing_the_tab_ends_its_live_task_within_a_few_seconds(
-        engine: Engine, make_viewer: Callable[[str], Viewer], sockets: Any, page: str) -> None:
+        engine: Engine, make_viewer: Callable[[str], Viewer], page: str) -> None:
     viewer = make_viewer("mia")
     book_id = await make_book(viewer, approve=False)  # the plot waits for the user: nothing will happen
-    state, tab, watcher = await start_watching(page, viewer, book_id, sockets)
+    tab = Tab()
+    state, watcher = await start_watching(page, viewer, book_id, tab)
 
-    await asyncio.sleep(presence.GRACE_SECONDS + 2 * presence.CHECK_SECONDS)
-    assert not watcher.done(), "an open tab keeps its task"
+    await asyncio.sleep(presence.LEASE_SECONDS + 2 * presence.CHECK_SECONDS)
+    assert not watcher.done(), "an open tab answers, and keeps its task"
 
-    await sockets.on_disconnect("sid-1")  # the tab is closed
-    assert await presence.connected(tab) is False
-    await asyncio.wait_for(watcher, presence.GRACE_SECONDS + 3 * presence.CHECK_SECONDS)
+    tab.open = False  # the tab is closed: nobody answers any more
+    await asyncio.wait_for(watcher, presence.LEASE_SECONDS + 3 * presence.CHECK_SECONDS)
     assert not state._watching
     assert books.get_book(viewer.user_id, book_id).status == "plot", "it ended for the tab, not the book"
 
 
 async def test_a_reload_keeps_the_task_until_the_viewer_goes_elsewhere(
-        engine: Engine, make_viewer: Callable[[str], Viewer], sockets: Any) -> None:
+        engine: Engine, make_viewer: Callable[[str], Viewer]) -> None:
     viewer = make_viewer("mia")
     book_id = await make_book(viewer, approve=False)
-    state, tab, watcher = await start_watching("book page", viewer, book_id, sockets)
+    tab = Tab()
+    state, watcher = await start_watching("book page", viewer, book_id, tab)
 
-    await sockets.on_disconnect("sid-1")  # a reload: the socket drops and the same tab comes back
-    await asyncio.sleep(2 * presence.CHECK_SECONDS)  # a check sees it missing, for less than the grace
-    await sockets.link_token_to_sid("sid-2", tab, update_state=False)
-    await asyncio.sleep(presence.GRACE_SECONDS + 2 * presence.CHECK_SECONDS)
-    assert not watcher.done(), "a reload within the grace keeps the task"
+    tab.open = False  # a reload: for a moment nobody answers, then the same tab does again
+    await asyncio.sleep(2 * presence.CHECK_SECONDS)  # a question or two unanswered, less than the lease
+    tab.open = True
+    await asyncio.sleep(presence.LEASE_SECONDS + 2 * presence.CHECK_SECONDS)
+    assert not watcher.done(), "a reload within the lease keeps the task"
 
     visit(state, "/books")  # it still ends when the viewer goes elsewhere
     await asyncio.wait_for(watcher, 5)
     assert state._watching == ""
 
 
-async def test_without_a_socket_server_the_presence_check_never_ends_a_task() -> None:
-    # states built outside a served app (these tests, a script) have nobody to ask
-    assert await presence.connected(str(uuid.uuid4())) is None
-    check = asyncio.create_task(presence.gone(str(uuid.uuid4())))
-    await asyncio.sleep(presence.CHECK_SECONDS * 1.5)
-    assert not check.done()
-    check.cancel()
+async def test_a_task_without_a_tab_asks_nobody_and_never_times_out(
+        engine: Engine, make_viewer: Callable[[str], Viewer]) -> None:
+    # states built outside a served app (these tests, a script) have no client token: nobody to ask
+    viewer = make_viewer("mia")
+    book_id = await make_book(viewer, approve=False)
+    asked: list[Any] = []
+    updates = book_updates(viewer.user_id, [book_id], idle=60.0, tab="")
+    collect = asyncio.create_task(anext(updates))
+    done, _ = await asyncio.wait([collect], timeout=presence.LEASE_SECONDS + 3 * presence.CHECK_SECONDS)
+    asked += [task.result() for task in done]
+    assert asked == [], "no tab: no question, and no end for want of an answer"
+    collect.cancel()  # ends the stream too (its finally stops its helpers)
     with contextlib.suppress(asyncio.CancelledError):
-        await check
+        await collect
+
+
+class OnlyInside:
+    """A background task's `self` that, like Reflex's StateProxy, is current only inside
+    `async with self`; unlike it, it notes every use outside, where a read may be stale."""
+
+    def __init__(self, state: Any) -> None:
+        object.__setattr__(self, "_state", state)
+        object.__setattr__(self, "_inside", False)
+        object.__setattr__(self, "outside", [])
+
+    async def __aenter__(self) -> OnlyInside:
+        object.__setattr__(self, "_inside", True)
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        object.__setattr__(self, "_inside", False)
+
+    def __getattr__(self, name: str) -> Any:
+        if not object.__getattribute__(self, "_inside"):
+            object.__getattribute__(self, "outside").append(name)
+        return getattr(object.__getattribute__(self, "_state"), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not object.__getattribute__(self, "_inside"):
+            object.__getattribute__(self, "outside").append(name)
+        setattr(object.__getattribute__(self, "_state"), name, value)
+
+
+async def test_the_gallery_watcher_reads_its_state_only_inside_async_with_self(
+        engine: Engine, make_viewer: Callable[[str], Viewer], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gallery_state, "IDLE_SECONDS", 0.2)  # a quiet moment soon: the listing is read again
+    viewer = make_viewer("mia")
+    await make_book(viewer, approve=False)  # in flight: the gallery watches it
+    state = build_state(GalleryState, token=viewer.token, path="/books")
+    assert await call(state, "load_gallery") == GalleryState.watch_gallery
+    reread = asyncio.Event()
+    list_books = books.list_books
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reread.set()
+        return list_books(*args, **kwargs)
+
+    monkeypatch.setattr(books, "list_books", counted)
+    task = OnlyInside(state)
+    watcher = watching(GalleryState.watch_gallery, task)
+    await asyncio.wait_for(reread.wait(), 10)  # the watcher read the listing again, for the page shown
+    visit(state, "/")
+    await asyncio.wait_for(watcher, 5)
+    assert task.outside == [], f"read or written outside `async with self`: {task.outside}"

@@ -31,7 +31,7 @@ from bookbug.services import accounts
 from bookbug.settings import get_settings, reset_settings
 from bookbug.state.operator_settings import OperatorSettingsState
 from bookbug.state.session import CHECK_SECONDS, SessionState, is_guarded, is_public
-from tests.web.conftest import Viewer, build_state, call, make_book, redirect_target
+from tests.web.conftest import Viewer, build_state, call, make_book, redirect_target, watching
 
 # The only handlers that run for a visitor without a session: the sign-in and registration
 # forms, signing out, and the pages' "who is this" look-up. Adding one here is a decision.
@@ -78,8 +78,12 @@ SHOWN_ON = {"ShareState": "/books/[book_id]"}
 
 def load_for(state: type[SessionState]) -> tuple[str, str]:
     """The page route (with [book_id] when it has one) and on_load handler that fill `state`."""
-    routes = [(spec.route, spec.on_load.fn.__name__) for spec in PAGES
-              if spec.on_load is not None and spec.on_load.fn.__qualname__.split(".")[0] == state.__name__]
+    routes: list[tuple[str, str]] = []
+    for page_state in state.__mro__:  # a substate of a page's state (the reader's redo form) loads with it
+        routes = [(spec.route, spec.on_load.fn.__name__) for spec in PAGES
+                  if spec.on_load is not None and spec.on_load.fn.__qualname__.split(".")[0] == page_state.__name__]
+        if routes or page_state.__name__ in SHOWN_ON:
+            break
     if not routes and state.__name__ in SHOWN_ON:
         return SHOWN_ON[state.__name__], "load_viewer"
     assert routes, f"no page loads {state.__name__}: say here how its handlers get their data"
@@ -227,7 +231,7 @@ async def test_a_live_page_stops_sending_updates_once_the_session_ends(world: Wo
     monkeypatch.setattr(chat, "IDLE_SECONDS", 0.2)  # the watcher looks again at every quiet moment
     tab = build_state(ChatState, token=world.viewer.token, path=f"/create/{world.book_id}")
     assert await call(tab, "load_conversation") == ChatState.watch_conversation
-    watcher = asyncio.create_task(ChatState.watch_conversation.fn(tab))
+    watcher = watching(ChatState.watch_conversation, tab)
     await asyncio.sleep(0.5)
     assert not watcher.done()  # signed in, nothing happening: it keeps watching
     end_every_session(world)

@@ -15,7 +15,7 @@ from bookbug.settings import get_settings
 from bookbug.providers.images import OfflineIllustrator
 from bookbug.providers.storage import get_storage
 from bookbug.resilience.errors import FatalError
-from bookbug.services import books
+from bookbug.services import books, redos
 from bookbug.errors import WrongPhase
 from bookbug.story import Brief, ProsePage, StyleGuide
 from bookbug.workflows import drawing, names, pages
@@ -48,14 +48,14 @@ async def test_redoing_a_page_keeps_the_old_version_until_the_new_one_is_accepte
         pdf_key = session.get(Book, book_id).pdf_key
     pdf_before = get_storage().get(pdf_key)
 
-    await books.redo_page(user.id, book_id, 3, rewrite_text=True, note="make Mia laugh")
+    await redos.redo_page(user.id, book_id, 3, rewrite_text=True, note="make Mia laugh")
     pending = await wait_until(lambda: (row := page_rows(book_id)[3]).previous_key and row, what="the new version")
     assert pending.version == 2 and pending.previous_key == before[3].storage_key
     assert get_storage().exists(before[3].storage_key), "the old picture is kept until a decision"
     with pytest.raises(WrongPhase):
-        await books.redo_page(user.id, book_id, 3)
+        await redos.redo_page(user.id, book_id, 3)
 
-    await books.decide_page(user.id, book_id, 3, keep="new")
+    await redos.decide_page(user.id, book_id, 3, keep="new")
     settled = await wait_until(lambda: (row := page_rows(book_id)[3]).previous_key is None and row, what="settling")
     assert settled.storage_key != before[3].storage_key
     # the old picture is deleted by the step after the one that settled the page
@@ -84,10 +84,10 @@ async def test_going_back_restores_the_old_page_exactly(book_backend) -> None:
     user = make_user()
     book_id = await finished_book(user.id)
     before = page_rows(book_id)[5]
-    await books.redo_page(user.id, book_id, 5)
+    await redos.redo_page(user.id, book_id, 5)
     await wait_until(lambda: page_rows(book_id)[5].previous_key, what="the new version")
     new_key = page_rows(book_id)[5].storage_key
-    await books.decide_page(user.id, book_id, 5, keep="old")
+    await redos.decide_page(user.id, book_id, 5, keep="old")
     restored = await wait_until(lambda: (row := page_rows(book_id)[5]).previous_key is None and row, what="going back")
     assert (restored.storage_key, restored.text, restored.version) == (before.storage_key, before.text, before.version)
     await wait_until(lambda: not get_storage().exists(new_key), what="the unkept picture deleted")
@@ -112,7 +112,7 @@ async def test_each_redo_of_a_page_draws_a_new_picture_whatever_was_kept_before(
     paid = {p.prediction_id for p in predictions(book_id, 5)}
     # going back, then keeping, then keeping again: each redo is a new run with a new picture
     for turn, keep in enumerate(("old", "new", "new"), start=1):
-        await books.redo_page(user.id, book_id, 5)
+        await redos.redo_page(user.id, book_id, 5)
         pending = await wait_until(lambda: (row := page_rows(book_id)[5]).previous_key and row,
                                    what=f"redo {turn}'s new version")
         assert pending.previous_key == current.storage_key
@@ -127,7 +127,7 @@ async def test_each_redo_of_a_page_draws_a_new_picture_whatever_was_kept_before(
         assert view.image_url.endswith(f"?v={pending.version}") and view.previous_image_url.endswith(
             f"?v={current.version}")
 
-        await books.decide_page(user.id, book_id, 5, keep=keep)
+        await redos.decide_page(user.id, book_id, 5, keep=keep)
         settled = await wait_until(lambda: (row := page_rows(book_id)[5]).previous_key is None and row,
                                    what=f"redo {turn}'s choice")
         kept = pending if keep == "new" else current
@@ -141,11 +141,11 @@ async def test_a_note_on_a_picture_only_redo_reaches_the_drawing(book_backend) -
     user = make_user()
     book_id = await finished_book(user.id)
     before = page_rows(book_id)[2]
-    await books.redo_page(user.id, book_id, 2, note="  make the sky stormy ")
+    await redos.redo_page(user.id, book_id, 2, note="  make the sky stormy ")
     pending = await wait_until(lambda: (row := page_rows(book_id)[2]).previous_key and row, what="the new version")
     assert pending.text == before.text  # the words were not rewritten
     assert "make the sky stormy" in (pending.prompt or "") and "make the sky stormy" not in (before.prompt or "")
-    await books.decide_page(user.id, book_id, 2, keep="old")
+    await redos.decide_page(user.id, book_id, 2, keep="old")
     restored = await wait_until(lambda: (row := page_rows(book_id)[2]).previous_key is None and row, what="going back")
     assert restored.prompt == before.prompt  # going back restores the old prompt with the old picture
 
@@ -177,7 +177,7 @@ async def test_the_note_reaches_claudes_art_direction_for_the_new_picture(book_b
         claude.reply_tool("illustration_beat", beat.model_dump(mode="json"))
         claude.reply_tool("score_illustration", {"character_consistency": 90, "environment_consistency": 90,
                                                  "artefacts": 90, "unwanted_text": 100, "notes": ""})
-        await books.redo_page(user.id, book_id, 3, note="Mia waves at the moon")
+        await redos.redo_page(user.id, book_id, 3, note="Mia waves at the moon")
         await wait_until(lambda: page_rows(book_id)[3].previous_key, what="the new version")
         [art_director, _] = claude.messages_requests()
     assert art_director.body["system"] == illustration_beat.system  # the art director, not the writer
@@ -196,7 +196,7 @@ async def test_a_redo_whose_picture_cannot_be_drawn_leaves_the_page_as_it_was_an
 
     with monkeypatch.context() as patched:
         patched.setattr(OfflineIllustrator, "start", refuse)
-        await books.redo_page(user.id, book_id, 4)
+        await redos.redo_page(user.id, book_id, 4)
         failed = await wait_until(lambda: (b := books.get_book(user.id, book_id)).redo
                                   and b.redo.phase == "failed" and b, what="the redo to fail")
     assert failed.redo.page == 4
@@ -206,10 +206,10 @@ async def test_a_redo_whose_picture_cannot_be_drawn_leaves_the_page_as_it_was_an
     assert (after.storage_key, after.version, after.previous_key) == (before.storage_key, before.version, None)
 
     # the illustrator is back: the same redo asked again is a new try, not the failed one again
-    await books.redo_page(user.id, book_id, 4)
+    await redos.redo_page(user.id, book_id, 4)
     assert books.get_book(user.id, book_id).redo.phase in ("drawing", "deciding")  # the failure is gone
     pending = await wait_until(lambda: (row := page_rows(book_id)[4]).previous_key and row, what="the second try")
-    await books.decide_page(user.id, book_id, 4, keep="new")
+    await redos.decide_page(user.id, book_id, 4, keep="new")
     kept = await wait_until(lambda: (row := page_rows(book_id)[4]).previous_key is None and row, what="keeping it")
     assert kept.storage_key == pending.storage_key
     await wait_until(lambda: books.get_book(user.id, book_id).redo is None, what="the redo to end")
@@ -220,14 +220,14 @@ async def test_a_redo_failing_after_its_new_version_was_drawn_goes_back_to_the_o
     user = make_user()
     book_id = await finished_book(user.id)
     before = page_rows(book_id)[6]
-    await books.redo_page(user.id, book_id, 6, rewrite_text=True)
+    await redos.redo_page(user.id, book_id, 6, rewrite_text=True)
     pending = await wait_until(lambda: (row := page_rows(book_id)[6]).previous_key and row, what="the new version")
 
     def broken(*args: object) -> None:
         raise FatalError("the file store refused the change (403 Forbidden)", service="s3", status=403)
 
     monkeypatch.setattr(pages, "settle", broken)
-    await books.decide_page(user.id, book_id, 6, keep="new")
+    await redos.decide_page(user.id, book_id, 6, keep="new")
     failed = await wait_until(lambda: (b := books.get_book(user.id, book_id)).redo and b.redo.phase == "failed" and b,
                               what="the redo to fail")
     restored = page_rows(book_id)[6]
@@ -241,7 +241,7 @@ async def test_a_redo_failing_after_its_new_version_was_drawn_goes_back_to_the_o
     assert not view.pending and view.image_url.endswith(f"?v={before.version}")
     assert failed.redo.error and failed.redo.error.startswith("Redrawing page 6 did not work")
     with pytest.raises(WrongPhase):
-        await books.decide_page(user.id, book_id, 6, keep="new")  # nothing waits for a choice any more
+        await redos.decide_page(user.id, book_id, 6, keep="new")  # nothing waits for a choice any more
 
-    books.dismiss_redo_failure(user.id, book_id, 6)
+    redos.dismiss_redo_failure(user.id, book_id, 6)
     assert books.get_book(user.id, book_id).redo is None

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from bookbug.api.deps import CurrentUser
 from bookbug.api.routes.files import FILE_RESPONSES, serve
-from bookbug.api.book_files import StoredFile
+from bookbug.services.book_files import StoredFile
 from bookbug.api.schemas import AUTH_ERRORS, INPUT_ERRORS, ErrorResponse
 from bookbug.services import privacy
 from bookbug.views import ExportView

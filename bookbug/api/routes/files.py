@@ -14,10 +14,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from bookbug.api import book_files
-from bookbug.api.book_files import StoredFile
+from bookbug.services import book_files
+from bookbug.services.book_files import StoredFile
 from bookbug.api.deps import CurrentUser
-from bookbug.api.errors import NoSuchFile
+from bookbug.errors import NoSuchFile
 from bookbug.api.schemas import BOOK_ERRORS, INPUT_ERRORS, CharacterIndex, PageNumber, PageVersion
 from bookbug.providers.storage import FileMissing, InvalidKey, LocalStore, get_storage
 from bookbug.publishing.screen_sizes import ScreenSize

@@ -13,7 +13,7 @@ from starlette.background import BackgroundTask
 from bookbug import metrics
 from bookbug.api import stream
 from bookbug.api.deps import CurrentUser
-from bookbug.api.errors import NoSuchFile
+from bookbug.errors import NoSuchFile
 from bookbug.api.schemas import BOOK_ERRORS, INPUT_ERRORS, ErrorResponse, JobView
 from bookbug.services import books
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from bookbug.api.deps import CurrentUser
 from bookbug.api.schemas import BOOK_ERRORS, INPUT_ERRORS, ErrorResponse, PageNumber
-from bookbug.services import books, page_edits
+from bookbug.services import page_edits, redos
 
 router = APIRouter(prefix="/api/books", tags=["pages"])
 
@@ -55,7 +55,7 @@ async def redo_page(user: CurrentUser, book_id: str, page: PageNumber,
                     body: Annotated[RedoPage | None, Body()] = None) -> PageAccepted:
     """Draw one page again (and rewrite it, with `rewrite_text`); the rest of the book stays."""
     body = body or RedoPage()
-    await books.redo_page(user.id, book_id, page, rewrite_text=body.rewrite_text, note=body.note)
+    await redos.redo_page(user.id, book_id, page, rewrite_text=body.rewrite_text, note=body.note)
     return PageAccepted(book_id=book_id, page=page, status="redrawing")
 
 
@@ -63,7 +63,7 @@ async def redo_page(user: CurrentUser, book_id: str, page: PageNumber,
              responses={**BOOK_ERRORS, **INPUT_ERRORS, **NOT_NOW})
 async def decide_page(user: CurrentUser, book_id: str, page: PageNumber, body: PageDecision) -> PageAccepted:
     """Keep the redone page, or go back to the one before."""
-    await books.decide_page(user.id, book_id, page, keep=body.keep)
+    await redos.decide_page(user.id, book_id, page, keep=body.keep)
     return PageAccepted(book_id=book_id, page=page, status="keeping new" if body.keep == "new" else "going back")
 
 
@@ -71,7 +71,7 @@ async def decide_page(user: CurrentUser, book_id: str, page: PageNumber, body: P
                response_class=Response, responses={**BOOK_ERRORS, **INPUT_ERRORS})
 async def dismiss_redo_failure(user: CurrentUser, book_id: str, page: PageNumber) -> Response:
     """Put away the message about this page's failed redo (the page itself stayed as it was)."""
-    await asyncio.to_thread(books.dismiss_redo_failure, user.id, book_id, page)
+    await asyncio.to_thread(redos.dismiss_redo_failure, user.id, book_id, page)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

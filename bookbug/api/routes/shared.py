@@ -13,7 +13,8 @@ import asyncio
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, Response
 
-from bookbug.api import book_files, shared_page
+from bookbug.api import shared_page
+from bookbug.services import book_files
 from bookbug.api.routes.files import FILE_RESPONSES, serve
 from bookbug.api.schemas import ErrorResponse, PageNumber
 from bookbug.services import sharing

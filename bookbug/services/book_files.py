@@ -2,7 +2,7 @@
 
 The service views hand out app routes for images and the PDF (never storage keys or bucket
 URLs); this resolves such a route back to its storage key after the same ownership check
-every other door makes. (A candidate for `bookbug/services/` once the lead wants it there.)
+every other door makes. The REST routes serve what it finds; the data export reuses StoredFile.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from bookbug.api.errors import NoSuchFile
 from bookbug.db import RenderedPage, session_scope
 from bookbug.providers.storage import FileMissing, InvalidKey, get_storage
 from bookbug.publishing.screen_sizes import ScreenSize, sized_copy, sized_key
-from bookbug.services.books import owned_book
+from bookbug.services.owned import owned_book
 from bookbug.services.sharing import accepted_page, shared_book_row
+from bookbug.errors import NoSuchFile
 from bookbug.views import previous_version
 
 
