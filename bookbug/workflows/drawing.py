@@ -24,6 +24,7 @@ from bookbug.providers.images.models import PredictionOutcome
 from bookbug.providers.images.models import MAX_REFERENCES, STYLE_IDS
 from bookbug.providers.storage import book_key
 from bookbug.publishing.images import prepare_page_image
+from bookbug.publishing.screen_sizes import ScreenSize, sized_copy, sized_key
 from bookbug.story import Brief, Character, IllustrationBeat, ProsePage, StyleGuide
 from bookbug.story.art_direction import COMPOSITION_LEAD, OWNER_WISH_LEAD
 from bookbug.resilience.errors import FatalError
@@ -264,9 +265,15 @@ def record_page(book_id: str, request: IllustrationRequest, text: str, drawn: Pi
 
 
 def print_copy(book_id: str, number: int, drawn: Picture, format_name: str, redo: int = 0) -> dict[str, Any]:
-    """Store the picture made print-ready (a 300 dpi JPEG); returns its key and how it was made."""
+    """Store the picture made print-ready (a 300 dpi JPEG) and its screen copies; returns the print
+    copy's key and how it was made."""
     files = providers.storage()
-    prepared = prepare_page_image(files.get(drawn.key), format_name)
+    original = files.get(drawn.key)
+    prepared = prepare_page_image(original, format_name)
+    # the gallery's and the reader's copies, made now rather than on the first view (the API
+    # still makes one on request for a picture drawn before this)
+    for size in ScreenSize:
+        files.put(sized_key(drawn.key, size), sized_copy(original, size), "image/jpeg")
     suffix = f"-v{redo + 1}" if redo else ""
     print_key = book_key(book_id, "pages", f"{number:03d}{suffix}.print.jpg")
     files.put(print_key, prepared.jpeg, "image/jpeg")
