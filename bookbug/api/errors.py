@@ -16,9 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bookbug.errors import AccountError
+from bookbug.errors import AccountError, OverCap, ServiceError, Throttled, Unsuitable
 from bookbug.services.accounts.errors import EmailTaken, TokenNotFound, TooManyAttempts, UserNotFound, WrongCredentials
-from bookbug.errors import OverCap, ServiceError, Throttled, Unsuitable
 
 log = logging.getLogger("bookbug.api")
 

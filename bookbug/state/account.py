@@ -12,11 +12,10 @@ from typing import Any
 
 import reflex as rx
 
+from bookbug.errors import AccountError, ServiceError
 from bookbug.services import privacy
-from bookbug.errors import AccountError
 from bookbug.services.accounts.api_tokens import create_api_token, list_api_tokens, revoke_api_token
 from bookbug.services.accounts.sessions import list_sessions, revoke_all_sessions
-from bookbug.errors import ServiceError
 from bookbug.state.browser import SIGN_OUT_ROUTE, post_to, show_once
 from bookbug.state.rows import ExportRow, SessionRow, TokenRow, size_words, when
 from bookbug.state.session import SessionState, forget
