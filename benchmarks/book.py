@@ -65,7 +65,7 @@ async def run_book(pages: int, concurrency: int, text_delay: float, image_delay:
     from bookbug.providers.images import OfflineIllustrator, IllustrationRequest
     from bookbug.services import books
     from bookbug.config import app_config
-    from bookbug.services.accounts import register
+    from bookbug.services.accounts.registration import register
     from bookbug.services.runtime import use_engine
     from bookbug.settings import reset_settings
     from bookbug.workflows import providers

@@ -447,7 +447,8 @@ def main() -> None:
     fleet: Fleet | None = None
     try:
         subprocess.run([sys.executable, "-m", "bookbug.startup"], cwd=ROOT, env=env, check=True)
-        from bookbug.services import accounts
+        from bookbug.services.accounts.api_tokens import create_api_token
+        from bookbug.services.accounts.registration import register
         from bookbug.settings import reset_settings
 
         reset_settings()
@@ -459,8 +460,8 @@ def main() -> None:
             shares[0] += rest
         users = []
         for n, count in enumerate(shares):
-            user = accounts.register(f"family-{n}-{uuid.uuid4().hex[:6]}@example.com", "a long enough passphrase")
-            users.append((user.id, accounts.create_api_token(user.id, "load").token, count))
+            user = register(f"family-{n}-{uuid.uuid4().hex[:6]}@example.com", "a long enough passphrase")
+            users.append((user.id, create_api_token(user.id, "load").token, count))
 
         with start(Latency(), redis_url=args.redis) as providers:
             fleet = Fleet({**env, **providers.env}, providers.worker_command, folder)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bookbug.services import accounts
+from bookbug.errors import AccountError
+from bookbug.providers.auth.roles import OPERATOR, USER
+from bookbug.services.accounts.operators import operator_emails, operators_summary, set_role
 from bookbug.startup import ConfigError, load_settings
 
 
@@ -35,15 +37,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "list":
-            print(accounts.operators_summary(settings=settings))
+            print(operators_summary(settings=settings))
             return 0
-        role = accounts.OPERATOR if args.command == "grant" else accounts.USER
-        user = accounts.set_role(args.email, role, settings=settings)
-    except accounts.AccountError as error:
+        role = OPERATOR if args.command == "grant" else USER
+        user = set_role(args.email, role, settings=settings)
+    except AccountError as error:
         print(f"bookbug-admin: {error.message}", file=sys.stderr)
         return 1
-    print(f"{user.email} is {'now an operator' if role == accounts.OPERATOR else 'no longer an operator'}.")
-    if role == accounts.USER and not accounts.operator_emails():
+    print(f"{user.email} is {'now an operator' if role == OPERATOR else 'no longer an operator'}.")
+    if role == USER and not operator_emails():
         print("Nobody is an operator now: `bookbug-admin grant EMAIL` makes one.")
     return 0
 

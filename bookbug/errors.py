@@ -74,3 +74,18 @@ class OverCap(ServiceError):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after  # None: it does not reset (a cap per book)
+
+
+class AccountError(Exception):
+    """A problem with an account request the user can fix; `message` is the sentence to show,
+    `field` the input at fault. Kept here, below both, because the credential store
+    (`providers/auth/`) raises it as well as the accounts service; its kinds are in
+    `services/accounts/errors.py`, and the REST API gives each its status (`api/errors.py`)."""
+
+    message = "Something is wrong with this account request."
+    field: str | None = None
+
+    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
+        self.message = message or type(self).message
+        self.field = field if field is not None else type(self).field
+        super().__init__(self.message)

@@ -114,7 +114,7 @@ def main() -> int:
     except ConfigError as exc:
         print(f"Bookbug cannot start: {exc}", file=sys.stderr)
         return 2
-    from bookbug.services.accounts import operators_summary
+    from bookbug.services.accounts.operators import operators_summary
 
     print(operators_summary(db_url=settings.db_url, settings=settings))  # who can change /settings
     # a browser on any other address is refused (its socket, and cookie-authenticated writes)

@@ -146,6 +146,6 @@ async def book_backend(monkeypatch: pytest.MonkeyPatch, sqlite_url: str):
 
 def make_user(email: str = "parent@example.com", password: str = "a long enough passphrase"):
     """A registered local user (with settings' database)."""
-    from bookbug.services.accounts import register
+    from bookbug.services.accounts.registration import register
 
     return register(email, password, "Parent")

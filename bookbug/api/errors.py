@@ -16,8 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bookbug.services import accounts
-from bookbug.errors import OverCap, ServiceError, Throttled, Unsuitable
+from bookbug.errors import AccountError, OverCap, ServiceError, Throttled, Unsuitable
+from bookbug.services.accounts.errors import EmailTaken, TokenNotFound, TooManyAttempts, UserNotFound, WrongCredentials
 
 log = logging.getLogger("bookbug.api")
 
@@ -31,12 +31,12 @@ _HTTP_CODES = {
 }
 
 # Account errors a person can fix by changing one input are 422; these ones are not.
-_ACCOUNT_STATUS: dict[type[accounts.AccountError], tuple[int, str]] = {
-    accounts.WrongCredentials: (401, "wrong_credentials"),
-    accounts.EmailTaken: (409, "email_taken"),
-    accounts.TokenNotFound: (404, "not_found"),
-    accounts.UserNotFound: (404, "not_found"),
-    accounts.TooManyAttempts: (429, "throttled"),
+_ACCOUNT_STATUS: dict[type[AccountError], tuple[int, str]] = {
+    WrongCredentials: (401, "wrong_credentials"),
+    EmailTaken: (409, "email_taken"),
+    TokenNotFound: (404, "not_found"),
+    UserNotFound: (404, "not_found"),
+    TooManyAttempts: (429, "throttled"),
 }
 
 
@@ -72,9 +72,9 @@ async def service_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def account_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, accounts.AccountError)
+    assert isinstance(exc, AccountError)
     status, code = _ACCOUNT_STATUS.get(type(exc), (422, "invalid_input"))
-    headers = {"Retry-After": _retry_after(exc.retry_after)} if isinstance(exc, accounts.TooManyAttempts) else None
+    headers = {"Retry-After": _retry_after(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
     return envelope(status, code, exc.message, exc.field, headers)
 
 
@@ -113,7 +113,7 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install(api: FastAPI) -> None:
     api.add_exception_handler(ServiceError, service_error)
-    api.add_exception_handler(accounts.AccountError, account_error)
+    api.add_exception_handler(AccountError, account_error)
     api.add_exception_handler(RequestValidationError, validation_error)
     api.add_exception_handler(StarletteHTTPException, http_error)
     api.add_exception_handler(Exception, unexpected_error)

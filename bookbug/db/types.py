@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime
@@ -25,6 +25,13 @@ def created_field() -> Any:
 
 def when_field(index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True, index=index))
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes even for timezone columns; they are UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 Timestamp = datetime

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bookbug.services.accounts import session_key
+from bookbug.providers.auth.sessions import session_key
 from bookbug.services.web_session import COOKIE, KEY_HEADER, cookie_value
 
 _KEY = KEY_HEADER.encode("latin-1")

@@ -7,7 +7,7 @@ import reflex as rx
 from bookbug.components.clerk import clerk_session
 from bookbug.components.layout import BRAND_COLOR, page_layout
 from bookbug.components.registry import page
-from bookbug.services.accounts import MIN_PASSWORD_LENGTH
+from bookbug.services.accounts.passwords import MIN_PASSWORD_LENGTH
 from bookbug.settings import get_settings
 from bookbug.state.auth import AuthState
 from bookbug.state.clerk_auth import ClerkAuthState

@@ -74,7 +74,8 @@ async def _make_book(timeout: float = 600.0) -> tuple[str, list[tuple[int, str, 
     import bookbug.workflows.registered  # noqa: F401 - registers the book workflow
     from bookbug.db.session import get_engine
     from bookbug.providers.storage import get_storage
-    from bookbug.services import accounts, book_files, books
+    from bookbug.services import book_files, books
+    from bookbug.services.accounts.registration import register
     from bookbug.services.runtime import get_engine as app_engine
     from bookbug.services.runtime import use_engine
     from bookbug.settings import get_settings
@@ -82,7 +83,7 @@ async def _make_book(timeout: float = 600.0) -> tuple[str, list[tuple[int, str, 
     SQLModel.metadata.create_all(get_engine(get_settings().db_url))
     engine = app_engine()
     async with engine, engine.worker():
-        user = accounts.register("reader@example.com", "purple otter lantern 42")
+        user = register("reader@example.com", "purple otter lantern 42")
         book = await books.create_book(user.id)
         deadline = time.monotonic() + timeout
         answered = 0

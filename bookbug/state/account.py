@@ -12,8 +12,10 @@ from typing import Any
 
 import reflex as rx
 
-from bookbug.services import accounts, privacy
-from bookbug.errors import ServiceError
+from bookbug.errors import AccountError, ServiceError
+from bookbug.services import privacy
+from bookbug.services.accounts.api_tokens import create_api_token, list_api_tokens, revoke_api_token
+from bookbug.services.accounts.sessions import list_sessions, revoke_all_sessions
 from bookbug.state.browser import SIGN_OUT_ROUTE, post_to, show_once
 from bookbug.state.rows import ExportRow, SessionRow, TokenRow, size_words, when
 from bookbug.state.session import SessionState, forget
@@ -27,13 +29,13 @@ def token_rows(user_id: str) -> list[TokenRow]:
         TokenRow(id=t.id, name=t.name, prefix=t.prefix, created=when(t.created_at),
                  last_used=when(t.last_used_at) or "never",
                  expires=("expired" if t.expired else when(t.expires_at)) if t.expires_at else "never")
-        for t in accounts.list_api_tokens(user_id)
+        for t in list_api_tokens(user_id)
     ]
 
 
 def session_rows(user_id: str) -> list[SessionRow]:
     return [SessionRow(id=s.id, device=s.user_agent[:80] or "unknown device", created=when(s.created_at),
-                       last_seen=when(s.last_seen_at)) for s in accounts.list_sessions(user_id)]
+                       last_seen=when(s.last_seen_at)) for s in list_sessions(user_id)]
 
 
 def export_rows(user_id: str) -> list[ExportRow]:
@@ -121,8 +123,8 @@ class AccountState(SessionState):
         if not user_id:
             return self._to_login()
         try:
-            created = await asyncio.to_thread(accounts.create_api_token, user_id, str(form.get("name") or ""))
-        except accounts.AccountError as error:
+            created = await asyncio.to_thread(create_api_token, user_id, str(form.get("name") or ""))
+        except AccountError as error:
             self.notice, self.new_token_name = error.message, ""
             return None
         self.new_token_name, self.notice = created.name, ""
@@ -135,8 +137,8 @@ class AccountState(SessionState):
         if not user_id:
             return self._to_login()
         try:
-            await asyncio.to_thread(accounts.revoke_api_token, user_id, token_id)
-        except accounts.AccountError as error:
+            await asyncio.to_thread(revoke_api_token, user_id, token_id)
+        except AccountError as error:
             self.notice = error.message
         await self._refresh(user_id)
         return None
@@ -145,7 +147,7 @@ class AccountState(SessionState):
     async def sign_out_everywhere(self) -> Any:
         user_id = await self._current_user_id()
         if user_id:
-            await asyncio.to_thread(accounts.revoke_all_sessions, user_id)
+            await asyncio.to_thread(revoke_all_sessions, user_id)
         forget(self._session_key())
         self._session_root().reset()
         return post_to(SIGN_OUT_ROUTE, {"next": "/login"})  # clears this browser's cookie too

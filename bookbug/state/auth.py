@@ -17,7 +17,11 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from bookbug.services import accounts
+from bookbug.errors import AccountError
+from bookbug.services.accounts import registration, sessions
+from bookbug.services.accounts.errors import EmailTaken
+from bookbug.services.accounts.sign_in import authenticate_password
+from bookbug.services.accounts.tickets import issue_ticket
 from bookbug.services.web_session import HOME_AFTER_SIGN_IN, LOGIN_ROUTE
 from bookbug.settings import get_settings
 from bookbug.state.browser import SESSION_ROUTE, SIGN_OUT_ROUTE, post_script, post_to
@@ -57,7 +61,7 @@ class AuthState(SessionState):
     def clear_error(self) -> None:
         self._reset_error()
 
-    def _fail(self, error: accounts.AccountError) -> None:
+    def _fail(self, error: AccountError) -> None:
         self.form_error = error.message
         self.error_field = error.field or ""
 
@@ -67,7 +71,7 @@ class AuthState(SessionState):
 
     async def _hand_over(self, user_id: str) -> rx.event.EventSpec:
         """Have the browser collect the session cookie, then go where sign-in was asked to go."""
-        ticket = await asyncio.to_thread(accounts.issue_ticket, user_id)
+        ticket = await asyncio.to_thread(issue_ticket, user_id)
         return post_to(SESSION_ROUTE, {"ticket": ticket, "next": self._after_sign_in(HOME_AFTER_SIGN_IN)})
 
     @public
@@ -82,11 +86,11 @@ class AuthState(SessionState):
             self.form_error, self.error_field = "The two passwords do not match.", "confirm"
             return None
         try:
-            await asyncio.to_thread(accounts.register, email, password, str(form.get("display_name") or ""),
+            await asyncio.to_thread(registration.register, email, password, str(form.get("display_name") or ""),
                                     client=self._client())
-        except accounts.EmailTaken:
+        except EmailTaken:
             pass  # answered like a new account: whether an e-mail has one is nobody's business
-        except accounts.AccountError as error:
+        except AccountError as error:
             self._fail(error)
             return None
         self._reset_error()
@@ -101,9 +105,9 @@ class AuthState(SessionState):
             self.form_error, self.error_field = CLERK_HANDLES_ACCOUNTS, ""
             return None
         try:
-            user = await asyncio.to_thread(accounts.authenticate_password, str(form.get("email") or ""),
+            user = await asyncio.to_thread(authenticate_password, str(form.get("email") or ""),
                                            str(form.get("password") or ""), client=self._client())
-        except accounts.AccountError as error:
+        except AccountError as error:
             self._fail(error)
             return None
         self._reset_error()
@@ -114,7 +118,7 @@ class AuthState(SessionState):
     async def sign_out(self) -> Any:
         key = self._session_key()
         if key:
-            await asyncio.to_thread(accounts.end_session, key)
+            await asyncio.to_thread(sessions.end_session, key)
             forget(key)
         self._session_root().reset()
         clear_cookie = post_script(SIGN_OUT_ROUTE, {"next": "/"})

@@ -16,7 +16,8 @@ from typing import Any
 
 import reflex as rx
 
-from bookbug.services import accounts
+from bookbug.services.accounts.sessions import end_session
+from bookbug.services.accounts.tickets import issue_ticket
 from bookbug.services.web_session import AUTH_ROUTES, HOME_AFTER_SIGN_IN
 from bookbug.settings import get_settings
 from bookbug.state.browser import SESSION_ROUTE, SIGN_OUT_ROUTE, post_to
@@ -72,10 +73,10 @@ class ClerkAuthState(SessionState):
             return None
         key = self._session_key()
         if key:  # someone else's session in this browser: end it first
-            await asyncio.to_thread(accounts.end_session, key)
+            await asyncio.to_thread(end_session, key)
             forget(key)
         self._collected_at = time.monotonic()
-        ticket = await asyncio.to_thread(accounts.issue_ticket, user.id)
+        ticket = await asyncio.to_thread(issue_ticket, user.id)
         target = self._after_sign_in(HOME_AFTER_SIGN_IN) if self._on_auth_page() else self._here()
         return post_to(SESSION_ROUTE, {"ticket": ticket, "next": target})
 
@@ -84,7 +85,7 @@ class ClerkAuthState(SessionState):
         key = self._session_key()
         if not key:
             return None
-        await asyncio.to_thread(accounts.end_session, key)
+        await asyncio.to_thread(end_session, key)
         forget(key)
         self._session_root().reset()
         return post_to(SIGN_OUT_ROUTE, {"next": self._here() if self._on_auth_page() else "/"})

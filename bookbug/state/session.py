@@ -27,7 +27,8 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from bookbug.services.accounts import OPERATOR, user_for_session_key
+from bookbug.providers.auth.roles import OPERATOR
+from bookbug.providers.auth.sessions import user_for_session_key
 from bookbug.services.web_session import AUTH_ROUTES, LOGIN_ROUTE, key_from_headers, safe_next
 
 __all__ = ["AUTH_ROUTES", "LOGIN_ROUTE", "SessionState", "is_public", "public", "safe_next", "viewer_for"]

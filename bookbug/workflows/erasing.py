@@ -27,11 +27,10 @@ from bookbug.db import (
 )
 from bookbug.db.ledger import forget_spender
 from bookbug.db.limits import forget_book_slots
+from bookbug.providers.auth.roles import FIRST_OPERATOR
 from bookbug.providers.storage import book_prefix, export_prefix
 from bookbug.workflows.forgetting import forget_subjects
 from bookbug.workflows import providers
-
-FIRST_OPERATOR = "first_operator"  # the app_settings row naming the first operator (services/accounts.py)
 
 
 def _deletion(session: Session, deletion_id: str) -> AccountDeletion:

@@ -10,7 +10,11 @@ from argon2 import PasswordHasher
 
 from bookbug.db.accounts import User
 from bookbug.db.session import utcnow
-from bookbug.services import accounts
+from bookbug.providers.auth import api_tokens as token_store
+from bookbug.providers.auth import roles
+from bookbug.providers.auth import sessions as session_store
+from bookbug.services.accounts import api_tokens, passwords, sessions, sign_in, tickets
+from bookbug.services.accounts.registration import register
 
 # Real argon2 parameters cost ~0.3 s a hash on the CI machine; the rules under test do not
 # depend on them (the rehash test sets its own).
@@ -21,7 +25,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture(autouse=True)
 def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts, "_hasher", CHEAP_HASHER)
+    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
 
 
 @pytest.fixture
@@ -44,7 +48,8 @@ def sqlite_db(sqlite_url: str) -> str:
 
 
 class Clock:
-    """Stands in for `utcnow` inside the accounts service, so expiry is tested without sleeping."""
+    """Stands in for `utcnow` inside the accounts service and the credential store below it, so
+    expiry is tested without sleeping."""
 
     def __init__(self) -> None:
         self.now = utcnow()
@@ -59,7 +64,8 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(accounts, "utcnow", fake)
+    for module in (session_store, token_store, roles, sessions, tickets, api_tokens, sign_in):
+        monkeypatch.setattr(module, "utcnow", fake)
     return fake
 
 
@@ -68,6 +74,6 @@ def make_user(db: str) -> Callable[..., User]:
     counter = iter(range(1, 1000))
 
     def make(email: str | None = None, password: str = PASSWORD, name: str = "") -> User:
-        return accounts.register(email or f"person{next(counter)}@example.com", password, name, db_url=db)
+        return register(email or f"person{next(counter)}@example.com", password, name, db_url=db)
 
     return make

@@ -7,7 +7,9 @@ import pytest
 from bookbug.providers.auth import bearer_token, get_auth_provider
 from bookbug.providers.auth.clerk import ClerkAuth
 from bookbug.providers.auth.local import LocalAuth
-from bookbug.services import accounts
+from bookbug.services.accounts.api_tokens import create_api_token
+from bookbug.services.accounts.sessions import sign_out
+from bookbug.services.accounts.sign_in import sign_in
 from bookbug.settings import Settings, reset_settings
 from tests.accounts.conftest import PASSWORD
 from tests.standins.clerk import ClerkKeys
@@ -29,13 +31,13 @@ def test_clerk_is_chosen_when_its_secret_key_is_set(monkeypatch: pytest.MonkeyPa
 
 def test_local_auth_accepts_session_tokens_and_api_tokens(db: str, make_user) -> None:
     ada = make_user("ada@example.com")
-    session_token = accounts.sign_in("ada@example.com", PASSWORD, db_url=db).token
-    api_token = accounts.create_api_token(ada.id, "cli", db_url=db).token
+    session_token = sign_in("ada@example.com", PASSWORD, db_url=db).token
+    api_token = create_api_token(ada.id, "cli", db_url=db).token
     auth = get_auth_provider(Settings(), db_url=db)
 
     assert auth.authenticate(session_token).id == ada.id
     assert auth.authenticate(api_token).id == ada.id
-    accounts.sign_out(session_token, db_url=db)
+    sign_out(session_token, db_url=db)
     assert auth.authenticate(session_token) is None
     assert auth.authenticate("") is None
 

@@ -11,7 +11,9 @@ from sqlmodel import select
 from bookbug.db.accounts import User
 from bookbug.db.session import session_scope
 from bookbug.providers.auth.clerk import ClerkAuth, ClerkConfigError
-from bookbug.services import accounts
+from bookbug.services.accounts.api_tokens import create_api_token
+from bookbug.services.accounts.errors import WrongCredentials
+from bookbug.services.accounts.sign_in import sign_in
 from bookbug.settings import Settings
 from tests.accounts.conftest import PASSWORD
 from tests.standins.clerk import SECRET_KEY, ClerkApiStandIn, ClerkKeys
@@ -115,7 +117,7 @@ def test_authorized_parties_default_to_the_app_url(db, keys, api) -> None:
 
 def test_api_tokens_still_work_with_clerk_on(db, auth, keys) -> None:
     user = auth.authenticate(keys.mint("user_2abc", azp=APP, email="ada@example.com"))
-    made = accounts.create_api_token(user.id, "cli", db_url=db)
+    made = create_api_token(user.id, "cli", db_url=db)
 
     assert auth.authenticate(made.token).id == user.id
 
@@ -139,14 +141,14 @@ def test_an_email_already_in_use_is_never_merged_into_another_account(db, auth, 
 
     assert clerk_user.id != local.id
     assert clerk_user.email == "user_2abc@users.clerk.invalid"
-    assert accounts.sign_in("ada@example.com", PASSWORD, db_url=db).user.id == local.id
+    assert sign_in("ada@example.com", PASSWORD, db_url=db).user.id == local.id
 
 
 def test_clerk_users_cannot_sign_in_with_a_password(db, auth, keys) -> None:
     auth.authenticate(keys.mint("user_2abc", azp=APP, email="ada@example.com"))
 
-    with pytest.raises(accounts.WrongCredentials):
-        accounts.sign_in("ada@example.com", "", db_url=db)
+    with pytest.raises(WrongCredentials):
+        sign_in("ada@example.com", "", db_url=db)
 
 
 def test_missing_jwt_key_is_a_clear_configuration_error(keys, api) -> None:

@@ -9,7 +9,11 @@ from sqlmodel import select
 
 from bookbug.db.accounts import User
 from bookbug.db.session import session_scope
-from bookbug.services import accounts, books, redos
+from bookbug.services import books, redos
+from bookbug.services.accounts.api_tokens import create_api_token, list_api_tokens
+from bookbug.services.accounts.errors import InvalidEmail, InvalidName, WeakPassword, WrongCredentials
+from bookbug.services.accounts.registration import register
+from bookbug.services.accounts.sign_in import sign_in
 from bookbug.config import app_config
 from bookbug.errors import InvalidInput
 from bookbug.safety.text_rules import unusable_character
@@ -45,12 +49,12 @@ def test_a_chat_message_or_page_note_with_one_is_refused_clearly(text: str) -> N
 
 
 def test_registration_refuses_them_in_every_field_and_stores_nothing(db: str) -> None:
-    with pytest.raises(accounts.InvalidEmail):
-        accounts.register("mia\x00@example.com", PASSWORD, db_url=db)
-    with pytest.raises(accounts.InvalidName, match="NUL"):
-        accounts.register("mia@example.com", PASSWORD, "Mia\x00", db_url=db)
-    with pytest.raises(accounts.WeakPassword, match="control character"):
-        accounts.register("mia@example.com", PASSWORD + "\x1b", db_url=db)
+    with pytest.raises(InvalidEmail):
+        register("mia\x00@example.com", PASSWORD, db_url=db)
+    with pytest.raises(InvalidName, match="NUL"):
+        register("mia@example.com", PASSWORD, "Mia\x00", db_url=db)
+    with pytest.raises(WeakPassword, match="control character"):
+        register("mia@example.com", PASSWORD + "\x1b", db_url=db)
     with session_scope(db) as session:
         assert session.exec(select(User)).all() == []
 
@@ -58,15 +62,15 @@ def test_registration_refuses_them_in_every_field_and_stores_nothing(db: str) ->
 def test_signing_in_with_one_is_just_a_wrong_e_mail_or_password(db: str, make_user) -> None:
     make_user("mia@example.com")
     for email, password in (("mia\x00@example.com", PASSWORD), ("mia@example.com", "pass\x00word\ud800")):
-        with pytest.raises(accounts.WrongCredentials):
-            accounts.sign_in(email, password, db_url=db)
+        with pytest.raises(WrongCredentials):
+            sign_in(email, password, db_url=db)
 
 
 def test_a_token_name_with_one_is_refused(db: str, make_user) -> None:
     user = make_user("mia@example.com")
-    with pytest.raises(accounts.InvalidName, match="NUL") as caught:
-        accounts.create_api_token(user.id, "laptop\x00", db_url=db)
-    assert caught.value.field == "name" and accounts.list_api_tokens(user.id, db_url=db) == []
+    with pytest.raises(InvalidName, match="NUL") as caught:
+        create_api_token(user.id, "laptop\x00", db_url=db)
+    assert caught.value.field == "name" and list_api_tokens(user.id, db_url=db) == []
 
 
 def test_an_operator_setting_with_one_is_refused(db: str) -> None:

@@ -11,7 +11,8 @@ from sqlmodel import select
 from bookbug import admin, startup
 from bookbug.db.accounts import User
 from bookbug.db.session import session_scope
-from bookbug.services import accounts
+from bookbug.providers.auth.roles import FIRST_OPERATOR, OPERATOR, USER
+from bookbug.services.accounts import registration
 from bookbug.settings import Settings, reset_settings
 from tests.accounts.conftest import PASSWORD
 
@@ -28,7 +29,7 @@ def test_of_simultaneous_first_registrations_exactly_one_becomes_operator(db: st
 
     def register(n: int) -> None:
         barrier.wait()
-        accounts.register(f"first{n}@example.com", PASSWORD, db_url=db, settings=settings)
+        registration.register(f"first{n}@example.com", PASSWORD, db_url=db, settings=settings)
 
     threads = [threading.Thread(target=register, args=(n,)) for n in range(8)]
     for thread in threads:
@@ -37,7 +38,7 @@ def test_of_simultaneous_first_registrations_exactly_one_becomes_operator(db: st
         thread.join()
     found = roles(db)
     assert len(found) == 8  # every registration went through
-    assert list(found.values()).count(accounts.OPERATOR) == 1
+    assert list(found.values()).count(OPERATOR) == 1
 
 
 def test_a_site_whose_users_came_before_the_claim_gets_no_new_operator(db: str, make_user) -> None:
@@ -45,8 +46,8 @@ def test_a_site_whose_users_came_before_the_claim_gets_no_new_operator(db: str, 
     with session_scope(db) as session:  # as on a site set up before the first operator was recorded
         from bookbug.db import AppSetting
 
-        session.delete(session.get(AppSetting, accounts.FIRST_OPERATOR))
-    assert make_user("later@example.com").role == accounts.USER
+        session.delete(session.get(AppSetting, FIRST_OPERATOR))
+    assert make_user("later@example.com").role == USER
 
 
 def test_start_up_says_who_the_operators_are(sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
@@ -55,7 +56,7 @@ def test_start_up_says_who_the_operators_are(sqlite_url: str, monkeypatch: pytes
     reset_settings()
     assert startup.main() == 0
     assert "No operator yet: the first account registered becomes the operator" in capsys.readouterr().out
-    accounts.register("ada@example.com", PASSWORD)
+    registration.register("ada@example.com", PASSWORD)
     assert startup.main() == 0
     assert "Operator: ada@example.com (the first account registered" in capsys.readouterr().out
     monkeypatch.setenv("OPERATOR_EMAILS", "leo@example.com")
@@ -72,9 +73,9 @@ def test_bookbug_admin_grants_and_revokes_the_operator_role(db: str, make_user, 
     make_user("leo@example.com")
     assert admin.main(["grant", "Leo@Example.com"]) == 0
     assert capsys.readouterr().out.strip() == "leo@example.com is now an operator."
-    assert roles(db)["leo@example.com"] == accounts.OPERATOR
+    assert roles(db)["leo@example.com"] == OPERATOR
     assert admin.main(["revoke", "ada@example.com"]) == 0
-    assert roles(db) == {"ada@example.com": accounts.USER, "leo@example.com": accounts.OPERATOR}
+    assert roles(db) == {"ada@example.com": USER, "leo@example.com": OPERATOR}
     assert admin.main(["list"]) == 0
     assert "leo@example.com" in capsys.readouterr().out
     assert admin.main(["grant", "nobody@example.com"]) == 1
@@ -89,4 +90,4 @@ def test_bookbug_admin_defers_to_operator_emails(db: str, make_user, monkeypatch
     make_user("leo@example.com")
     assert admin.main(["grant", "leo@example.com"]) == 1
     assert "OPERATOR_EMAILS is set, so it alone decides" in capsys.readouterr().err
-    assert roles(db)["leo@example.com"] == accounts.USER
+    assert roles(db)["leo@example.com"] == USER

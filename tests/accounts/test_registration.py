@@ -8,13 +8,17 @@ from sqlmodel import select
 
 from bookbug.db.accounts import User
 from bookbug.db.session import session_scope
-from bookbug.services import accounts
+from bookbug.services.accounts import passwords
+from bookbug.services.accounts.errors import EmailTaken, InvalidEmail, InvalidName, WeakPassword, WrongCredentials
+from bookbug.services.accounts.registration import register
+from bookbug.services.accounts.sign_in import sign_in
+from bookbug.services.accounts.users import get_user
 from bookbug.settings import Settings
 from tests.accounts.conftest import PASSWORD
 
 
 def test_register_stores_normalised_email_and_an_argon2_hash(db: str) -> None:
-    user = accounts.register("  Ada.Lovelace@Example.COM ", PASSWORD, "  Ada   Lovelace ", db_url=db)
+    user = register("  Ada.Lovelace@Example.COM ", PASSWORD, "  Ada   Lovelace ", db_url=db)
 
     assert user.email == "ada.lovelace@example.com"
     assert user.display_name == "Ada Lovelace"
@@ -25,14 +29,14 @@ def test_register_stores_normalised_email_and_an_argon2_hash(db: str) -> None:
 
 
 def test_display_name_defaults_to_the_email_local_part(db: str) -> None:
-    assert accounts.register("grace@example.com", PASSWORD, db_url=db).display_name == "grace"
+    assert register("grace@example.com", PASSWORD, db_url=db).display_name == "grace"
 
 
 def test_taken_email_is_refused_whatever_its_case(db: str) -> None:
-    accounts.register("ada@example.com", PASSWORD, db_url=db)
+    register("ada@example.com", PASSWORD, db_url=db)
 
-    with pytest.raises(accounts.EmailTaken) as caught:
-        accounts.register(" ADA@example.com", "another long passphrase", db_url=db)
+    with pytest.raises(EmailTaken) as caught:
+        register(" ADA@example.com", "another long passphrase", db_url=db)
     assert caught.value.message == "An account with this e-mail already exists."
     assert caught.value.field == "email"
 
@@ -40,8 +44,8 @@ def test_taken_email_is_refused_whatever_its_case(db: str) -> None:
 @pytest.mark.parametrize("email", ["", "   ", "ada", "ada@", "@example.com", "ada@example", "a b@example.com",
                                    "ada@@example.com", "x" * 320 + "@example.com"])
 def test_malformed_email_is_refused_with_an_example(sqlite_db: str, email: str) -> None:
-    with pytest.raises(accounts.InvalidEmail) as caught:
-        accounts.register(email, PASSWORD, db_url=sqlite_db)
+    with pytest.raises(InvalidEmail) as caught:
+        register(email, PASSWORD, db_url=sqlite_db)
     assert "name@example.com" in caught.value.message
 
 
@@ -57,8 +61,8 @@ def test_malformed_email_is_refused_with_an_example(sqlite_db: str, email: str) 
 def test_weak_password_is_refused_with_the_rule_it_broke(sqlite_db: str, password: str, rule: str) -> None:
     email = "adalovelace@example.com" if "adalovelace" in password else "ada@example.com"
 
-    with pytest.raises(accounts.WeakPassword) as caught:
-        accounts.register(email, password, db_url=sqlite_db)
+    with pytest.raises(WeakPassword) as caught:
+        register(email, password, db_url=sqlite_db)
     assert rule in caught.value.message
     assert caught.value.field == "password"
     with session_scope(sqlite_db) as session:
@@ -66,8 +70,8 @@ def test_weak_password_is_refused_with_the_rule_it_broke(sqlite_db: str, passwor
 
 
 def test_over_long_display_name_is_refused(db: str) -> None:
-    with pytest.raises(accounts.InvalidName) as caught:
-        accounts.register("ada@example.com", PASSWORD, "n" * 201, db_url=db)
+    with pytest.raises(InvalidName) as caught:
+        register("ada@example.com", PASSWORD, "n" * 201, db_url=db)
     assert caught.value.field == "display_name"
 
 
@@ -80,40 +84,40 @@ def test_first_user_becomes_operator_when_no_operators_are_listed(make_user) -> 
 def test_operator_list_decides_roles_when_set(db: str) -> None:
     settings = Settings(operator_emails="Boss@Example.com, other@example.com")
 
-    first = accounts.register("someone@example.com", PASSWORD, db_url=db, settings=settings)
-    boss = accounts.register("boss@example.com", PASSWORD, db_url=db, settings=settings)
+    first = register("someone@example.com", PASSWORD, db_url=db, settings=settings)
+    boss = register("boss@example.com", PASSWORD, db_url=db, settings=settings)
 
     assert (first.role, boss.role) == ("user", "operator")
 
 
 def test_operator_list_applies_to_existing_accounts_at_next_sign_in(db: str) -> None:
-    first = accounts.register("first@example.com", PASSWORD, db_url=db)
-    later = accounts.register("later@example.com", PASSWORD, db_url=db)
+    first = register("first@example.com", PASSWORD, db_url=db)
+    later = register("later@example.com", PASSWORD, db_url=db)
     assert (first.role, later.role) == ("operator", "user")
 
     settings = Settings(operator_emails="later@example.com")
-    signed_first = accounts.sign_in("first@example.com", PASSWORD, db_url=db, settings=settings)
-    signed_later = accounts.sign_in("later@example.com", PASSWORD, db_url=db, settings=settings)
+    signed_first = sign_in("first@example.com", PASSWORD, db_url=db, settings=settings)
+    signed_later = sign_in("later@example.com", PASSWORD, db_url=db, settings=settings)
 
     assert (signed_first.user.role, signed_later.user.role) == ("user", "operator")
-    assert accounts.get_user(later.id, db_url=db).role == "operator"
+    assert get_user(later.id, db_url=db).role == "operator"
 
 
 def test_sign_in_accepts_the_email_in_any_case(db: str, make_user) -> None:
     user = make_user("ada@example.com")
 
-    signed = accounts.sign_in("  ADA@example.com", PASSWORD, db_url=db)
+    signed = sign_in("  ADA@example.com", PASSWORD, db_url=db)
 
     assert signed.user.id == user.id
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(db: str) -> None:
-    accounts.register("ada@example.com", PASSWORD, db_url=db)
+    register("ada@example.com", PASSWORD, db_url=db)
 
     messages = set()
     for email in ["ada@example.com", "nobody@example.com", "not an e-mail"]:
-        with pytest.raises(accounts.WrongCredentials) as caught:
-            accounts.sign_in(email, "a wrong passphrase", db_url=db)
+        with pytest.raises(WrongCredentials) as caught:
+            sign_in(email, "a wrong passphrase", db_url=db)
         messages.add(caught.value.message)
     assert messages == {"The e-mail or password is not right."}
 
@@ -130,21 +134,21 @@ class CountingHasher(PasswordHasher):
 
 def test_unknown_email_still_costs_a_password_verification(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     hasher = CountingHasher()
-    monkeypatch.setattr(accounts, "_hasher", hasher)
+    monkeypatch.setattr(passwords, "_hasher", hasher)
 
-    with pytest.raises(accounts.WrongCredentials):
-        accounts.sign_in("nobody@example.com", PASSWORD, db_url=db)
+    with pytest.raises(WrongCredentials):
+        sign_in("nobody@example.com", PASSWORD, db_url=db)
     assert len(hasher.verified) == 1 and hasher.verified[0].startswith("$argon2id$")
 
 
 def test_password_is_rehashed_when_the_argon2_parameters_change(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    user = accounts.register("ada@example.com", PASSWORD, db_url=db)
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    user = register("ada@example.com", PASSWORD, db_url=db)
     old_hash = _stored_hash(db, user.id)
 
     stronger = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", stronger)
-    accounts.sign_in("ada@example.com", PASSWORD, db_url=db)
+    monkeypatch.setattr(passwords, "_hasher", stronger)
+    sign_in("ada@example.com", PASSWORD, db_url=db)
 
     new_hash = _stored_hash(db, user.id)
     assert new_hash != old_hash

@@ -13,7 +13,8 @@ from sqlmodel import select
 
 from bookbug.db.accounts import SignInAttempt
 from bookbug.db.session import session_scope
-from bookbug.services import accounts
+from bookbug.services.accounts.errors import TooManyAttempts, WrongCredentials
+from bookbug.services.accounts.sign_in import sign_in
 from bookbug.services.sign_in_limits import PER_CLIENT, PER_PAIR
 from tests.accounts.conftest import PASSWORD
 
@@ -22,13 +23,13 @@ OWNER, STRANGER = "198.51.100.7", "203.0.113.9"
 
 
 def fail(email: str, db: str, client: str = "") -> None:
-    with pytest.raises(accounts.WrongCredentials):
-        accounts.sign_in(email, WRONG, client=client, db_url=db)
+    with pytest.raises(WrongCredentials):
+        sign_in(email, WRONG, client=client, db_url=db)
 
 
-def refused(email: str, db: str, password: str = PASSWORD, client: str = "") -> accounts.TooManyAttempts:
-    with pytest.raises(accounts.TooManyAttempts) as caught:
-        accounts.sign_in(email, password, client=client, db_url=db)
+def refused(email: str, db: str, password: str = PASSWORD, client: str = "") -> TooManyAttempts:
+    with pytest.raises(TooManyAttempts) as caught:
+        sign_in(email, password, client=client, db_url=db)
     return caught.value
 
 
@@ -39,7 +40,7 @@ def test_a_stranger_guessing_cannot_lock_the_owner_out(db: str, make_user) -> No
     for _ in range(20):  # whatever the stranger keeps sending is refused, not counted
         refused("ada@example.com", db, password=WRONG, client=STRANGER)
 
-    signed = accounts.sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db)
+    signed = sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db)
     assert signed.user.email == "ada@example.com"
 
 
@@ -88,7 +89,7 @@ def test_refused_attempts_do_not_push_the_wait_further(db: str, make_user, clock
         refused("ada@example.com", db, password=WRONG, client=OWNER)
 
     clock.advance(seconds=PER_PAIR.first.total_seconds() - 3)  # the wait counts from the last failure
-    assert accounts.sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db).user.email == "ada@example.com"
+    assert sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db).user.email == "ada@example.com"
 
 
 def test_failures_older_than_the_window_are_forgotten(db: str, make_user, clock) -> None:
@@ -108,7 +109,7 @@ def test_other_emails_are_not_affected(db: str, make_user) -> None:
         fail("ada@example.com", db, client=OWNER)
     refused("ada@example.com", db, client=OWNER)
 
-    assert accounts.sign_in("leo@example.com", PASSWORD, client=OWNER, db_url=db).user.email == "leo@example.com"
+    assert sign_in("leo@example.com", PASSWORD, client=OWNER, db_url=db).user.email == "leo@example.com"
 
 
 def test_signing_in_clears_the_pairs_failures_but_not_a_strangers(db: str, make_user) -> None:
@@ -117,7 +118,7 @@ def test_signing_in_clears_the_pairs_failures_but_not_a_strangers(db: str, make_
         fail("ada@example.com", db, client=STRANGER)
     for _ in range(PER_PAIR.free - 1):
         fail("ada@example.com", db, client=OWNER)
-    accounts.sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db)
+    sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db)
 
     for _ in range(PER_PAIR.free):  # the owner has every free attempt again
         fail("ada@example.com", db, client=OWNER)
@@ -131,7 +132,7 @@ def test_one_client_address_gets_a_ceiling_across_emails(db: str, make_user) -> 
 
     error = refused("ada@example.com", db, client=STRANGER)
     assert error.message.startswith("Too many sign-in attempts from your network.")
-    assert accounts.sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db).user.email == "ada@example.com"
+    assert sign_in("ada@example.com", PASSWORD, client=OWNER, db_url=db).user.email == "ada@example.com"
 
 
 def test_signing_in_to_ones_own_account_does_not_refill_the_client_budget(db: str, make_user) -> None:
@@ -141,7 +142,7 @@ def test_signing_in_to_ones_own_account_does_not_refill_the_client_budget(db: st
     fail("mallory@example.com", db, client=STRANGER)
 
     # clears mallory's failure for her e-mail, but it still counts for the address it came from
-    accounts.sign_in("mallory@example.com", PASSWORD, client=STRANGER, db_url=db)
+    sign_in("mallory@example.com", PASSWORD, client=STRANGER, db_url=db)
 
     fail("victim-next@example.com", db, client=STRANGER)  # the last attempt the address had left
     refused("victim-last@example.com", db, password=WRONG, client=STRANGER)
@@ -153,10 +154,10 @@ def test_guesses_sent_at_the_same_moment_cannot_pass_the_limit_together(db: str,
 
     def guess(_: int) -> str:
         try:
-            accounts.sign_in("ada@example.com", WRONG, client=STRANGER, db_url=db)
-        except accounts.TooManyAttempts:
+            sign_in("ada@example.com", WRONG, client=STRANGER, db_url=db)
+        except TooManyAttempts:
             return "refused"
-        except accounts.WrongCredentials:
+        except WrongCredentials:
             return "checked"
         return "signed in"
 

@@ -17,7 +17,9 @@ import bookbug.workflows.registered  # noqa: F401 - registers the book workflow
 from bookbug.api.app import build_api
 from bookbug.db.session import get_engine
 from bookbug.engine import Engine, EngineConfig, RateLimit
-from bookbug.services import accounts
+from bookbug.services.accounts import passwords
+from bookbug.services.accounts.api_tokens import create_api_token
+from bookbug.services.accounts.registration import register
 from bookbug.services.runtime import use_engine
 from bookbug.settings import reset_settings
 
@@ -54,7 +56,7 @@ class Caller:
 @pytest.fixture(autouse=True)
 def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     # real argon2 costs ~0.3 s a hash; the API's behaviour does not depend on its parameters
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture(params=["sqlite"])
@@ -90,8 +92,8 @@ async def client(engine: Engine) -> AsyncIterator[httpx.AsyncClient]:
 def make_caller(api_db: str) -> Callable[..., Caller]:
     def make(name: str = "") -> Caller:
         email = f"{name or 'reader'}-{uuid.uuid4().hex[:8]}@example.com"
-        user = accounts.register(email, PASSWORD)
-        token = accounts.create_api_token(user.id, "tests")
+        user = register(email, PASSWORD)
+        token = create_api_token(user.id, "tests")
         return Caller(user_id=user.id, email=email, token=token.token, token_id=token.id)
 
     return make

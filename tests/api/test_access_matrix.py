@@ -15,7 +15,8 @@ import pytest
 
 from bookbug.db import Book, BookShare, session_scope, utcnow
 from bookbug.providers.storage import get_storage
-from bookbug.services import accounts, books, sharing
+from bookbug.services import books, sharing
+from bookbug.services.accounts.sign_in import sign_in
 from bookbug.settings import get_settings
 from tests.api.conftest import PASSWORD, Caller
 from tests.support.access import (PRIVATE, PUBLIC, ROUTE_BY_KEY, SHARED, Alice, alices_rows, body_for, routes,
@@ -52,7 +53,7 @@ async def test_someone_elses_credentials_get_nothing_of_alices(client: httpx.Asy
     if credential == "token":
         headers = bob.headers
     else:  # the web app's cookie, from the web app's own page (writes from elsewhere are refused anyway)
-        session = accounts.sign_in(bob.email, PASSWORD).token
+        session = sign_in(bob.email, PASSWORD).token
         headers = {"Cookie": f"bookbug_session={session}", "Origin": get_settings().origins[0]}
     body = body_for(ROUTE_BY_KEY[(method, path)])
     before = alices_rows(alice.user_id)

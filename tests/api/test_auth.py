@@ -9,7 +9,10 @@ import httpx
 import pytest
 
 from bookbug.db import ApiToken, session_scope, utcnow
-from bookbug.services import accounts, sign_in_limits
+from bookbug.services import sign_in_limits
+from bookbug.services.accounts.api_tokens import create_api_token
+from bookbug.services.accounts.sessions import list_sessions, sign_out
+from bookbug.services.accounts.sign_in import sign_in
 from tests.api.conftest import PASSWORD, Caller
 from tests.support.api import assert_error
 
@@ -26,7 +29,7 @@ async def test_an_unknown_token_is_401(client: httpx.AsyncClient, token: str) ->
 
 
 async def test_an_expired_token_is_401(client: httpx.AsyncClient, alice: Caller) -> None:
-    token = accounts.create_api_token(alice.user_id, "short-lived", expires_in=timedelta(minutes=5))
+    token = create_api_token(alice.user_id, "short-lived", expires_in=timedelta(minutes=5))
     headers = {"Authorization": f"Bearer {token.token}"}
     assert (await client.get("/api/books", headers=headers)).status_code == 200
     with session_scope() as session:
@@ -54,7 +57,7 @@ async def test_email_and_password_give_a_token_shown_once(client: httpx.AsyncCli
     assert {t["id"] for t in listed} == {alice.token_id, new["id"]}
     assert all("token" not in t for t in listed)
     # no browser session is left behind by a token login
-    assert accounts.list_sessions(alice.user_id) == []
+    assert list_sessions(alice.user_id) == []
 
 
 async def test_a_wrong_password_is_401_and_names_no_field(client: httpx.AsyncClient, alice: Caller) -> None:
@@ -106,10 +109,10 @@ async def test_someone_elses_token_cannot_be_revoked(client: httpx.AsyncClient, 
 
 
 async def test_the_web_apps_session_cookie_is_accepted(client: httpx.AsyncClient, alice: Caller) -> None:
-    signed_in = accounts.sign_in(alice.email, PASSWORD)
+    signed_in = sign_in(alice.email, PASSWORD)
     answer = await client.get("/api/me", headers={"Cookie": f"bookbug_session={signed_in.token}"})
     assert answer.status_code == 200 and answer.json()["id"] == alice.user_id
-    accounts.sign_out(signed_in.token)
+    sign_out(signed_in.token)
     assert_error(await client.get("/api/me", headers={"Cookie": f"bookbug_session={signed_in.token}"}), 401, "unauthorized")
 
 

@@ -16,7 +16,9 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from bookbug.edge import protect
-from bookbug.services import accounts
+from bookbug.providers.auth.sessions import session_key, user_for_session
+from bookbug.services.accounts.sign_in import sign_in
+from bookbug.services.accounts.tickets import issue_ticket
 from bookbug.settings import ROOT, Settings, get_settings, reset_settings
 from tests.api.conftest import PASSWORD, Caller
 from tests.support.access import ROUTE_BY_KEY, Alice, alices_rows, body_for, routes
@@ -37,7 +39,7 @@ def own_origin() -> str:
 
 
 def cookie_for(caller: Caller) -> dict[str, str]:
-    return {"Cookie": f"bookbug_session={accounts.sign_in(caller.email, PASSWORD).token}"}
+    return {"Cookie": f"bookbug_session={sign_in(caller.email, PASSWORD).token}"}
 
 
 async def post_like_a_form(client: httpx.AsyncClient, method: str, url: str, body: Any,
@@ -89,7 +91,7 @@ async def test_a_client_without_cookie_or_origin_can_still_ask_for_a_token(clien
 
 
 async def test_another_site_cannot_sign_a_browser_in_or_out(client: httpx.AsyncClient, alice: Caller) -> None:
-    ticket = accounts.issue_ticket(alice.user_id)
+    ticket = issue_ticket(alice.user_id)
     forged = await client.post("/api/auth/session", content=f"ticket={ticket}&next=/books",
                                headers={"Origin": EVIL, "Content-Type": "application/x-www-form-urlencoded"})
     assert forged.status_code == 403 and "set-cookie" not in forged.headers
@@ -97,7 +99,7 @@ async def test_another_site_cannot_sign_a_browser_in_or_out(client: httpx.AsyncC
     out = await client.post("/api/auth/sign-out", headers={**session, "Origin": EVIL})
     assert out.status_code == 403
     token = session["Cookie"].split("=", 1)[1]
-    assert accounts.user_for_session(token) is not None  # still signed in
+    assert user_for_session(token) is not None  # still signed in
 
 
 async def test_cors_answers_only_the_apps_own_origins(client: httpx.AsyncClient, alice: Caller) -> None:
@@ -160,5 +162,5 @@ def test_the_socket_gets_the_sessions_key_never_the_cookie_and_no_key_a_client_m
                                                         "X-Bookbug-Session-Key": "f" * 64}) as ws:
             forged = ws.receive_json()
     assert token not in repr(seen) and seen["cookie"] == "theme=dark"
-    assert seen["x-bookbug-session-key"] == accounts.session_key(token)
+    assert seen["x-bookbug-session-key"] == session_key(token)
     assert "x-bookbug-session-key" not in forged  # a key is only ever derived from the cookie

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bookbug.services import accounts
+from bookbug.services.accounts.registration import register
 from tests.app_server import LiveApp, run_app
 
 PASSWORD = "correct horse battery"
@@ -35,7 +35,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
 def make_user(live: LiveApp) -> Callable[..., LiveUser]:
     def make(name: str = "reader") -> LiveUser:
         email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-        user = accounts.register(email, PASSWORD, db_url=f"sqlite:///{live.data_dir / 'bookbug.db'}")
+        user = register(email, PASSWORD, db_url=f"sqlite:///{live.data_dir / 'bookbug.db'}")
         return LiveUser(email=email, password=PASSWORD, user_id=user.id)
 
     return make

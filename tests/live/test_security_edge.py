@@ -12,7 +12,8 @@ import httpx
 import pytest
 import simple_websocket
 
-from bookbug.services import accounts
+from bookbug.services.accounts.registration import register
+from bookbug.services.accounts.sign_in import sign_in
 from tests.app_server import LiveApp, run_app
 
 pytestmark = pytest.mark.slow
@@ -31,8 +32,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
 
 def session_for(live: LiveApp, email: str) -> str:
     db = f"sqlite:///{Path(live.data_dir) / 'bookbug.db'}"
-    accounts.register(email, PASSWORD, db_url=db)
-    return accounts.sign_in(email, PASSWORD, db_url=db).token
+    register(email, PASSWORD, db_url=db)
+    return sign_in(email, PASSWORD, db_url=db).token
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -13,7 +13,9 @@ import pytest
 
 from bookbug.db import DaySpend, LedgerEntry, session_scope
 from bookbug.engine import steps as engine_steps
-from bookbug.services import accounts, sharing, slots
+from bookbug.services import sharing, slots
+from bookbug.services.accounts.errors import WrongCredentials
+from bookbug.services.accounts.sign_in import authenticate_password, sign_in
 from bookbug.config import app_config
 from bookbug.services.books import PLOT_CHANGES
 from bookbug.services.redos import PAGE_REDOS
@@ -31,9 +33,9 @@ async def everything_of(client: httpx.AsyncClient, alice: Caller) -> list[str]:
     """Alice's whole life here, and every string that would betray any of it."""
     home = await family(client, alice)
     export = await ready_export(client, alice)
-    accounts.sign_in(alice.email, PASSWORD)  # a browser session
-    with pytest.raises(accounts.WrongCredentials):
-        accounts.authenticate_password(alice.email, "not her password", client="10.0.0.7")
+    sign_in(alice.email, PASSWORD)  # a browser session
+    with pytest.raises(WrongCredentials):
+        authenticate_password(alice.email, "not her password", client="10.0.0.7")
     app_config.update({"page_concurrency": 3}, updated_by=alice.user_id)  # she is the first operator
     sharing.create_share(alice.user_id, home.finished)
     with session_scope() as session:  # what her paid calls leave (the offline providers cost nothing)
@@ -56,8 +58,8 @@ async def test_deleting_an_account_leaves_no_row_or_file_that_mentions_them(
     answer = await client.post("/api/account/delete", headers=alice.headers, json=CONFIRM)
     assert answer.status_code == 202, answer.text
     assert (await client.get("/api/me", headers=alice.headers)).status_code == 401, "signed out at once"
-    with pytest.raises(accounts.WrongCredentials):
-        accounts.authenticate_password(alice.email, PASSWORD)
+    with pytest.raises(WrongCredentials):
+        authenticate_password(alice.email, PASSWORD)
     await deleted()
 
     assert mentions(needles) == []

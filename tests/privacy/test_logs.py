@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from bookbug import logs
-from bookbug.services import accounts
+from bookbug.services.accounts.sign_in import sign_in
 from tests.api.book_flow import converse_until_approved, wait_for_question, wait_for_status
 from tests.api.conftest import PASSWORD, Caller
 from tests.standins.anthropic import Recorded, Scripted, error_body
@@ -45,7 +45,7 @@ async def test_a_whole_book_through_a_storm_logs_no_names_no_words_and_no_secret
         caplog: pytest.LogCaptureFixture) -> None:
     logs.install()
     caplog.set_level(logging.DEBUG)
-    session = accounts.sign_in(alice.email, PASSWORD).token
+    session = sign_in(alice.email, PASSWORD).token
     seen: dict[str, int] = {}
     with claude_writes(monkeypatch) as claude, carry_inputs():
         claude.responder = lambda recorded: stormy(recorded, seen)

@@ -12,7 +12,8 @@ from sqlmodel import select
 from bookbug.db import AccountDeletion, Book, ChatMessage, DataExport, session_scope, utcnow
 from bookbug.engine import list_runs
 from bookbug.providers.storage import get_storage
-from bookbug.services import accounts, retention
+from bookbug.services import retention
+from bookbug.services.accounts.users import get_user
 from bookbug.config import app_config
 from bookbug.settings import get_settings
 from tests.api.conftest import Caller
@@ -73,5 +74,5 @@ async def test_a_deletion_noted_but_never_started_is_started_again(client: httpx
                                     requested_at=utcnow() - timedelta(hours=1)))
     assert await retention.resume_deletions() == 1
     await deleted()
-    assert accounts.get_user(alice.user_id) is None
+    assert get_user(alice.user_id) is None
     assert await retention.resume_deletions() == 0

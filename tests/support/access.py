@@ -15,7 +15,8 @@ from bookbug.db import DataExport, session_scope
 from bookbug.db.session import get_engine
 from bookbug.engine import list_runs
 from bookbug.providers.storage import export_key, get_storage
-from bookbug.services import accounts, sharing
+from bookbug.services import sharing
+from bookbug.services.accounts.api_tokens import create_api_token
 from bookbug.settings import get_settings
 from tests.api.conftest import Caller
 from tests.support.api import finished_book
@@ -62,7 +63,7 @@ class Alice:
     def __init__(self, caller: Caller) -> None:
         self.caller = caller
         self.book_id = finished_book(caller)
-        self.token_id = accounts.create_api_token(caller.user_id, "alice's other token").id
+        self.token_id = create_api_token(caller.user_id, "alice's other token").id
         self.export_id = ready_export(caller)
         share = sharing.create_share(caller.user_id, self.book_id)
         self.share_id, self.share_token = share.id, share.token

@@ -25,7 +25,10 @@ import bookbug.workflows.registered  # noqa: F401 - registers the book workflow
 from bookbug.db.session import get_engine
 from bookbug.edge.socket_session import SocketSessionKey
 from bookbug.engine import Engine, EngineConfig, RateLimit
-from bookbug.services import accounts
+from bookbug.providers.auth.sessions import user_for_session
+from bookbug.services.accounts import passwords
+from bookbug.services.accounts.registration import register
+from bookbug.services.accounts.sign_in import sign_in
 from bookbug.config import app_config
 from bookbug.services.runtime import use_engine
 from bookbug.services.web_session import COOKIE
@@ -43,7 +46,7 @@ S = TypeVar("S", bound=SessionState)
 @pytest.fixture(autouse=True)
 def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     # real argon2 costs ~0.3 s a hash; the pages' behaviour does not depend on its parameters
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
@@ -84,8 +87,8 @@ class Viewer:
 def make_viewer(web_db: str) -> Callable[[str], Viewer]:
     def make(name: str = "reader") -> Viewer:
         email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-        user = accounts.register(email, PASSWORD)
-        signed = accounts.sign_in(email, PASSWORD)
+        user = register(email, PASSWORD)
+        signed = sign_in(email, PASSWORD)
         return Viewer(user_id=user.id, email=email, token=signed.token)
 
     return make
@@ -195,7 +198,7 @@ async def sign_in_through(state: rx.State, spec: Any) -> str:
 
 def authenticate(token: str) -> Any:
     """The user behind a browser session token, or None (revoked, expired, unknown)."""
-    return accounts.user_for_session(token)
+    return user_for_session(token)
 
 
 def redirect_target(spec: Any) -> str:

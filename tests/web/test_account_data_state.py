@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 
 from bookbug.db import Book, session_scope
-from bookbug.services import accounts
+from bookbug.services.accounts.users import get_user
 from bookbug.state.account import AccountState
 from tests.web.conftest import Viewer, authenticate, build_state, call, posted_form
 
@@ -42,7 +42,7 @@ async def test_deleting_needs_the_phrase_then_signs_the_tab_out(engine, make_vie
     assert posted_form(result) == ("/api/auth/sign-out", {"next": "/"})
     assert authenticate(mia.token) is None and not state.signed_in
     for _ in range(200):
-        if accounts.get_user(mia.user_id) is None:
+        if get_user(mia.user_id) is None:
             break
         await asyncio.sleep(0.05)
-    assert accounts.get_user(mia.user_id) is None
+    assert get_user(mia.user_id) is None

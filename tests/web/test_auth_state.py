@@ -9,7 +9,10 @@ from urllib.parse import urlencode
 import pytest
 from reflex.istate.data import RouterData
 
-from bookbug.services import accounts, sign_in_limits
+from bookbug.services import sign_in_limits
+from bookbug.providers.auth.roles import OPERATOR, USER
+from bookbug.services.accounts.errors import WrongCredentials
+from bookbug.services.accounts.sign_in import authenticate_password
 from bookbug.services.web_session import safe_next
 from bookbug.settings import reset_settings
 from bookbug.state.auth import REGISTERED, AuthState
@@ -23,7 +26,7 @@ async def test_registering_sends_the_visitor_to_sign_in_without_a_session(web_db
                                             "confirm": PASSWORD})
     assert redirect_target(result) == "/login?registered=1"
     assert state.form_error == "" and not state.signed_in
-    assert accounts.authenticate_password("mia.parent@example.com", PASSWORD).email == "mia.parent@example.com"
+    assert authenticate_password("mia.parent@example.com", PASSWORD).email == "mia.parent@example.com"
     visit(state, redirect_target(result))
     assert state.registered_notice == REGISTERED
 
@@ -38,9 +41,9 @@ async def test_registering_a_taken_email_answers_exactly_like_a_new_one(make_vie
         answers.append((redirect_target(result), state.form_error, state.error_field, state.signed_in))
     assert answers[0] == answers[1] == ("/login?registered=1", "", "", False)
     # the existing account was not touched: its own password still signs in, the other does not
-    assert accounts.authenticate_password(taken.email, PASSWORD).id == taken.user_id
-    with pytest.raises(accounts.WrongCredentials):
-        accounts.authenticate_password(taken.email, "another long passphrase")
+    assert authenticate_password(taken.email, PASSWORD).id == taken.user_id
+    with pytest.raises(WrongCredentials):
+        authenticate_password(taken.email, "another long passphrase")
 
 
 async def test_one_address_can_register_only_so_many_accounts_an_hour(web_db: str,
@@ -56,8 +59,8 @@ async def test_one_address_can_register_only_so_many_accounts_an_hour(web_db: st
     assert await call(state, "register", {"email": "new2@example.com", "password": PASSWORD,
                                           "confirm": PASSWORD}) is None
     assert state.form_error.startswith("Too many accounts were created from your network in the last hour.")
-    with pytest.raises(accounts.WrongCredentials):
-        accounts.authenticate_password("new2@example.com", PASSWORD)  # nothing was made, nothing hashed
+    with pytest.raises(WrongCredentials):
+        authenticate_password("new2@example.com", PASSWORD)  # nothing was made, nothing hashed
 
 
 async def test_a_weak_password_is_refused_with_the_rule_it_broke(web_db: str) -> None:
@@ -73,7 +76,7 @@ async def test_mismatched_passwords_are_caught_before_anything_is_stored(web_db:
     assert state.form_error == "The two passwords do not match."
     result = await call(state, "register", {"email": "b@example.com", "password": PASSWORD, "confirm": PASSWORD})
     assert redirect_target(result) == "/login?registered=1"
-    assert accounts.authenticate_password("b@example.com", PASSWORD)  # the refused attempt stored nothing
+    assert authenticate_password("b@example.com", PASSWORD)  # the refused attempt stored nothing
 
 
 async def test_signing_in_hands_the_browser_a_ticket_for_an_http_only_cookie(
@@ -111,7 +114,7 @@ async def test_a_wrong_password_gets_one_message_and_no_session(make_viewer: Cal
     viewer = make_viewer("mia")
     state = build_state(AuthState, path="/login")
     assert await call(state, "sign_in", {"email": viewer.email, "password": "not the password"}) is None
-    assert state.form_error == accounts.WrongCredentials.message
+    assert state.form_error == WrongCredentials.message
     assert not state.signed_in
 
 
@@ -153,8 +156,8 @@ async def test_the_first_user_is_an_operator_and_later_ones_are_not(web_db: str)
     first, second = build_state(AuthState), build_state(AuthState)
     await call(first, "register", {"email": "first@example.com", "password": PASSWORD, "confirm": PASSWORD})
     await call(second, "register", {"email": "second@example.com", "password": PASSWORD, "confirm": PASSWORD})
-    assert accounts.authenticate_password("first@example.com", PASSWORD).role == accounts.OPERATOR
-    assert accounts.authenticate_password("second@example.com", PASSWORD).role == accounts.USER
+    assert authenticate_password("first@example.com", PASSWORD).role == OPERATOR
+    assert authenticate_password("second@example.com", PASSWORD).role == USER
 
 
 async def test_guesses_from_one_address_are_limited_across_e_mails(web_db: str,
@@ -166,7 +169,7 @@ async def test_guesses_from_one_address_are_limited_across_e_mails(web_db: str,
     state.router = RouterData.from_router_data({"pathname": "/login", "asPath": "/login", "ip": "203.0.113.9"})
     for n in range(3):
         await call(state, "sign_in", {"email": f"guess{n}@example.com", "password": "wrong password"})
-        assert state.form_error == accounts.WrongCredentials.message
+        assert state.form_error == WrongCredentials.message
     await call(state, "sign_in", {"email": "another@example.com", "password": "wrong password"})
     assert "from your network" in state.form_error and not state.signed_in
 

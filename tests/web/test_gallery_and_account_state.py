@@ -9,7 +9,10 @@ import pytest
 
 from bookbug.db import Book, session_scope
 from bookbug.db.session import utcnow
-from bookbug.services import accounts
+from bookbug.providers.auth.api_tokens import user_for_api_token
+from bookbug.services.accounts.api_tokens import create_api_token
+from bookbug.services.accounts.errors import TokenNotFound
+from bookbug.services.accounts.sign_in import sign_in
 from bookbug.state import gallery
 from bookbug.state.account import AccountState
 from bookbug.state.gallery import GalleryState
@@ -80,27 +83,27 @@ async def test_a_new_api_token_is_shown_once_and_can_be_revoked(
     shown = script_of(await call(state, "create_token", {"name": "laptop"}))
     plaintext = re.search(r'"(bb_[^"]+)"', shown).group(1)  # written into the page, once
     assert 'getElementById("new-token")' in shown
-    assert accounts.user_for_api_token(plaintext).id == mia.user_id
+    assert user_for_api_token(plaintext).id == mia.user_id
     assert state.new_token_name == "laptop" and [t.name for t in state.tokens] == ["laptop"]
     assert plaintext not in repr(state.dict())  # never in state: it is synced and stored
     await call(state, "load_account")  # coming back: the notice is gone for good
     assert state.new_token_name == ""
     await call(state, "revoke_token", state.tokens[0].id)
-    assert state.tokens == [] and accounts.user_for_api_token(plaintext) is None
+    assert state.tokens == [] and user_for_api_token(plaintext) is None
 
 
 async def test_someone_elses_token_cannot_be_revoked(web_db: str, make_viewer: Callable[[str], Viewer]) -> None:
     mia, leo = make_viewer("mia"), make_viewer("leo")
-    theirs = accounts.create_api_token(leo.user_id, "leo's")
+    theirs = create_api_token(leo.user_id, "leo's")
     state = build_state(AccountState, token=mia.token, path="/account")
     await call(state, "revoke_token", theirs.id)
-    assert state.notice == accounts.TokenNotFound.message
-    assert accounts.user_for_api_token(theirs.token) is not None
+    assert state.notice == TokenNotFound.message
+    assert user_for_api_token(theirs.token) is not None
 
 
 async def test_signing_out_everywhere_ends_every_session(web_db: str, make_viewer: Callable[[str], Viewer]) -> None:
     mia = make_viewer("mia")
-    other_device = accounts.sign_in(mia.email, "correct horse battery").token
+    other_device = sign_in(mia.email, "correct horse battery").token
     state = build_state(AccountState, token=mia.token, path="/account")
     await call(state, "load_account")
     assert len(state.sessions) == 2

@@ -27,7 +27,10 @@ from bookbug.db.accounts import UserSession
 from bookbug.db.session import get_engine, utcnow
 from bookbug.engine import Engine
 from bookbug.components.registry import PAGES
-from bookbug.services import accounts
+from bookbug.providers.auth.roles import USER
+from bookbug.services.accounts.api_tokens import create_api_token
+from bookbug.services.accounts.operators import set_role
+from bookbug.services.accounts.sessions import revoke_all_sessions
 from bookbug.settings import get_settings, reset_settings
 from bookbug.state.operator_settings import OperatorSettingsState
 from bookbug.state.session import CHECK_SECONDS, SessionState, is_guarded, is_public
@@ -114,7 +117,7 @@ class World:
 async def world(engine: Engine, make_viewer: Callable[[str], Viewer]) -> World:
     viewer = make_viewer("mia")  # the first account: an operator
     book_id = await make_book(viewer, approve=False)  # its plot waits for approval
-    token = accounts.create_api_token(viewer.user_id, "existing")
+    token = create_api_token(viewer.user_id, "existing")
     run = latest_run(get_settings().db_url, book_id, "create-book")
     assert run is not None
     run_id = run.id
@@ -164,7 +167,7 @@ async def loaded_tabs(world: World, targets: list[tuple[type[SessionState], str]
 
 
 def end_every_session(world: World) -> None:
-    accounts.revoke_all_sessions(world.viewer.user_id)  # "sign out everywhere", from another device
+    revoke_all_sessions(world.viewer.user_id)  # "sign out everywhere", from another device
 
 
 def expire_every_session(world: World) -> None:
@@ -208,7 +211,7 @@ async def test_an_operator_whose_role_was_taken_away_can_do_nothing_on_the_opera
     tabs = await loaded_tabs(world, targets)
     assert all(tab.viewer_is_operator and tab.runs for tab in tabs.values())
     if demotion == "bookbug-admin revoke":
-        accounts.set_role(world.viewer.email, accounts.USER)
+        set_role(world.viewer.email, USER)
     else:
         monkeypatch.setenv("OPERATOR_EMAILS", "someone-else@example.com")
         reset_settings()

@@ -12,17 +12,18 @@ from fastapi import APIRouter, Request, Response, status
 
 from bookbug.api.deps import CurrentUser
 from bookbug.api.schemas import AUTH_ERRORS, INPUT_ERRORS, ApiTokenOut, ErrorResponse, NewApiTokenOut, TokenRequest, UserOut
-from bookbug.services import accounts
+from bookbug.services.accounts.api_tokens import NewApiToken, create_api_token, list_api_tokens, revoke_api_token
+from bookbug.services.accounts.sign_in import authenticate_password
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
 
-def _token_for_password(body: TokenRequest, client: str) -> accounts.NewApiToken:
+def _token_for_password(body: TokenRequest, client: str) -> NewApiToken:
     # authenticate_password is the one place that checks a password (with its timing guard,
     # rehashing and limits on guessing)
-    user = accounts.authenticate_password(body.email, body.password, client=client)
+    user = authenticate_password(body.email, body.password, client=client)
     expires = timedelta(days=body.expires_in_days) if body.expires_in_days else None
-    return accounts.create_api_token(user.id, body.name, expires_in=expires)
+    return create_api_token(user.id, body.name, expires_in=expires)
 
 
 @router.post("/auth/token", status_code=status.HTTP_201_CREATED, response_model=NewApiTokenOut,
@@ -45,7 +46,7 @@ async def create_token(body: TokenRequest, request: Request) -> NewApiTokenOut:
 @router.get("/auth/tokens", response_model=list[ApiTokenOut], responses=AUTH_ERRORS)
 async def list_tokens(user: CurrentUser) -> list[ApiTokenOut]:
     """The caller's tokens that are not revoked, newest first (never the tokens themselves)."""
-    tokens = await asyncio.to_thread(accounts.list_api_tokens, user.id)
+    tokens = await asyncio.to_thread(list_api_tokens, user.id)
     return [ApiTokenOut(id=t.id, name=t.name, prefix=t.prefix, created_at=t.created_at, last_used_at=t.last_used_at,
                         expires_at=t.expires_at, expired=t.expired) for t in tokens]
 
@@ -54,7 +55,7 @@ async def list_tokens(user: CurrentUser) -> list[ApiTokenOut]:
                responses={**AUTH_ERRORS, 404: {"model": ErrorResponse, "description": "No such token of yours."}})
 async def revoke_token(user: CurrentUser, token_id: str) -> Response:
     """Revoke one of the caller's tokens: it stops working at once."""
-    await asyncio.to_thread(accounts.revoke_api_token, user.id, token_id)
+    await asyncio.to_thread(revoke_api_token, user.id, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -16,7 +16,8 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import APIRouter, Request, status
 from fastapi.responses import RedirectResponse, Response
 
-from bookbug.services import accounts
+from bookbug.services.accounts import sessions
+from bookbug.services.accounts.tickets import redeem_ticket
 from bookbug.services.web_session import COOKIE, HOME_AFTER_SIGN_IN, LOGIN_ROUTE, MAX_AGE, local_path, safe_next
 from bookbug.settings import get_settings
 
@@ -38,7 +39,7 @@ async def collect_session(request: Request) -> Response:
     """Trade a sign-in ticket for the session cookie, then go on to `next`."""
     form = await _form(request)
     target = safe_next(form.get("next"), HOME_AFTER_SIGN_IN)
-    signed = await asyncio.to_thread(accounts.redeem_ticket, form.get("ticket", ""),
+    signed = await asyncio.to_thread(redeem_ticket, form.get("ticket", ""),
                                      user_agent=request.headers.get("user-agent", ""))
     if signed is None:  # used, expired or made up: sign in again
         return RedirectResponse(f"{LOGIN_ROUTE}?{urlencode({'next': target})}", status_code=status.HTTP_303_SEE_OTHER)
@@ -53,7 +54,7 @@ async def sign_out(request: Request) -> Response:
     form = await _form(request)
     token = request.cookies.get(COOKIE, "")
     if token:
-        await asyncio.to_thread(accounts.sign_out, token)
+        await asyncio.to_thread(sessions.sign_out, token)
     answer = RedirectResponse(local_path(form.get("next"), "/"), status_code=status.HTTP_303_SEE_OTHER)
     answer.delete_cookie(**_cookie_options())  # type: ignore[arg-type]
     return answer

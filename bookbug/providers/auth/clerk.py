@@ -43,7 +43,9 @@ from clerk_backend_api.security import AuthenticateRequestOptions, authenticate_
 from clerk_backend_api.utils import BackoffStrategy, RetryConfig
 
 from bookbug.db.accounts import User
-from bookbug.services import accounts
+from bookbug.providers.auth.api_tokens import is_api_token, user_for_api_token
+from bookbug.providers.auth.clerk_users import create_clerk_user, user_for_clerk_id
+from bookbug.providers.auth.sessions import is_session_token, user_for_session
 from bookbug.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -94,10 +96,10 @@ class ClerkAuth:
     def authenticate(self, token: str) -> User | None:
         if not token:
             return None
-        if accounts.is_api_token(token):
-            return accounts.user_for_api_token(token, db_url=self._db_url, settings=self._settings)
-        if accounts.is_session_token(token):  # the web app's cookie, opened by sign_in_browser
-            return accounts.user_for_session(token, db_url=self._db_url, settings=self._settings)
+        if is_api_token(token):
+            return user_for_api_token(token, db_url=self._db_url, settings=self._settings)
+        if is_session_token(token):  # the web app's cookie, opened by sign_in_browser
+            return user_for_session(token, db_url=self._db_url, settings=self._settings)
         return self.user_for_clerk_token(token)
 
     def user_for_clerk_token(self, token: str) -> User | None:
@@ -109,12 +111,12 @@ class ClerkAuth:
         if not isinstance(clerk_id, str) or not clerk_id or len(clerk_id) > 255:
             return None
         email = claims.get("email") if isinstance(claims.get("email"), str) else None
-        user = accounts.user_for_clerk_id(clerk_id, email=email, db_url=self._db_url, settings=self._settings)
+        user = user_for_clerk_id(clerk_id, email=email, db_url=self._db_url, settings=self._settings)
         if user is not None:
             return user
         profile = self._profile_from_claims(claims) if email else self.fetch_profile(clerk_id)
-        return accounts.create_clerk_user(clerk_id, email=profile.email, display_name=profile.display_name,
-                                          db_url=self._db_url, settings=self._settings)
+        return create_clerk_user(clerk_id, email=profile.email, display_name=profile.display_name,
+                                 db_url=self._db_url, settings=self._settings)
 
     def verify(self, token: str) -> dict[str, Any] | None:
         """The claims of a valid Clerk session token, or None (the reason is logged)."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bookbug.db.accounts import User
-from bookbug.services import accounts
+from bookbug.providers.auth.api_tokens import is_api_token, user_for_api_token
+from bookbug.providers.auth.sessions import user_for_session
 from bookbug.settings import Settings, get_settings
 
 
@@ -15,6 +16,6 @@ class LocalAuth:
         self._db_url = db_url
 
     def authenticate(self, token: str) -> User | None:
-        if accounts.is_api_token(token):
-            return accounts.user_for_api_token(token, db_url=self._db_url, settings=self._settings)
-        return accounts.user_for_session(token, db_url=self._db_url, settings=self._settings)
+        if is_api_token(token):
+            return user_for_api_token(token, db_url=self._db_url, settings=self._settings)
+        return user_for_session(token, db_url=self._db_url, settings=self._settings)
