@@ -171,7 +171,7 @@ class StreamHold:
         while not self._ended.is_set():
             try:
                 await asyncio.wait_for(self._ended.wait(), RENEW_EVERY)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await asyncio.to_thread(slots.renew, self.held, SLOT_HOLD)
 
     async def end(self) -> None:

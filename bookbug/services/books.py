@@ -124,12 +124,12 @@ async def erase_book(book_id: str) -> None:
 
     await asyncio.to_thread(get_storage().delete_prefix, book_prefix(book_id))
     with session_scope() as session:
-        session.exec(delete(ChatMessage).where(ChatMessage.book_id == book_id))
-        session.exec(delete(RenderedPage).where(RenderedPage.book_id == book_id))
-        session.exec(delete(ImagePrediction).where(ImagePrediction.book_id == book_id))
-        session.exec(delete(BookShare).where(BookShare.book_id == book_id))
+        session.exec(delete(ChatMessage).where(col(ChatMessage.book_id) == book_id))
+        session.exec(delete(RenderedPage).where(col(RenderedPage.book_id) == book_id))
+        session.exec(delete(ImagePrediction).where(col(ImagePrediction.book_id) == book_id))
+        session.exec(delete(BookShare).where(col(BookShare.book_id) == book_id))
         forget_book_slots(session, [book_id])
-        session.exec(delete(Book).where(Book.id == book_id))
+        session.exec(delete(Book).where(col(Book.id) == book_id))
 
 
 # -- the conversation ------------------------------------------------------------------------

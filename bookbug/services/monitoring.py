@@ -92,7 +92,7 @@ def _migrated() -> None:
 async def readiness() -> tuple[bool, dict[str, str]]:
     """Each check's outcome ("ok" or why not) and whether all passed."""
     async def redis() -> None:
-        await (await started_engine()).redis.ping()
+        await (await started_engine()).redis.ping()  # type: ignore[misc]  # redis-py types the reply as sync-or-async
 
     checks = {
         "database": asyncio.to_thread(_database_answers),

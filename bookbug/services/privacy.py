@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from sqlmodel import col, delete, select
+from sqlmodel import Session, col, delete, select
 
 from bookbug.db import AccountDeletion, ApiToken, DataExport, ExportStatus, SignInTicket, User, UserSession, session_scope, utcnow
 from bookbug.errors import InvalidInput, NotFound, ServiceError
@@ -26,7 +26,7 @@ EXPORTS_LISTED = 10
 
 # -- download my data ------------------------------------------------------------------------------
 
-def _owned_export(session, user_id: str, export_id: str) -> DataExport:  # type: ignore[no-untyped-def]
+def _owned_export(session: Session, user_id: str, export_id: str) -> DataExport:
     export = session.get(DataExport, export_id) if export_id else None
     if export is None or export.user_id != user_id:
         raise NotFound("export")
@@ -101,7 +101,7 @@ def _close_at_once(user_id: str) -> str:
             deletion = AccountDeletion(user_id=user_id, email_key=email_key(user.email), subjects={}, requested_at=utcnow())
             session.add(deletion)
         for table in (UserSession, ApiToken, SignInTicket):
-            session.exec(delete(table).where(col(table.user_id) == user_id))  # type: ignore[attr-defined]
+            session.exec(delete(table).where(col(table.user_id) == user_id))
         user.password_hash, user.clerk_id = None, None
         session.add(user)
         session.flush()

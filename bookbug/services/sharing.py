@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
@@ -39,7 +39,7 @@ def _hash(token: str) -> str:
 
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes even for timezone columns; they are UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 class ShareView(BaseModel):

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Insert, Update, func, update
+from sqlalchemy import Table, Update, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, delete, select
 
 from bookbug.db import LimitSlot, session_scope, utcnow
 
 FORGET_AFTER = timedelta(days=1)  # rows free this long are deleted (address keys come and go)
+SLOTS: Table = LimitSlot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,11 @@ class Full:
         return max(1, math.ceil(self.retry_after))
 
 
-def _insert_if_free(session: Session) -> type[Insert]:
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert  # type: ignore[return-value]
+def _insert_if_free(session: Session) -> Callable[[Table], postgresql.Insert | sqlite.Insert]:
+    """The dialect's INSERT, which has ON CONFLICT DO NOTHING (the generic one has not)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 def take_in(session: Session, kind: str, key: str, limit: int, hold: timedelta, *,
@@ -59,7 +63,7 @@ def take_in(session: Session, kind: str, key: str, limit: int, hold: timedelta, 
     holder = uuid.uuid4().hex
     until = now + hold
     insert = _insert_if_free(session)
-    table = LimitSlot.__table__
+    table = SLOTS
     for slot in range(limit):
         row = dict(kind=kind, key=key, slot=slot, held_until=until, holder=holder)
         # RETURNING, not the row count: psycopg reports no count for these statements
@@ -92,7 +96,7 @@ def take(kind: str, key: str, limit: int, hold: timedelta, *, db_url: str | None
 def renew(held: Held, hold: timedelta, *, db_url: str | None = None) -> bool:
     """Hold our slot for `hold` more; False when it is no longer ours (it ran out and was taken)."""
     with session_scope(db_url) as session:
-        return session.execute(_ours(held).values(held_until=utcnow() + hold).returning(LimitSlot.__table__.c.slot)
+        return session.execute(_ours(held).values(held_until=utcnow() + hold).returning(SLOTS.c.slot)
                                ).first() is not None
 
 
@@ -103,6 +107,6 @@ def release(held: Held, *, db_url: str | None = None) -> None:
 
 
 def _ours(held: Held) -> Update:
-    table = LimitSlot.__table__
+    table = SLOTS
     return update(table).where(table.c.kind == held.kind, table.c.key == held.key, table.c.slot == held.slot,
                                table.c.holder == held.holder)

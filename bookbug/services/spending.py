@@ -12,7 +12,6 @@ from sqlmodel import col, select
 
 from bookbug.db import Book, BookStatus, LedgerEntry, PriceEntry, User, session_scope, utcnow
 from bookbug.db import spending as days
-from bookbug.providers import prices
 from bookbug.errors import InvalidInput, OverCap
 from bookbug.workflows import meter
 

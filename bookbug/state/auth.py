@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from bookbug.errors import AccountError
 from bookbug.services.accounts import registration, sessions
@@ -69,7 +70,7 @@ class AuthState(SessionState):
         # the same address every door counts (Reflex honours trusted proxy hops for it)
         return self.router.session.client_ip if self.router else ""
 
-    async def _hand_over(self, user_id: str) -> rx.event.EventSpec:
+    async def _hand_over(self, user_id: str) -> EventSpec:
         """Have the browser collect the session cookie, then go where sign-in was asked to go."""
         ticket = await asyncio.to_thread(issue_ticket, user_id)
         return post_to(SESSION_ROUTE, {"ticket": ticket, "next": self._after_sign_in(HOME_AFTER_SIGN_IN)})

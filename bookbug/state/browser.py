@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import reflex as rx
+from reflex.event import EventSpec
 
 SESSION_ROUTE = "/api/auth/session"  # api/routes/session.py: collect a sign-in ticket
 SIGN_OUT_ROUTE = "/api/auth/sign-out"
@@ -28,11 +29,11 @@ def post_script(action: str, fields: dict[str, str]) -> str:
     )
 
 
-def post_to(action: str, fields: dict[str, str]) -> rx.event.EventSpec:
+def post_to(action: str, fields: dict[str, str]) -> EventSpec:
     return rx.call_script(post_script(action, fields))
 
 
-def show_once(element_id: str, text: str) -> rx.event.EventSpec:
+def show_once(element_id: str, text: str) -> EventSpec:
     """Put `text` into the element with this id (waiting a moment for it to appear)."""
     return rx.call_script(
         f"(function show(tries) {{ const node = document.getElementById({json.dumps(element_id)}); "

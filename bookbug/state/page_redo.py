@@ -31,7 +31,7 @@ def busy(redo_phase: str, pages: list[PageRow]) -> bool:
 def busy_sentence(redo_page: int, redo_phase: str, pages: list[PageRow]) -> str:
     """Why no page can be redone right now ("" when one can), in the service's own words."""
     if redo_phase in BUSY_PHASES:
-        return redo_busy_message(RedoView(page=redo_page, phase=redo_phase))  # type: ignore[arg-type]
+        return redo_busy_message(RedoView(page=redo_page, phase=redo_phase))  # type: ignore[arg-type]  # one of BUSY_PHASES, which are RedoView's phases
     waiting = next((page.number for page in pages if page.pending), 0)
     return redo_busy_message(RedoView(page=waiting, phase="deciding")) if waiting else ""
 

@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 
 CHECK_SECONDS = 2.0  # how often a task asks its tab
 LEASE_SECONDS = 8.0  # no answer this long (a reload answers sooner): the tab is gone
@@ -62,6 +63,6 @@ class PresenceState(rx.State):
         renew(self.router.session.client_token)
 
 
-def ask() -> rx.event.EventSpec:
+def ask() -> EventSpec:
     """What a task yields to ask its tab whether it is still there."""
     return rx.call_script("1", callback=PresenceState.answer)

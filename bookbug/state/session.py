@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from bookbug.providers.auth.roles import OPERATOR
 from bookbug.providers.auth.sessions import user_for_session_key
@@ -33,7 +34,8 @@ from bookbug.services.web_session import AUTH_ROUTES, LOGIN_ROUTE, key_from_head
 
 __all__ = ["AUTH_ROUTES", "LOGIN_ROUTE", "SessionState", "is_public", "public", "safe_next", "viewer_for"]
 
-F = TypeVar("F", bound=Callable[..., Any])
+# any object: mypy takes an @rx.event handler for Reflex's EventNamespace, which is no Callable
+Handler = TypeVar("Handler")
 
 CHECK_SECONDS = 1.0  # how old a session check may be before an event checks again
 _PUBLIC = "_bookbug_public"
@@ -87,7 +89,7 @@ def forget(key: str) -> None:
 
 
 # -- which handlers need a session -----------------------------------------------------------
-def public(fn: F) -> F:
+def public(fn: Handler) -> Handler:
     """Mark a handler as open to signed-out visitors (sign-in forms): it is not checked."""
     setattr(fn, _PUBLIC, True)
     return fn
@@ -193,7 +195,7 @@ class SessionState(rx.State):
             state = state.parent_state
         return state
 
-    def _sign_tab_out(self) -> rx.event.EventSpec:
+    def _sign_tab_out(self) -> EventSpec:
         """The session is gone: forget everything the tab's pages hold, show the sign-in page."""
         self._session_root().reset()
         return self._to_login()
@@ -212,7 +214,7 @@ class SessionState(rx.State):
     async def load_viewer(self) -> None:
         await self._current_user_id()
 
-    def _to_login(self) -> rx.event.EventSpec:
+    def _to_login(self) -> EventSpec:
         """To the sign-in page, which brings the viewer back here afterwards."""
         here = (str(self.router.url.path or "").rstrip("/") or "/") if self.router else "/"
         query = str(self.router.url.query or "") if self.router else ""

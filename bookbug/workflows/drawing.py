@@ -78,7 +78,7 @@ def sheet_request(book_id: str, brief: Brief, index: int) -> IllustrationRequest
     character = main_characters(brief)[index]
     return IllustrationRequest(
         kind="character_sheet", book_id=book_id, page=0, seed=book_seed(book_id) + index,
-        characters=[look(character)], style=_style_id(brief), format_name=brief.book_format,  # type: ignore[arg-type]
+        characters=[look(character)], style=_style_id(brief), format_name=brief.book_format,  # type: ignore[arg-type]  # _style_id() returns one of STYLE_IDS, the Literal's values
         scene=Scene(setting=brief.setting or ""),
     )
 
@@ -115,7 +115,7 @@ def page_request(book_id: str, story: Brief, style: StyleGuide, frame: Illustrat
                     sky=_first_word(wish, _WEATHER) or _first_word(words, _WEATHER),
                     setting=story.setting or style.setting,
                     elements=[part.strip() for part in re.split(r",|;| and ", frame.setting_details) if part.strip()][:8]),
-        characters=cast, style=_style_id(story),  # type: ignore[arg-type]
+        characters=cast, style=_style_id(story),  # type: ignore[arg-type]  # _style_id() returns one of STYLE_IDS, the Literal's values
         shot=frame.shot_size, composition=frame.composition, format_name=story.book_format,
         references=references[:MAX_REFERENCES],
     )

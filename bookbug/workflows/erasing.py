@@ -60,7 +60,7 @@ def close_account(session: Session, user_id: str) -> int:
     password nor a Clerk id left to sign in with. Returns how many credentials went."""
     gone = 0
     for table in (UserSession, ApiToken, SignInTicket):
-        gone += session.exec(delete(table).where(col(table.user_id) == user_id)).rowcount  # type: ignore[attr-defined]
+        gone += session.exec(delete(table).where(col(table.user_id) == user_id)).rowcount
     session.exec(update(User).where(col(User.id) == user_id).values(password_hash=None, clerk_id=None))
     return gone
 
@@ -103,7 +103,7 @@ def delete_rows(deletion_id: str) -> dict[str, Any]:
         removed = 0
         if books:  # explicit, not left to ON DELETE CASCADE: a database without it loses them too
             for table in (ChatMessage, RenderedPage, ImagePrediction):
-                removed += session.exec(delete(table).where(col(table.book_id).in_(books))).rowcount  # type: ignore[attr-defined]
+                removed += session.exec(delete(table).where(col(table.book_id).in_(books))).rowcount
             removed += session.exec(delete(Book).where(col(Book.id).in_(books))).rowcount
         removed += session.exec(delete(DataExport).where(col(DataExport.user_id) == user_id)).rowcount
         close_account(session, user_id)

@@ -6,6 +6,8 @@ applies to the next step of every book without a restart.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bookbug.engine import pause_service, spend
 from bookbug.providers.images import Illustrator, OfflineIllustrator, get_illustrator
 from bookbug.providers.storage import Storage, get_storage
@@ -16,6 +18,9 @@ from bookbug.config import app_config
 from bookbug.settings import get_settings
 from bookbug.workflows import records
 from bookbug.workflows.meter import BookMeter
+
+if TYPE_CHECKING:  # imported where used: only books Claude writes need Claude's eye
+    from bookbug.providers.images.vision import ClaudeVisionScorer
 
 
 def book_seed(book_id: str) -> int:
@@ -85,7 +90,7 @@ def vision_scorer_name() -> str | None:
     return None if scorer is None else str(scorer.name)
 
 
-def vision_scorer(book_id: str | None = None):  # type: ignore[no-untyped-def]
+def vision_scorer(book_id: str | None = None) -> ClaudeVisionScorer | None:
     """Claude's eye on each page where Claude writes the book; None offline (the image check runs)."""
     config = app_config.current()
     settings = get_settings()

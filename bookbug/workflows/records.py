@@ -193,7 +193,7 @@ def conversation(book_id: str, recent: int | None = RECENT_MESSAGES) -> list[Cha
         if recent is not None:
             query = query.limit(recent)
         rows = list(reversed(session.exec(query).all()))
-        return [ChatTurn(role=m.role, content=m.content[:8000], chips=[str(c) for c in (m.chips or [])])  # type: ignore[arg-type]
+        return [ChatTurn(role=m.role, content=m.content[:8000], chips=[str(c) for c in (m.chips or [])])  # type: ignore[arg-type]  # a stored role is "user" or "assistant", the Literal's values
                 for m in rows]
 
 

@@ -35,7 +35,7 @@ def starting_brief(book_id: str) -> Brief:
     book = records.load_book(book_id)
     brief = Brief.model_validate(book.brief or {})
     if book.format and brief.format is None:
-        brief.format = book.format  # type: ignore[assignment]
+        brief.format = book.format  # type: ignore[assignment]  # a book is stored with a FormatName; the column is a plain str
     if book.page_count and brief.page_count is None:
         brief.page_count = book.page_count
     records.update_book(book_id, status="intake", brief=brief.model_dump(mode="json"))

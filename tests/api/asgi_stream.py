@@ -46,7 +46,7 @@ class StreamReader:
             else:
                 remaining = deadline - asyncio.get_running_loop().time()
                 if remaining <= 0:
-                    raise asyncio.TimeoutError
+                    raise TimeoutError
                 chunk = await asyncio.wait_for(self._chunks.get(), remaining)
                 if chunk is None:
                     return None
@@ -120,5 +120,5 @@ async def open_stream(app: Any, url: str, headers: dict[str, str] | None = None)
         hung_up.set()
         try:
             await asyncio.wait_for(task, 10)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
+        except (TimeoutError, asyncio.CancelledError):
             task.cancel()

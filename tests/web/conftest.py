@@ -217,8 +217,8 @@ async def converse_to_plot(viewer: Viewer, book_id: str, timeout: float = 30.0) 
     turn = 0
     for _ in range(30):
         question = await wait_until(
-            lambda: next((m for m in reversed(books.history(viewer.user_id, book_id))
-                          if m.role == "assistant" and m.turn > turn), None), timeout, "a question")
+            lambda turn=turn: next((m for m in reversed(books.history(viewer.user_id, book_id))
+                                    if m.role == "assistant" and m.turn > turn), None), timeout, "a question")
         if question.phase == "plot_review":
             return
         await books.send_message(viewer.user_id, book_id, question.chips[0] if question.chips else "Mia, age 5")

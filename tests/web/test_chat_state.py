@@ -75,7 +75,7 @@ async def test_chips_answer_the_question_and_the_plot_review_can_be_approved(
         else:
             await call(state, "send_draft", {"message": next(answers, "Surprise me!")})
         assert state.notice == ""
-        await refresh_until(state, lambda: state.last_is_assistant and state.messages[-1].turn > turn, "a reply")
+        await refresh_until(state, lambda turn=turn: state.last_is_assistant and state.messages[-1].turn > turn, "a reply")
     assert state.in_plot_review and state.outline
     assert all(row.value for row in state.brief if row.label in ("Hero", "Setting", "Art style"))
     target = redirect_target(await call(state, "approve_plot"))

@@ -40,7 +40,7 @@ async def answer_intake(user_id: str, book_id: str, answers: Iterable[str] = ANS
         content = next(pending, "Surprise me!")
         await books.send_message(user_id, book_id, content)
         turn = question.turn
-        question = await wait_until(lambda: newest_question(user_id, book_id, turn), timeout,
+        question = await wait_until(lambda turn=turn: newest_question(user_id, book_id, turn), timeout,
                                     f"the reply to {content!r}")
     return question
 

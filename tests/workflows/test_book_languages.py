@@ -52,7 +52,7 @@ async def test_a_book_asked_for_in_another_language_is_written_and_printed_in_it
         chips_seen: list[str] = []
         for _ in range(30):
             turn = question.turn
-            question = await wait_until(lambda: newest_question(user.id, summary.id, turn), what="the next question")
+            question = await wait_until(lambda turn=turn: newest_question(user.id, summary.id, turn), what="the next question")
             chips_seen += question.chips
             if question.phase == "plot_review":
                 break

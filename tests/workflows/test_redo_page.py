@@ -182,7 +182,7 @@ async def test_the_note_reaches_claudes_art_direction_for_the_new_picture(book_b
         [art_director, _] = claude.messages_requests()
     assert art_director.body["system"] == illustration_beat.system  # the art director, not the writer
     [message] = art_director.body["messages"]
-    assert "Mia waves at the moon" in json.dumps(message["content"]) and f"Page 3" in json.dumps(message["content"])
+    assert "Mia waves at the moon" in json.dumps(message["content"]) and "Page 3" in json.dumps(message["content"])
 
 
 async def test_a_redo_whose_picture_cannot_be_drawn_leaves_the_page_as_it_was_and_can_be_tried_again(

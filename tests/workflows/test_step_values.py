@@ -9,7 +9,6 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pydantic import BaseModel
 from sqlmodel import select
 
@@ -24,7 +23,6 @@ from bookbug.providers.images import IllustrationRequest, ReferenceImage
 from bookbug.providers.images.models import PredictionOutcome
 from bookbug.services import books, page_edits
 from bookbug.settings import get_settings
-from bookbug.story import IllustrationBeat, ProsePage, ProseSetup, StyleGuide
 from bookbug.workflows import assembly, drawing, narration, pages, providers, records, writing
 from bookbug.workflows import values
 from tests.conftest import make_user

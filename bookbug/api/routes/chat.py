@@ -14,8 +14,8 @@ from bookbug.services import books
 
 router = APIRouter(prefix="/api/chat", tags=["chat"])
 
-WRONG_PHASE = {409: {"model": ErrorResponse,
-                     "description": "Not the moment: no open question, a reply in flight, or the conversation is over."}}
+WRONG_PHASE: dict[int | str, dict[str, object]] = {409: {"model": ErrorResponse,
+                                                         "description": "Not the moment: no open question, a reply in flight, or the conversation is over."}}
 
 
 @router.post("/{book_id}/message", status_code=status.HTTP_202_ACCEPTED, response_model=MessageView,

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
 HEARTBEAT_SECONDS = 15  # a comment line this often keeps proxies from closing an idle stream
 
-NOTHING_RUNNING = {409: {"model": ErrorResponse, "description": "Nothing to cancel (or retry) right now."}}
+NOTHING_RUNNING: dict[int | str, dict[str, object]] = {409: {"model": ErrorResponse, "description": "Nothing to cancel (or retry) right now."}}
 
 
 class NoJob(NoSuchFile):

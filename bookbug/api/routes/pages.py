@@ -22,8 +22,8 @@ from bookbug.services import page_edits, redos
 
 router = APIRouter(prefix="/api/books", tags=["pages"])
 
-NOT_NOW = {409: {"model": ErrorResponse,
-                 "description": "The book is not complete, or the page already has a new version waiting."}}
+NOT_NOW: dict[int | str, dict[str, object]] = {409: {"model": ErrorResponse,
+                                                     "description": "The book is not complete, or the page already has a new version waiting."}}
 
 
 class RedoPage(BaseModel):

@@ -11,6 +11,7 @@ socket, then has the browser post the one-time ticket it got here; both routes a
 from __future__ import annotations
 
 import asyncio
+from typing import Literal, TypedDict
 from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request, status
@@ -30,7 +31,17 @@ async def _form(request: Request) -> dict[str, str]:
     return {name: values[0] for name, values in parse_qs(body, max_num_fields=10).items() if values}
 
 
-def _cookie_options() -> dict[str, object]:
+class CookieOptions(TypedDict):
+    """What setting and clearing the cookie agree on (a browser clears only a cookie that matches)."""
+
+    key: str
+    path: str
+    httponly: bool
+    secure: bool
+    samesite: Literal["lax", "strict", "none"]
+
+
+def _cookie_options() -> CookieOptions:
     return {"key": COOKIE, "path": "/", "httponly": True, "secure": get_settings().https, "samesite": "lax"}
 
 
@@ -44,7 +55,7 @@ async def collect_session(request: Request) -> Response:
     if signed is None:  # used, expired or made up: sign in again
         return RedirectResponse(f"{LOGIN_ROUTE}?{urlencode({'next': target})}", status_code=status.HTTP_303_SEE_OTHER)
     answer = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
-    answer.set_cookie(value=signed.token, max_age=MAX_AGE, **_cookie_options())  # type: ignore[arg-type]
+    answer.set_cookie(value=signed.token, max_age=MAX_AGE, **_cookie_options())
     return answer
 
 
@@ -56,5 +67,5 @@ async def sign_out(request: Request) -> Response:
     if token:
         await asyncio.to_thread(sessions.sign_out, token)
     answer = RedirectResponse(local_path(form.get("next"), "/"), status_code=status.HTTP_303_SEE_OTHER)
-    answer.delete_cookie(**_cookie_options())  # type: ignore[arg-type]
+    answer.delete_cookie(**_cookie_options())
     return answer

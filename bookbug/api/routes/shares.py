@@ -14,7 +14,7 @@ from bookbug.services.sharing import MAX_SHARE_DAYS, NewShare, ShareView
 
 router = APIRouter(prefix="/api/books", tags=["sharing"])
 
-NOT_NOW = {409: {"model": ErrorResponse, "description": "The book is not complete, or has too many links."}}
+NOT_NOW: dict[int | str, dict[str, object]] = {409: {"model": ErrorResponse, "description": "The book is not complete, or has too many links."}}
 
 
 class CreateShare(BaseModel):

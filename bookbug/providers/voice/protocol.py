@@ -13,7 +13,12 @@ from bookbug.providers.voice.models import NarrationRequest, NarrationResult
 @runtime_checkable
 class Narrator(Protocol):
     name: str  # "espeak-ng", "replicate": stored with each page's narration
-    service: str | None  # the rate limit its calls count against; None: a local voice, no limit
+
+    @property
+    def service(self) -> str | None:
+        """The rate limit its calls count against; None: a local voice, no limit. (Read-only here,
+        so a voice may declare it as `str` or `None`.)"""
+        ...
 
     async def start(self, request: NarrationRequest) -> str:
         ...
