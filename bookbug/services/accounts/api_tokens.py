@@ -78,7 +78,7 @@ def list_api_tokens(user_id: str, *, db_url: str | None = None) -> list[ApiToken
     infos = []
     for r in records:
         expires_at = aware(r.expires_at)
-        infos.append(ApiTokenInfo(id=r.id, name=r.name, prefix=r.prefix, created_at=aware(r.created_at),  # type: ignore[arg-type]
+        infos.append(ApiTokenInfo(id=r.id, name=r.name, prefix=r.prefix, created_at=aware(r.created_at),
                                   last_used_at=aware(r.last_used_at), expires_at=expires_at,
                                   expired=expires_at is not None and expires_at <= now))
     return sorted(infos, key=lambda i: i.created_at, reverse=True)

@@ -44,11 +44,12 @@ def open_session_in(session: Session, user: User, user_agent: str, settings: Set
     apply_operator_list(session, user, settings)
     token = SESSION_TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
+    expires_at = now + SESSION_LIFETIME
     record = UserSession(user_id=user.id, token_hash=session_key(token), user_agent=(user_agent or "")[:500],
-                         created_at=now, last_seen_at=now, expires_at=now + SESSION_LIFETIME)
+                         created_at=now, last_seen_at=now, expires_at=expires_at)
     session.add(record)
     session.flush()
-    return SignedIn(user=user, token=token, expires_at=aware(record.expires_at))  # type: ignore[arg-type]
+    return SignedIn(user=user, token=token, expires_at=aware(expires_at))
 
 
 def open_session(user_id: str, *, user_agent: str = "", db_url: str | None = None,
@@ -109,9 +110,9 @@ def list_sessions(user_id: str, *, db_url: str | None = None) -> list[SessionInf
         records = session.exec(select(UserSession).where(
             UserSession.user_id == user_id, col(UserSession.revoked_at).is_(None))).all()
     infos = [
-        SessionInfo(id=r.id, user_agent=r.user_agent, created_at=aware(r.created_at),  # type: ignore[arg-type]
-                    last_seen_at=aware(r.last_seen_at), expires_at=aware(r.expires_at))  # type: ignore[arg-type]
+        SessionInfo(id=r.id, user_agent=r.user_agent, created_at=aware(r.created_at),
+                    last_seen_at=aware(r.last_seen_at), expires_at=aware(r.expires_at))
         for r in records
-        if r.expires_at is not None and aware(r.expires_at) > now  # type: ignore[operator]
+        if r.expires_at is not None and aware(r.expires_at) > now
     ]
     return sorted(infos, key=lambda i: i.last_seen_at or i.created_at, reverse=True)

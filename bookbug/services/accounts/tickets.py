@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import Table, update
 from sqlmodel import col, delete
 
 from bookbug.db.accounts import SignInTicket, User
@@ -41,7 +41,7 @@ def redeem_ticket(ticket: str, *, user_agent: str = "", db_url: str | None = Non
     settings = settings or get_settings()
     now = utcnow()
     with session_scope(db_url) as session:
-        table = SignInTicket.__table__
+        table: Table = SignInTicket.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes without declaring it
         used = session.execute(
             update(table)
             .where(table.c.ticket_hash == hash_token(ticket), table.c.used_at.is_(None), table.c.expires_at > now)
