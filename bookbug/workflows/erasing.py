@@ -31,6 +31,7 @@ from bookbug.providers.auth.roles import FIRST_OPERATOR
 from bookbug.providers.storage import book_prefix, export_prefix
 from bookbug.workflows.forgetting import forget_subjects
 from bookbug.workflows import providers
+from bookbug.workflows.values import ClosedAccount, DeletedFiles, DeletedRows, Erased, FinalPass, ForgottenRuns
 
 
 def _deletion(session: Session, deletion_id: str) -> AccountDeletion:
@@ -65,12 +66,12 @@ def close_account(session: Session, user_id: str) -> int:
     return gone
 
 
-def close(deletion_id: str) -> dict[str, Any]:
+def close(deletion_id: str) -> ClosedAccount:
     with session_scope() as session:
         deletion = _deletion(session, deletion_id)
         gone = close_account(session, deletion.user_id)
         subjects = note_subjects(session, deletion)
-    return {"credentials": gone, "books": len(subjects["books"]), "exports": len(subjects["exports"])}
+    return ClosedAccount(credentials=gone, books=len(subjects["books"]), exports=len(subjects["exports"]))
 
 
 def _subjects(deletion_id: str) -> tuple[str, dict[str, list[str]]]:
@@ -80,20 +81,20 @@ def _subjects(deletion_id: str) -> tuple[str, dict[str, list[str]]]:
         return deletion.user_id, subjects
 
 
-async def stop_runs(deletion_id: str) -> dict[str, Any]:
+async def stop_runs(deletion_id: str) -> ForgottenRuns:
     _, subjects = _subjects(deletion_id)
-    return {"forgotten": await forget_subjects([*subjects["books"], *subjects["exports"]])}
+    return ForgottenRuns(forgotten=await forget_subjects([*subjects["books"], *subjects["exports"]]))
 
 
-def delete_files(deletion_id: str) -> dict[str, Any]:
+def delete_files(deletion_id: str) -> DeletedFiles:
     user_id, subjects = _subjects(deletion_id)
     files = providers.storage()
     removed = sum(files.delete_prefix(book_prefix(book_id)) for book_id in subjects["books"])
     removed += files.delete_prefix(export_prefix(user_id))
-    return {"files": removed}
+    return DeletedFiles(files=removed)
 
 
-def delete_rows(deletion_id: str) -> dict[str, Any]:
+def delete_rows(deletion_id: str) -> DeletedRows:
     """The user's rows and every row that names them, in one transaction."""
     with session_scope() as session:
         deletion = _deletion(session, deletion_id)
@@ -122,20 +123,20 @@ def delete_rows(deletion_id: str) -> dict[str, Any]:
                 session.delete(first)
             session.delete(user)
             removed += 1
-    return {"rows": removed}
+    return DeletedRows(rows=removed)
 
 
-async def final_pass(deletion_id: str) -> dict[str, Any]:
+async def final_pass(deletion_id: str) -> FinalPass:
     """Runs and files of the user's books once more: a step that was already running when its run
     was cancelled may have finished after the first pass."""
     forgotten = await stop_runs(deletion_id)
     files = delete_files(deletion_id)
-    return {**forgotten, **files}
+    return FinalPass(forgotten=forgotten.forgotten, files=files.files)
 
 
-def finish(deletion_id: str) -> dict[str, Any]:
+def finish(deletion_id: str) -> Erased:
     with session_scope() as session:
         deletion = session.get(AccountDeletion, deletion_id)
         if deletion is not None:
             session.delete(deletion)
-    return {"deleted": True}
+    return Erased(deleted=True)

@@ -27,10 +27,10 @@ async def export_data(ctx: Context) -> dict[str, Any]:
 
 async def _export(ctx: Context, export_id: str) -> dict[str, Any]:
     await ctx.progress(stage="packing", percent=0)
-    books = (await ctx.step.run("plan", packing.plan, export_id))["books"]
+    books = (await ctx.step.run("plan", packing.plan, export_id)).books
     for index in range(books):
         await ctx.step.run(f"pack-{index}", packing.pack_book, export_id, index)
         await ctx.progress(stage="packing", percent=round(2 + 93 * (index + 1) / books, 1))
     sealed = await ctx.step.run("seal", packing.seal, export_id)
     await ctx.progress(stage="ready", percent=100)
-    return {"status": "ready", "books": books, "bytes": sealed["bytes"]}
+    return {"status": "ready", "books": books, "bytes": sealed.bytes}

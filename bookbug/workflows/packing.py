@@ -27,6 +27,7 @@ from bookbug.db import (
 from bookbug.providers.storage import FileMissing, export_key
 from bookbug.resilience import plain_words
 from bookbug.workflows import providers
+from bookbug.workflows.values import ExportPlan, PackedBook, SealedExport
 
 FOLDER = "bookbug-export"
 ZIP_NAME = "bookbug-export.zip"
@@ -61,7 +62,7 @@ def _export(session: Any, export_id: str) -> DataExport:
     return export
 
 
-def plan(export_id: str) -> dict[str, Any]:
+def plan(export_id: str) -> ExportPlan:
     """Fix which books the export packs (once: a re-run keeps the first list)."""
     with session_scope() as session:
         export = _export(session, export_id)
@@ -70,7 +71,7 @@ def plan(export_id: str) -> dict[str, Any]:
                 select(Book.id).where(Book.user_id == export.user_id)
                 .order_by(col(Book.created_at), col(Book.id))).all())
             export.percent = 2.0
-        return {"books": len(export.book_ids)}
+        return ExportPlan(books=len(export.book_ids))
 
 
 def _slug(title: str, fallback: str) -> str:
@@ -129,7 +130,7 @@ def _add_file(archive: zipfile.ZipFile, name: str, key: str | None) -> bool:
     return True
 
 
-def pack_book(export_id: str, index: int) -> dict[str, Any]:
+def pack_book(export_id: str, index: int) -> PackedBook:
     """Book number `index` of the export, as a part file of its own."""
     with session_scope() as session:
         export = _export(session, export_id)
@@ -165,7 +166,7 @@ def pack_book(export_id: str, index: int) -> dict[str, Any]:
         providers.storage().put_file(export_key(user_id, export_id, f"part-{index:04d}.zip"), path, "application/zip")
     with session_scope() as session:
         _export(session, export_id).percent = round(2.0 + 93.0 * (index + 1) / max(1, total), 1)
-    return {"files": files}
+    return PackedBook(files=files)
 
 
 def _account(session: Any, user_id: str) -> dict[str, Any]:
@@ -186,7 +187,7 @@ def _account(session: Any, user_id: str) -> dict[str, Any]:
     }
 
 
-def seal(export_id: str) -> dict[str, Any]:
+def seal(export_id: str) -> SealedExport:
     """The account record and every book's part in one zip; the export is ready to download.
 
     The parts are deleted only once the export is recorded ready, so a re-run finds either every
@@ -220,7 +221,7 @@ def seal(export_id: str) -> dict[str, Any]:
             export.size_bytes, export.finished_at, export.expires_at = size, now, now + timedelta(days=KEEP_DAYS)
     for index in range(total):
         files.delete(export_key(user_id, export_id, f"part-{index:04d}.zip"))
-    return {"bytes": size}
+    return SealedExport(bytes=size)
 
 
 def fail(export_id: str, failure: dict[str, Any] | None) -> None:

@@ -174,3 +174,44 @@ class Epub(BaseModel):
     epub_key: str
     epub_bytes: int
     narrated: bool
+
+
+# -- a family's data: the export's and the account deletion's steps --------------------------
+
+class ExportPlan(BaseModel):
+    books: int  # how many books the export packs, fixed at its first step
+
+
+class PackedBook(BaseModel):
+    files: int  # files in this book's part of the zip
+
+
+class SealedExport(BaseModel):
+    bytes: int  # the finished zip's size
+
+
+class ClosedAccount(BaseModel):
+    credentials: int  # sessions, API tokens and sign-in tickets that went
+    books: int
+    exports: int
+
+
+class ForgottenRuns(BaseModel):
+    forgotten: int  # the engine's runs and events deleted for the account's books and exports
+
+
+class DeletedFiles(BaseModel):
+    files: int
+
+
+class DeletedRows(BaseModel):
+    rows: int
+
+
+class FinalPass(BaseModel):
+    forgotten: int
+    files: int
+
+
+class Erased(BaseModel):
+    deleted: bool

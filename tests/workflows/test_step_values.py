@@ -23,7 +23,7 @@ from bookbug.providers.images import IllustrationRequest, ReferenceImage
 from bookbug.providers.images.models import PredictionOutcome
 from bookbug.services import books, page_edits
 from bookbug.settings import get_settings
-from bookbug.workflows import assembly, drawing, narration, pages, providers, records, writing
+from bookbug.workflows import assembly, drawing, erasing, narration, packing, pages, providers, records, writing
 from bookbug.workflows import values
 from tests.conftest import make_user
 from tests.workflows.conversation import answer_intake, wait_for_status, wait_until
@@ -211,3 +211,24 @@ async def test_workflow_bodies_read_the_database_and_the_config_only_inside_step
     finally:
         event.remove(engine, "before_cursor_execute", on_query)
     assert outside == []
+
+
+# What the export's and the account deletion's steps stored before they returned models.
+OLD_DATA_STEPS = [
+    (packing.plan, {"books": 3}, values.ExportPlan(books=3)),
+    (packing.pack_book, {"files": 12}, values.PackedBook(files=12)),
+    (packing.seal, {"bytes": 2048}, values.SealedExport(bytes=2048)),
+    (erasing.close, {"credentials": 2, "books": 1, "exports": 0},
+     values.ClosedAccount(credentials=2, books=1, exports=0)),
+    (erasing.stop_runs, {"forgotten": 4}, values.ForgottenRuns(forgotten=4)),
+    (erasing.delete_files, {"files": 9}, values.DeletedFiles(files=9)),
+    (erasing.delete_rows, {"rows": 30}, values.DeletedRows(rows=30)),
+    (erasing.final_pass, {"forgotten": 0, "files": 1}, values.FinalPass(forgotten=0, files=1)),
+    (erasing.finish, {"deleted": True}, values.Erased(deleted=True)),
+]
+
+
+def test_the_data_steps_stored_dicts_replay_as_their_models_and_round_trip() -> None:
+    for step, stored, model in OLD_DATA_STEPS:
+        assert as_declared(step, decode(encode(stored)), step.__name__) == model, step.__name__
+        assert decode(encode(model)) == model, step.__name__
