@@ -8,6 +8,7 @@ a lazy import is still a dependency.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,16 @@ def test_a_constant_or_a_service_loads_no_workflow_and_no_renderer(module: str) 
              "print(','.join(heavy))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "", f"importing {module} loaded {result.stdout.strip()}"
+
+
+def test_the_readmes_layout_names_every_part_and_only_parts_that_exist() -> None:
+    readme = (ROOT / "README.md").read_text()
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    block = layout.split("```", 2)[1]
+    named = set(re.findall(r"\b([a-z_]+)(?:/|\.py)", block))
+    parts = {_part_of_file(path) for path in PACKAGE.rglob("*.py")} - {"bookbug"}
+    assert parts <= named, f"the README's layout does not name {sorted(parts - named)}"
+    for name in named:
+        assert any((place / name).exists() or (place / f"{name}.py").exists()
+                   for place in (ROOT, PACKAGE, PACKAGE / "components", PACKAGE / "providers", ROOT / "tests")), \
+            f"the README's layout names {name}, which is not in the tree"
