@@ -12,6 +12,7 @@ from bookbug.agents import PageReview, ProsePageInput, prose_page
 from bookbug.db import RenderedPage, session_scope, utcnow
 from bookbug.resilience import plain_words as failures
 from bookbug.providers.images import IllustrationRequest, ReferenceImage
+from bookbug.publishing.screen_sizes import ScreenSize, sized_key
 from bookbug.story import Brief, IllustrationBeat, PagePlan, Plot, ProsePage, ProseSetup, StyleGuide, page_plan
 from bookbug.workflows import drawing, records, writing
 from bookbug.workflows.providers import storage
@@ -172,9 +173,12 @@ def apply_edit(book_id: str, number: int, edit: int, text: str) -> EditApplied:
 
 
 def discard(keys: list[str]) -> None:
+    """Delete pictures no longer used, with the screen copies made of them."""
     files = storage()
     for key in keys:
         files.delete(key)
+        for size in ScreenSize:
+            files.delete(sized_key(key, size))
 
 
 def _row(session: Session, book_id: str, number: int) -> RenderedPage:

@@ -14,6 +14,7 @@ from bookbug.engine import RunView, list_runs
 from bookbug.settings import get_settings
 from bookbug.providers.images import OfflineIllustrator
 from bookbug.providers.storage import get_storage
+from bookbug.publishing.screen_sizes import ScreenSize, sized_key
 from bookbug.resilience.errors import FatalError
 from bookbug.services import books, redos
 from bookbug.errors import WrongPhase
@@ -60,6 +61,7 @@ async def test_redoing_a_page_keeps_the_old_version_until_the_new_one_is_accepte
     assert settled.storage_key != before[3].storage_key
     # the old picture is deleted by the step after the one that settled the page
     await wait_until(lambda: not get_storage().exists(before[3].storage_key), what="the old picture deleted")
+    assert not any(get_storage().exists(sized_key(before[3].storage_key, size)) for size in ScreenSize)
     after = page_rows(book_id)
     for number in before:
         if number != 3:
@@ -91,6 +93,8 @@ async def test_going_back_restores_the_old_page_exactly(book_backend) -> None:
     restored = await wait_until(lambda: (row := page_rows(book_id)[5]).previous_key is None and row, what="going back")
     assert (restored.storage_key, restored.text, restored.version) == (before.storage_key, before.text, before.version)
     await wait_until(lambda: not get_storage().exists(new_key), what="the unkept picture deleted")
+    assert not any(get_storage().exists(sized_key(new_key, size)) for size in ScreenSize), "and its screen copies"
+    assert all(get_storage().exists(sized_key(before.storage_key, size)) for size in ScreenSize)
 
 
 def predictions(book_id: str, number: int) -> list[ImagePrediction]:
