@@ -70,8 +70,8 @@ async def book_updates(user_id: str, book_ids: Iterable[str], *, idle: float, ta
     tasks = [asyncio.create_task(_pump(user_id, book_id, queue, since.get(book_id)))
              for book_id in dict.fromkeys(book_ids)]
     open_streams = len(tasks)
+    watch = presence.Watch(tab)
     if open_streams and tab:
-        presence.hold(tab)
         tasks.append(asyncio.create_task(_now_and_then(queue)))
     loop = asyncio.get_running_loop()
     quiet_since = loop.time()  # asking the tab is not news: it does not put off the idle tick
@@ -84,8 +84,9 @@ async def book_updates(user_id: str, book_ids: Iterable[str], *, idle: float, ta
                 yield "", None
                 continue
             if item is _CHECK:
-                if presence.expired(tab):
+                if await watch.gone():
                     return
+                await watch.asking()
                 yield "", ASK
                 continue
             quiet_since = loop.time()

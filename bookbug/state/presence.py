@@ -10,57 +10,59 @@ A tab that has not answered for LEASE_SECONDS is gone. The server asks (no timer
 so a hidden tab, whose timers the browser slows down, still answers at once.
 
 A reload drops the socket for a moment and comes back with the same client token, well inside
-the lease. Leases live in this process: a tab's events (its answers too) reach the app worker
-that holds its socket, which is where the events that started its tasks were handled.
+the lease. Answers are kept in Redis on Redis's clock (services/tab_answers.py), so a task on one
+app process sees the answers another process handled after the tab reconnected there. A task
+judges a question, not a clock: it ends only when a question it asked has gone unanswered for
+LEASE_SECONDS, so a task that was itself held up (a slow query, a busy lock) is not taken for a
+closed tab.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
 
+from bookbug.services import tab_answers
+
 CHECK_SECONDS = 2.0  # how often a task asks its tab
-LEASE_SECONDS = 8.0  # no answer this long (a reload answers sooner): the tab is gone
-_FORGET_SECONDS = 600.0  # leases nobody renewed for this long are dropped
-
-_answered: dict[str, float] = {}  # client token -> when it last answered (or its task began)
-
-
-def _now() -> float:
-    return time.monotonic()
+# a question unanswered this long: the tab is gone (a reload answers sooner; a phone that
+# switched apps for a moment, sooner than this too)
+LEASE_SECONDS = 20.0
 
 
-def hold(tab: str) -> None:
-    """Begin the tab's lease as its task starts (a tab that never answers is gone after the lease)."""
-    if not tab:
-        return
-    now = _now()
-    for other, seen in list(_answered.items()):  # the leases of tabs long gone
-        if now - seen > _FORGET_SECONDS:
-            _answered.pop(other, None)
-    _answered[tab] = now
+class Watch:
+    """One task's questions to its tab: gone once a question has waited LEASE_SECONDS unanswered."""
 
+    def __init__(self, tab: str) -> None:
+        self.tab = tab
+        self._asked: int | None = None  # when the oldest unanswered question went out (Redis ms)
 
-def renew(tab: str) -> None:
-    if tab:
-        _answered[tab] = _now()
+    async def gone(self) -> bool:
+        """Never for "" (no tab: nobody to ask)."""
+        if not self.tab or self._asked is None:
+            return False
+        last = await tab_answers.last_answer(self.tab)
+        if last is not None and last >= self._asked:
+            self._asked = None  # answered since it was asked
+            return False
+        return await tab_answers.now_ms() - self._asked > LEASE_SECONDS * 1000
 
-
-def expired(tab: str) -> bool:
-    """Whether the tab has not answered for LEASE_SECONDS; never for "" (no tab: nobody to ask)."""
-    seen = _answered.get(tab) if tab else None
-    return seen is not None and _now() - seen > LEASE_SECONDS
+    async def asking(self) -> None:
+        """A question goes out now (the oldest unanswered one is the one that counts)."""
+        if self.tab and self._asked is None:
+            self._asked = await tab_answers.now_ms()
 
 
 class PresenceState(rx.State):
     """The tab's answers: any state of the tab's tree can ask, the answer lands here."""
 
     @rx.event
-    def answer(self, _reply: Any = None) -> None:
-        renew(self.router.session.client_token)
+    async def answer(self, _reply: Any = None) -> None:
+        tab = self.router.session.client_token
+        if tab:
+            await tab_answers.answered(tab)
 
 
 def ask() -> EventSpec:

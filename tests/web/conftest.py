@@ -131,7 +131,7 @@ def watching(handler: Any, state: Any, *, answers: Callable[[], bool] = lambda: 
             if f"{PresenceState.get_full_name()}.answer" in str(callback) and answers():
                 tab = state._get_root_state().get_substate(PresenceState.get_full_name().split("."))
                 tab.router = state.router
-                PresenceState.answer.fn(tab, 1)
+                await PresenceState.answer.fn(tab, 1)
 
     return asyncio.create_task(run())
 

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from redis.asyncio import Redis
 from reflex.istate.data import RouterData
 
 from bookbug.engine import Engine
-from bookbug.services import books
+from bookbug.services import books, tab_answers
 from bookbug.state import book as book_state
 from bookbug.state import chat as chat_state
 from bookbug.state import gallery as gallery_state
@@ -20,7 +21,7 @@ from bookbug.state import presence
 from bookbug.state.book import BookState
 from bookbug.state.chat import ChatState
 from bookbug.state.gallery import GalleryState
-from bookbug.state.live import book_updates
+from bookbug.state.live import ASK, book_updates
 from tests.web.conftest import Viewer, build_state, call, converse_to_plot, make_book, visit, wait_until, watching
 
 
@@ -217,3 +218,47 @@ async def test_the_gallery_watcher_reads_its_state_only_inside_async_with_self(
     visit(state, "/")
     await asyncio.wait_for(watcher, 5)
     assert task.outside == [], f"read or written outside `async with self`: {task.outside}"
+
+
+async def test_a_task_held_up_longer_than_the_lease_is_not_taken_for_a_closed_tab(
+        engine: Engine, make_viewer: Callable[[str], Viewer]) -> None:
+    # The tab answers every question at once, but the task itself stalls (a slow query, a busy
+    # lock) for longer than the lease: the questions it never sent are not unanswered ones.
+    viewer = make_viewer("mia")
+    book_id = await make_book(viewer, approve=False)
+    tab = str(uuid.uuid4())
+    updates = book_updates(viewer.user_id, [book_id], idle=60.0, tab=tab)
+    asks = 0
+    async for _, event in updates:
+        if event is ASK:
+            await tab_answers.answered(tab)  # as PresenceState.answer does, in whichever app process
+            asks += 1
+            if asks == 2:
+                await asyncio.sleep(presence.LEASE_SECONDS + 2 * presence.CHECK_SECONDS)  # the stall
+            if asks == 6:
+                break
+    await updates.aclose()
+    assert asks == 6, "the stream went on after the stall"
+
+
+async def test_an_answer_handled_by_another_app_process_keeps_the_task(
+        engine: Engine, make_viewer: Callable[[str], Viewer]) -> None:
+    # After a reconnect a tab's answers may reach another app process than its task's: they are
+    # kept in the shared Redis, not in the memory of the process that handled them.
+    viewer = make_viewer("mia")
+    book_id = await make_book(viewer, approve=False)
+    tab = str(uuid.uuid4())
+    updates = book_updates(viewer.user_id, [book_id], idle=60.0, tab=tab)
+    other_process = Redis(connection_pool=engine.redis.connection_pool)  # its own client, same store
+    key = f"{engine.config.key_prefix}:tab-answered:{tab}"
+    asks = 0
+    started = asyncio.get_running_loop().time()
+    async for _, event in updates:
+        if event is ASK:
+            seconds, micros = await other_process.time()
+            await other_process.set(key, int(seconds) * 1000 + int(micros) // 1000)
+            asks += 1
+            if asyncio.get_running_loop().time() - started > 2 * presence.LEASE_SECONDS + presence.CHECK_SECONDS:
+                break
+    await updates.aclose()
+    assert asks >= 2 * presence.LEASE_SECONDS / presence.CHECK_SECONDS, "the task outlived two leases"
