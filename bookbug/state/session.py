@@ -16,6 +16,7 @@ there is no third kind, so a new handler is checked unless someone decides other
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
 import threading
@@ -118,8 +119,11 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
             if refusal is not None:
                 yield refusal
                 return
-            async for event in fn(self, *args, **kwargs):
-                yield event
+            # closed with this wrapper (not left to the garbage collector), so the task's own
+            # `finally` (clearing its "watching" mark) runs as soon as Reflex stops it
+            async with contextlib.aclosing(fn(self, *args, **kwargs)) as events:
+                async for event in events:
+                    yield event
 
         wrapper: Callable[..., Any] = checked_stream
     elif background:
