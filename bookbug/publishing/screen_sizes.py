@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 from enum import Enum
 
+from PIL import Image
+
 from bookbug.publishing.images import RESAMPLE, open_image
 
 
@@ -29,9 +31,10 @@ def sized_key(key: str, size: ScreenSize) -> str:
     return f"{key}.{size.value}.jpg"
 
 
-def sized_copy(data: bytes, size: ScreenSize) -> bytes:
-    """`data` no larger than the size's longest side (never enlarged), as a progressive JPEG."""
-    picture = open_image(data)
+def sized_copy(data: bytes | Image.Image, size: ScreenSize) -> bytes:
+    """`data` no larger than the size's longest side (never enlarged), as a progressive JPEG; an
+    image already opened is not decoded again."""
+    picture = data if isinstance(data, Image.Image) else open_image(data)
     longest = LONGEST_SIDE[size]
     if max(picture.size) > longest:
         scale = longest / max(picture.size)

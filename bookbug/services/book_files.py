@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlmodel import select
 
@@ -33,20 +34,21 @@ def _slug(title: str, fallback: str) -> str:
     return slug or fallback
 
 
-def pdf_file(user_id: str, book_id: str) -> StoredFile:
+def _whole_book_file(user_id: str, book_id: str, kind: Literal["pdf", "epub"], name: str) -> StoredFile:
     with session_scope() as session:
         book = owned_book(session, user_id, book_id)
-        if not book.pdf_key:
-            raise NoSuchFile("This book has no PDF yet; it is made when every page is done.")
-        return StoredFile(book.pdf_key, _slug(book.title, f"bookbug-{book.id}") + ".pdf")
+        key = book.pdf_key if kind == "pdf" else book.epub_key
+        if not key:
+            raise NoSuchFile(f"This book has no {name} yet; it is made when every page is done.")
+        return StoredFile(key, _slug(book.title, f"bookbug-{book.id}") + f".{kind}")
+
+
+def pdf_file(user_id: str, book_id: str) -> StoredFile:
+    return _whole_book_file(user_id, book_id, "pdf", "PDF")
 
 
 def epub_file(user_id: str, book_id: str) -> StoredFile:
-    with session_scope() as session:
-        book = owned_book(session, user_id, book_id)
-        if not book.epub_key:
-            raise NoSuchFile("This book has no e-book yet; it is made when every page is done.")
-        return StoredFile(book.epub_key, _slug(book.title, f"bookbug-{book.id}") + ".epub")
+    return _whole_book_file(user_id, book_id, "epub", "e-book")
 
 
 def audio_file(user_id: str, book_id: str, number: int) -> StoredFile:

@@ -23,7 +23,7 @@ from bookbug.providers.images import CharacterLook, IllustrationRequest, Referen
 from bookbug.providers.images.models import PredictionOutcome
 from bookbug.providers.images.models import MAX_REFERENCES, STYLE_IDS
 from bookbug.providers.storage import book_key
-from bookbug.publishing.images import prepare_page_image
+from bookbug.publishing.images import open_image, prepare_page_image
 from bookbug.publishing.screen_sizes import ScreenSize, sized_copy, sized_key
 from bookbug.story import Brief, Character, IllustrationBeat, ProsePage, StyleGuide
 from bookbug.story.art_direction import COMPOSITION_LEAD, OWNER_WISH_LEAD
@@ -272,8 +272,9 @@ def print_copy(book_id: str, number: int, drawn: Picture, format_name: str, redo
     prepared = prepare_page_image(original, format_name)
     # the gallery's and the reader's copies, made now rather than on the first view (the API
     # still makes one on request for a picture drawn before this)
+    picture = open_image(original)  # decoded once for both copies
     for size in ScreenSize:
-        files.put(sized_key(drawn.key, size), sized_copy(original, size), "image/jpeg")
+        files.put(sized_key(drawn.key, size), sized_copy(picture, size), "image/jpeg")
     suffix = f"-v{redo + 1}" if redo else ""
     print_key = book_key(book_id, "pages", f"{number:03d}{suffix}.print.jpg")
     files.put(print_key, prepared.jpeg, "image/jpeg")

@@ -88,8 +88,8 @@ class Scoring(BaseModel):
                                           "problems": [*quality.problems, *self.problems]})
 
 
-class Candidate(BaseModel):
-    """One try at a picture, fetched and checked, stored under its own key until one is kept."""
+class _Drawing(BaseModel):
+    """A stored picture: its file, its size, the model and prediction that drew it, how good it is."""
 
     key: str
     width: int
@@ -97,18 +97,17 @@ class Candidate(BaseModel):
     model: str
     prediction_id: str
     quality: Quality
+
+
+class Candidate(_Drawing):
+    """One try at a picture, fetched and checked, stored under its own key until one is kept."""
+
     attempt: int = 0
 
 
-class Picture(BaseModel):
-    """A drawn picture as kept: its file, and how good it was after how many tries."""
+class Picture(_Drawing):
+    """A drawn picture as kept, and after how many tries."""
 
-    key: str
-    width: int
-    height: int
-    model: str
-    prediction_id: str
-    quality: Quality
     attempts: int
 
 

@@ -18,7 +18,7 @@ from tests.conftest import make_user
 from tests.standins.anthropic import Recorded, Scripted
 from tests.standins.claude_offline import carry_inputs, offline_claude
 from tests.workflows.claude import claude_writes
-from tests.workflows.conversation import answer_intake, newest_question, wait_for_status, wait_until
+from tests.workflows.conversation import answer_intake, finish_book, newest_question, wait_for_status, wait_until
 
 
 def stored_brief(book_id: str) -> dict[str, Any]:
@@ -100,9 +100,7 @@ async def test_a_page_found_unsuitable_is_written_again_before_it_is_drawn(book_
     monkeypatch.setattr(providers, "text_provider", careless)
     user = make_user()
     summary = await books.create_book(user.id, page_count=8)
-    await answer_intake(user.id, summary.id)
-    await books.approve(user.id, summary.id)
-    book = await wait_for_status(user.id, summary.id)
+    book = await finish_book(user.id, summary.id)
     assert book.status == "complete", book.error
     assert "blood" not in book.pages[1].text
     assert told[0] == "" and "Leave out" in told[1], "the rewrite was told what to change"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from bookbug.services import books
-from bookbug.views import MessageView
+from bookbug.views import BookDetail, MessageView
 
 T = TypeVar("T")
 
@@ -49,3 +49,10 @@ async def wait_for_status(user_id: str, book_id: str, statuses: tuple[str, ...] 
                           timeout: float = 120.0):  # type: ignore[no-untyped-def]
     return await wait_until(lambda: (b := books.get_book(user_id, book_id)).status in statuses and b,
                             timeout, f"book status in {statuses}")
+
+
+async def finish_book(user_id: str, book_id: str) -> BookDetail:
+    """Answer the intake, approve the plot it proposes, and wait for the book to end."""
+    await answer_intake(user_id, book_id)
+    await books.approve(user_id, book_id)
+    return await wait_for_status(user_id, book_id)

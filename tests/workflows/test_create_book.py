@@ -13,7 +13,7 @@ from bookbug.providers.storage import get_storage
 from bookbug.publishing.screen_sizes import LONGEST_SIDE, ScreenSize, sized_key
 from bookbug.services import books
 from tests.conftest import make_user
-from tests.workflows.conversation import answer_intake, wait_for_status
+from tests.workflows.conversation import answer_intake, finish_book, wait_for_status
 
 
 async def test_a_book_goes_from_the_first_question_to_a_printable_pdf(book_backend) -> None:
@@ -49,9 +49,7 @@ async def test_every_page_has_its_screen_copies_before_anyone_asks_for_them(book
     # drawn, the first viewer does not wait for them.
     user = make_user()
     summary = await books.create_book(user.id, page_count=8)
-    await answer_intake(user.id, summary.id)
-    await books.approve(user.id, summary.id)
-    book = await wait_for_status(user.id, summary.id)
+    book = await finish_book(user.id, summary.id)
     assert book.status == "complete", book.error
     with session_scope() as session:
         keys = [page.storage_key for page in session.exec(select(RenderedPage).where(
