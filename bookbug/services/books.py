@@ -241,7 +241,12 @@ async def cancel(user_id: str, book_id: str) -> JobView:
         if book is not None and book.status not in (BookStatus.complete.value,):
             book.status = BookStatus.cancelled.value
             book.updated_at = utcnow()
-    return JobView.of(get_run(_db(), run.id) or run)
+    view = JobView.of(get_run(_db(), run.id) or run)
+    # A step already running when the cancel came finishes first, then the run ends cancelled
+    # (the engine's promise); the answer says where the run is going, not the step it is ending.
+    if view.status in ACTIVE_RUN:
+        view.status = RunStatus.cancelled.value
+    return view
 
 
 async def retry(user_id: str, book_id: str) -> JobView:

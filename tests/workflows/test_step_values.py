@@ -15,7 +15,7 @@ from sqlmodel import select
 from bookbug.agents import PageReview
 from bookbug.config import app_config
 from bookbug.db import session_scope
-from bookbug.engine import current_step, latest_run, run_steps
+from bookbug.engine import RunStatus, current_step, latest_run, run_steps
 from bookbug.engine.codec import decode, encode
 from bookbug.engine.results import as_declared
 from bookbug.engine.tables import Step
@@ -59,6 +59,9 @@ async def _book(user_id: str, pages: int = 8) -> str:
     await books.approve(user_id, summary.id)
     book = await wait_for_status(user_id, summary.id)
     assert book.status == "complete", book.error
+    # the book is complete inside the run's last step: wait for the run to record that step too
+    await wait_until(lambda: (run := latest_run(get_settings().db_url, summary.id, "create-book")) is not None
+                     and run.status == RunStatus.completed, what="the run to finish")
     return summary.id
 
 
