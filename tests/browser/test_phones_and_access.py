@@ -18,9 +18,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from bookbug.components.radix_css import used_by
+from bookbug.components.theme import STYLESHEET
 from tests.app_server import LiveApp
 from tests.browser.conftest import IN_CI, OPERATOR_EMAIL
 from tests.support.browser import BOOK_TIMEOUT, PASSWORD, STEP_TIMEOUT, wait_for_hydration
+from tests.support.styles import COMPARE, WEB, drawn_as_with_the_whole_bundle, whole_bundle_stylesheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -44,7 +47,8 @@ def axe_source() -> Path:
 
 
 def check_page(page: Any, axe: Path, what: str) -> None:
-    """No sideways scroll at this width, and no WCAG 2 A/AA violation that axe-core can find."""
+    """No sideways scroll at this width, no WCAG 2 A/AA violation that axe-core can find, and the
+    trimmed Radix CSS draws the page as Radix's whole bundle would."""
     width = page.viewport_size["width"]
     sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     # with mobile emulation a page wider than the screen also widens the layout viewport (zooms out)
@@ -58,6 +62,7 @@ def check_page(page: Any, axe: Path, what: str) -> None:
                nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ': ' + n.failureSummary)}));
            }""", WCAG_TAGS)
     assert violations == [], f"{what}: {json.dumps(violations, indent=1)}"
+    drawn_as_with_the_whole_bundle(page, what)
 
 
 def new_page(browser: Any, size: dict[str, Any], **options: Any) -> Any:
@@ -128,7 +133,9 @@ def test_a_visitor_on_a_phone_or_a_desktop_sees_whole_accessible_pages_and_a_men
         if size is not DESKTOP:
             assert not page.locator("#main-nav").is_visible()
             assert menu_links(page) == ["/login", "/register"]
-            open_menu(page).locator("a", has_text="Sign in").click()
+            menu = open_menu(page)
+            check_page(page, axe_source, f"the open menu at {size['viewport']}")
+            menu.locator("a", has_text="Sign in").click()
             page.wait_for_url(re.compile(r".*/login$"))
         else:
             assert page.locator("#main-nav").is_visible() and not page.locator("#menu-button").is_visible()
@@ -309,3 +316,29 @@ def test_an_operator_finds_settings_in_the_menu_and_the_settings_page_is_accessi
         page.wait_for_timeout(500)
         check_page(page, axe_source, f"/settings at {size['viewport']}")
         page.context.close()
+
+
+RADIX_IMPORT = re.compile(r'import \{([^}]*)\} from "@radix-ui/themes"')
+
+
+def test_the_radix_css_is_cut_for_what_the_compiled_pages_import_and_draws_pages_for_a_dark_preferring_visitor(
+        browser: Any, live_app: LiveApp, axe_source: Path) -> None:
+    components, breakpoints = used_by((WEB / "styles" / STYLESHEET).read_text())
+    imported, named = {"Theme"}, set()
+    for folder in ("app", "app_components", "components", "utils"):
+        for path in (WEB / folder).rglob("*.js*"):
+            code = path.read_text()
+            for names in RADIX_IMPORT.findall(code):
+                imported |= {part.split(" as ")[0].strip() for part in names.split(",")}
+            named |= set(re.findall(r'\["(xs|sm|md|lg|xl)"\]', code))
+    assert len(imported) > 10 and components == imported  # what the compiler reported is what the pages import
+    assert breakpoints and breakpoints <= named
+    page = new_page(browser, {**DESKTOP, "color_scheme": "dark"})
+    for route in ("/", "/login"):
+        page.goto(live_app.url + route)
+        wait_for_hydration(page)
+        check_page(page, axe_source, f"{route} for a visitor whose system is dark")
+    # the comparison sees a rule the app's sheet lacks
+    changed = page.evaluate(COMPARE, whole_bundle_stylesheet() + "\n.rt-Text{letter-spacing:3px}")
+    assert changed["differences"], changed
+    page.context.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bookbug.components.theme import THEME_COLORS, LeanRadixThemes, theme_plugin
+from bookbug.components.theme import THEME_COLORS
 from bookbug.settings import ROOT
 
 RADIX_SCALES = {"amber", "blue", "bronze", "brown", "crimson", "cyan", "gold", "grass", "gray", "green", "indigo",
@@ -23,14 +23,3 @@ def test_every_colour_scale_the_interface_names_is_loaded() -> None:
     assert "red" in named and "tomato" in named  # the scan reads what it should
     missing = {color: where for color, where in named.items() if color not in THEME_COLORS}
     assert not missing, f"colour scales named but not loaded (add them to THEME_COLORS): {missing}"
-
-
-def test_the_stylesheets_are_the_base_tokens_the_scales_and_the_components_not_the_whole_bundle() -> None:
-    sheets = theme_plugin().get_stylesheet_paths()
-    assert "@radix-ui/themes/styles.css" not in sheets
-    assert sheets[0] == "@radix-ui/themes/tokens/base.css"
-    assert {f"@radix-ui/themes/tokens/colors/{color}.css" for color in THEME_COLORS} <= set(sheets)
-    assert {"@radix-ui/themes/components.css", "@radix-ui/themes/utilities.css"} <= set(sheets)
-    assert LeanRadixThemes(enabled=False).get_stylesheet_paths() == ()
-    for sheet in sheets:  # every file exists in the Radix Themes package Reflex installs
-        assert (ROOT / ".web" / "node_modules" / sheet).exists() or not (ROOT / ".web" / "node_modules").exists()
