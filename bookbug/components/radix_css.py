@@ -1,9 +1,8 @@
 """Radix Themes' stylesheets cut down to the rules the app's pages can use.
 
 Radix ships its CSS as whole bundles: every component's rules (432 KB), every layout utility at
-every breakpoint (252 KB) and the tokens of every colour scale, light and dark. A page needs the
-rules of the components it renders, at the breakpoints its props name, in its colours and its
-appearance. The compiler reports each of those (`components/theme.py`); this module keeps a rule
+every breakpoint (252 KB) and the tokens of every colour scale. A page needs the rules of the
+components it renders, at the breakpoints its props name, in its colours. The compiler reports each of those (`components/theme.py`); this module keeps a rule
 only when some element of the app could match it.
 
 A rule is kept when one of its selectors is possible. A selector is impossible when it names:
@@ -12,7 +11,6 @@ A rule is kept when one of its selectors is possible. A selector is impossible w
   (`rt-BaseButton`, `rt-SelectTriggerInner`) and the prop classes built at run time (`rt-r-size`
   gives `rt-r-size-2`, `rt-variant` gives `rt-variant-soft`) are kept;
 - a responsive class for a breakpoint no prop uses (`xs:rt-r-p-4` when no prop names `xs`);
-- the dark theme's classes when the app is always light;
 - an accent or gray colour whose scale the app does not load.
 Classes inside `:not(...)` never make a selector impossible: they narrow what it matches.
 """
@@ -29,8 +27,6 @@ import tinycss2
 from tinycss2 import ast
 
 BREAKPOINTS = frozenset({"xs", "sm", "md", "lg", "xl"})
-# What a theme that is always light can never show.
-DARK_CLASSES = frozenset({"dark", "dark-theme"})
 COLOR_ATTRIBUTES = frozenset({"data-accent-color", "data-gray-color"})
 # At-rules whose block holds rules to trim; every other at-rule (@keyframes, @font-face…) is kept whole.
 GROUPING_RULES = frozenset({"media", "supports", "layer", "container"})
@@ -51,7 +47,8 @@ class StyleUse:
     components: frozenset[str]  # Radix Themes exports: "Button", "Select", "Theme"…
     breakpoints: frozenset[str]  # the breakpoints responsive props name: "sm", "md"…
     colors: frozenset[str]  # the colour scales the app loads
-    always_light: bool
+    # The dark tokens are always kept: Reflex picks the colour mode in the browser (a stored
+    # preference), so no compile can know a page will never be drawn dark.
 
 
 @dataclass(frozen=True)
@@ -119,8 +116,6 @@ class Possible:
         self.radix_classes = radix_classes
 
     def class_name(self, name: str) -> bool:
-        if self.use.always_light and name in DARK_CLASSES:
-            return False
         breakpoint, colon, rest = name.partition(":")
         if colon:
             if breakpoint not in BREAKPOINTS:

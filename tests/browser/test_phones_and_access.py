@@ -332,7 +332,7 @@ def test_the_radix_css_is_cut_for_what_the_compiled_pages_import_and_draws_pages
                 imported |= {part.split(" as ")[0].strip() for part in names.split(",")}
             named |= set(re.findall(r'\["(xs|sm|md|lg|xl)"\]', code))
     assert len(imported) > 10 and components == imported  # what the compiler reported is what the pages import
-    assert breakpoints and breakpoints <= named
+    assert named and named <= breakpoints  # every breakpoint a compiled page names keeps its rules
     page = new_page(browser, {**DESKTOP, "color_scheme": "dark"})
     for route in ("/", "/login"):
         page.goto(live_app.url + route)
@@ -341,4 +341,12 @@ def test_the_radix_css_is_cut_for_what_the_compiled_pages_import_and_draws_pages
     # the comparison sees a rule the app's sheet lacks
     changed = page.evaluate(COMPARE, whole_bundle_stylesheet() + "\n.rt-Text{letter-spacing:3px}")
     assert changed["differences"], changed
+    page.context.close()
+    # Reflex picks the colour mode in the browser from a stored choice: the dark tokens are kept for it
+    page = new_page(browser, DESKTOP)
+    page.context.add_init_script("window.localStorage.setItem('theme', 'dark')")
+    page.goto(live_app.url + "/")
+    wait_for_hydration(page)
+    assert page.evaluate("() => document.querySelector('.radix-themes').classList.contains('dark')")
+    drawn_as_with_the_whole_bundle(page, "/ with a stored dark colour mode")
     page.context.close()

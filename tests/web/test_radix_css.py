@@ -15,6 +15,9 @@ import tinycss2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reflex.compiler.plugins.builtin import default_page_plugins
+from reflex_base.plugins.compiler import CompileContext, CompilerHooks, PageContext
+
 from bookbug.components.radix_css import (
     BREAKPOINTS,
     RadixPackage,
@@ -92,10 +95,9 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> RadixPackage:
     return RadixPackage(root)
 
 
-def use(*components: str, breakpoints: tuple[str, ...] = (), light: bool = True,
+def use(*components: str, breakpoints: tuple[str, ...] = (),
         colors: tuple[str, ...] = ("tomato", "sand")) -> StyleUse:
-    return StyleUse(components=frozenset(components), breakpoints=frozenset(breakpoints), colors=frozenset(colors),
-                    always_light=light)
+    return StyleUse(components=frozenset(components), breakpoints=frozenset(breakpoints), colors=frozenset(colors))
 
 
 def selectors(css: str) -> set[str]:
@@ -157,12 +159,9 @@ def test_responsive_classes_are_kept_only_for_the_breakpoints_the_props_name(pac
     assert ".rt-r-p-1" not in kept  # padding props belong to no component used here
 
 
-def test_an_always_light_theme_drops_the_dark_tokens_and_a_theme_that_may_be_dark_keeps_them(
-        package: RadixPackage) -> None:
-    light = selectors(stylesheet(package, use("Button")))
-    assert ".light" in light and ".dark" not in light and ":is(.dark,.dark-theme) .rt-Button" not in light
-    either = selectors(stylesheet(package, use("Button", light=False)))
-    assert {".dark", ".dark-theme", ":is(.dark,.dark-theme) .rt-Button"} <= either
+def test_the_dark_tokens_are_kept_because_the_browser_picks_the_colour_mode(package: RadixPackage) -> None:
+    kept = selectors(stylesheet(package, use("Button")))
+    assert {".light", ".dark", ".dark-theme", ":is(.dark,.dark-theme) .rt-Button"} <= kept
 
 
 def test_accent_colours_whose_scale_is_not_loaded_are_dropped(package: RadixPackage) -> None:
@@ -195,14 +194,13 @@ COMPONENTS = ["Badge", "Button", "Select", "Theme", "Dialog"]
 
 @settings(max_examples=60, deadline=None)
 @given(st.sets(st.sampled_from(COMPONENTS)), st.sets(st.sampled_from(COMPONENTS)),
-       st.sets(st.sampled_from(sorted(BREAKPOINTS))), st.sets(st.sampled_from(sorted(BREAKPOINTS))),
-       st.booleans())
+       st.sets(st.sampled_from(sorted(BREAKPOINTS))), st.sets(st.sampled_from(sorted(BREAKPOINTS))))
 def test_using_more_never_keeps_fewer_rules(package: RadixPackage, small: set[str], extra: set[str],
-                                            bps: set[str], more_bps: set[str], light: bool) -> None:
-    less = selectors(stylesheet(package, use(*small, breakpoints=tuple(bps), light=True)))
-    more = selectors(stylesheet(package, use(*(small | extra), breakpoints=tuple(bps | more_bps), light=light)))
+                                            bps: set[str], more_bps: set[str]) -> None:
+    less = selectors(stylesheet(package, use(*small, breakpoints=tuple(bps))))
+    more = selectors(stylesheet(package, use(*(small | extra), breakpoints=tuple(bps | more_bps))))
     assert less <= more
-    everything = selectors(stylesheet(package, use(*COMPONENTS, breakpoints=tuple(BREAKPOINTS), light=False,
+    everything = selectors(stylesheet(package, use(*COMPONENTS, breakpoints=tuple(BREAKPOINTS),
                                                    colors=("tomato", "sand", "yellow"))))
     assert more <= everything
 
@@ -210,6 +208,8 @@ def test_using_more_never_keeps_fewer_rules(package: RadixPackage, small: set[st
 class Page(rx.State):
     layout: str = "row"
     text: str = ""
+    items: list[str] = ["a"]
+    href: str = "/a"
 
     @rx.event
     def set_text(self, value: str) -> None:
@@ -234,9 +234,25 @@ def test_the_usage_counts_the_radix_components_a_wrapper_renders_and_the_props_i
     assert usage.breakpoints == {"md"}
 
 
+def test_a_page_counts_what_it_renders_under_a_snapshot_boundary_the_compiler_does_not_walk() -> None:
+    plugin = theme_plugin()
+    page = rx.box(
+        rx.foreach(Page.items, lambda item: rx.badge(item)),  # a foreach over state is memoised whole
+        rx.link(rx.flex(rx.text("x"), direction=rx.breakpoints(initial="column", xl="row")), href=Page.href),
+    )
+    hooks = CompilerHooks(plugins=default_page_plugins(plugins=(plugin,)))
+    compile_context = CompileContext(pages=[], hooks=hooks)
+    page_context = PageContext(name="page", route="/page", root_component=page)
+    with compile_context, page_context:
+        hooks.compile_component(page, page_context=page_context, compile_context=compile_context)
+    use = plugin.style_use()
+    assert {"Badge", "Flex", "Text", "Link", "Box", "Theme"} <= use.components
+    assert use.breakpoints == {"xl"}
+
+
 def test_the_theme_loads_one_generated_stylesheet_and_none_when_disabled() -> None:
     plugin = theme_plugin()
     assert plugin.get_stylesheet_paths() == (f"./{STYLESHEET}",)
     assert LeanRadixThemes(enabled=False).get_stylesheet_paths() == ()
     assert LeanRadixThemes(enabled=False).get_static_assets() == []
-    assert plugin.style_use().colors == set(THEME_COLORS) and plugin.style_use().always_light
+    assert plugin.style_use().colors == set(THEME_COLORS)
