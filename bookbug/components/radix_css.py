@@ -2,8 +2,9 @@
 
 Radix ships its CSS as whole bundles: every component's rules (432 KB), every layout utility at
 every breakpoint (252 KB) and the tokens of every colour scale. A page needs the rules of the
-components it renders, at the breakpoints its props name, in its colours. The compiler reports each of those (`components/theme.py`); this module keeps a rule
-only when some element of the app could match it.
+components it renders, at the breakpoints its props name, in its colours. The compiler reports
+each of those (`components/theme.py`); this module keeps a rule only when some element of the
+app could match it.
 
 A rule is kept when one of its selectors is possible. A selector is impossible when it names:
 - a Radix class (`rt-…`) that none of the used components' code mentions. The components' own

@@ -2,10 +2,10 @@
 
 Radix's bundles carry every component, every layout utility at every breakpoint and every colour
 scale. While Reflex compiles the pages, this plugin notes each Radix component a page imports and
-the breakpoints its props name; when the compile writes its files (after the
-frontend packages are installed) it writes `styles/radix-themes.css`, Radix's CSS cut down to
-those (`components/radix_css.py`). The bundler then hashes, minifies and compresses that file
-like any other.
+the breakpoints its props name; when the compile writes its files (after the frontend packages are
+installed) it writes `styles/radix-themes.css`, Radix's CSS cut down to those
+(`components/radix_css.py`). The bundler then hashes, minifies and compresses that file like any
+other.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ RENDERED_BREAKPOINT = re.compile(r'\["(' + "|".join(sorted(BREAKPOINTS)) + r')"\
 class Usage:
     components: set[str] = dataclasses.field(default_factory=lambda: set(ALWAYS_USED))
     breakpoints: set[str] = dataclasses.field(default_factory=set)
+    pages: set[int] = dataclasses.field(default_factory=set)  # the page contexts already read whole
 
     def add_page(self, root: Component) -> None:
         """A page's whole tree, read from what Reflex renders of it.
@@ -105,18 +106,17 @@ class LeanRadixThemes(rx.plugins.RadixThemesPlugin):
     # what the compile in progress has seen, keyed by that compile so a hot reload starts afresh
     _compile: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
     _usage: Usage | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
-    _pages: set[int] = dataclasses.field(default_factory=set, init=False, repr=False, compare=False)
 
     def enter_component(self, comp: Any, /, *, page_context: Any, compile_context: Any,
                         in_prop_tree: bool = False) -> None:
         super().enter_component(comp, page_context=page_context, compile_context=compile_context,
                                 in_prop_tree=in_prop_tree)
         if compile_context is not self._compile or self._usage is None:
-            self._compile, self._usage, self._pages = compile_context, Usage(), set()
+            self._compile, self._usage = compile_context, Usage()
         if not isinstance(comp, Component):
             return
-        if id(page_context) not in self._pages:  # the first component of a page is its root
-            self._pages.add(id(page_context))
+        if id(page_context) not in self._usage.pages:  # the first component of a page is its root
+            self._usage.pages.add(id(page_context))
             self._usage.add_page(comp)
         self._usage.add(comp)
 
