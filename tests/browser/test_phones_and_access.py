@@ -23,7 +23,7 @@ from bookbug.components.theme import STYLESHEET
 from tests.app_server import LiveApp
 from tests.browser.conftest import IN_CI, OPERATOR_EMAIL
 from tests.support.browser import BOOK_TIMEOUT, PASSWORD, STEP_TIMEOUT, wait_for_hydration
-from tests.support.styles import COMPARE, WEB, drawn_as_with_the_whole_bundle, whole_bundle_stylesheet
+from tests.support.styles import COMPARE, WEB, drawn_as_with_the_whole_bundle, web_file, whole_bundle_stylesheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -323,7 +323,7 @@ RADIX_IMPORT = re.compile(r'import \{([^}]*)\} from "@radix-ui/themes"')
 
 def test_the_radix_css_is_cut_for_what_the_compiled_pages_import_and_draws_pages_for_a_dark_preferring_visitor(
         browser: Any, live_app: LiveApp, axe_source: Path) -> None:
-    components, breakpoints = used_by((WEB / "styles" / STYLESHEET).read_text())
+    components, breakpoints = used_by(web_file("styles", STYLESHEET))  # written last by a compile
     imported, named = {"Theme"}, set()
     for folder in ("app", "app_components", "components", "utils"):
         for path in (WEB / folder).rglob("*.js*"):

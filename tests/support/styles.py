@@ -9,6 +9,7 @@ synchronous step so nothing on the page changes in between.
 
 from __future__ import annotations
 
+import time
 from functools import cache
 from typing import Any
 
@@ -63,13 +64,27 @@ COMPARE = """(whole) => {
 }"""
 
 
+def web_file(*parts: str, timeout: float = 180.0) -> str:
+    """A file of the compiled app in .web. Another app process starting (a test's own app) rewrites
+    .web from its templates, so a file can be missing for a moment: wait for it to be written again."""
+    path = WEB.joinpath(*parts)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return path.read_text()
+        except FileNotFoundError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 @cache
 def whole_bundle_stylesheet() -> str:
     """The app's root stylesheet as it would be with Radix's whole bundle: reset, Radix, the app's own."""
-    order = (WEB / "styles" / "__reflex_global_styles.css").read_text()
+    order = web_file("styles", "__reflex_global_styles.css")
     assert "./radix-themes.css" in order, f"the app does not load the trimmed sheet: {order}"
-    parts = ["@layer __reflex_base;", (WEB / "styles" / "__reflex_style_reset.css").read_text(),
-             (WEB / "node_modules" / "@radix-ui" / "themes" / "styles.css").read_text(),
+    parts = ["@layer __reflex_base;", web_file("styles", "__reflex_style_reset.css"),
+             web_file("node_modules", "@radix-ui", "themes", "styles.css"),
              (ROOT / "assets" / "bookbug.css").read_text()]
     return "\n".join(parts)
 
