@@ -30,6 +30,7 @@ class LiveApp:
     url: str
     data_dir: Path
     log: Path
+    web: Path = ROOT / ".web"  # the compiled frontend it serves (REFLEX_WEB_WORKDIR when the test gave one)
 
 
 @contextmanager
@@ -61,7 +62,8 @@ def run_app(data_dir: Path, port: int | None = None, **env: str) -> Iterator[Liv
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the app did not answer on {url}:\n{log.read_text()[-3000:]}")
             time.sleep(1)
-        yield LiveApp(url=url, data_dir=data_dir, log=log)
+        web = Path(env["REFLEX_WEB_WORKDIR"]) if env.get("REFLEX_WEB_WORKDIR") else ROOT / ".web"
+        yield LiveApp(url=url, data_dir=data_dir, log=log, web=web)
     finally:
         try:
             os.killpg(process.pid, signal.SIGTERM)

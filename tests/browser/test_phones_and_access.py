@@ -23,7 +23,7 @@ from bookbug.components.theme import STYLESHEET
 from tests.app_server import LiveApp
 from tests.browser.conftest import IN_CI, OPERATOR_EMAIL
 from tests.support.browser import BOOK_TIMEOUT, PASSWORD, STEP_TIMEOUT, wait_for_hydration
-from tests.support.styles import COMPARE, WEB, drawn_as_with_the_whole_bundle, web_file, whole_bundle_stylesheet
+from tests.support.styles import COMPARE, drawn_as_with_the_whole_bundle, whole_bundle_stylesheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,7 +46,7 @@ def axe_source() -> Path:
     return AXE
 
 
-def check_page(page: Any, axe: Path, what: str) -> None:
+def check_page(page: Any, app: LiveApp, axe: Path, what: str) -> None:
     """No sideways scroll at this width, no WCAG 2 A/AA violation that axe-core can find, and the
     trimmed Radix CSS draws the page as Radix's whole bundle would."""
     width = page.viewport_size["width"]
@@ -62,7 +62,7 @@ def check_page(page: Any, axe: Path, what: str) -> None:
                nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ': ' + n.failureSummary)}));
            }""", WCAG_TAGS)
     assert violations == [], f"{what}: {json.dumps(violations, indent=1)}"
-    drawn_as_with_the_whole_bundle(page, what)
+    drawn_as_with_the_whole_bundle(page, app.web, what)
 
 
 def new_page(browser: Any, size: dict[str, Any], **options: Any) -> Any:
@@ -129,12 +129,12 @@ def test_a_visitor_on_a_phone_or_a_desktop_sees_whole_accessible_pages_and_a_men
         for route in ("/", "/login", "/register"):
             page.goto(live_app.url + route)
             wait_for_hydration(page)
-            check_page(page, axe_source, f"{route} signed out at {size['viewport']}")
+            check_page(page, live_app, axe_source, f"{route} signed out at {size['viewport']}")
         if size is not DESKTOP:
             assert not page.locator("#main-nav").is_visible()
             assert menu_links(page) == ["/login", "/register"]
             menu = open_menu(page)
-            check_page(page, axe_source, f"the open menu at {size['viewport']}")
+            check_page(page, live_app, axe_source, f"the open menu at {size['viewport']}")
             menu.locator("a", has_text="Sign in").click()
             page.wait_for_url(re.compile(r".*/login$"))
         else:
@@ -145,12 +145,12 @@ def test_a_visitor_on_a_phone_or_a_desktop_sees_whole_accessible_pages_and_a_men
 def test_a_parent_makes_a_book_on_a_phone(browser: Any, live_app: LiveApp, axe_source: Path) -> None:
     page = new_page(browser, PHONE, accept_downloads=True)
     register_and_sign_in(page, live_app, "phone@example.com")
-    check_page(page, axe_source, "empty gallery on a phone")
+    check_page(page, live_app, axe_source, "empty gallery on a phone")
     assert menu_links(page) == ["/create", "/books", "/account"]
     open_menu(page).locator("a", has_text="Create").click()
     page.wait_for_url(re.compile(r".*/create/[0-9a-f]+$"))
     wait_until_answerable(page)
-    check_page(page, axe_source, "chat during intake on a phone")
+    check_page(page, live_app, axe_source, "chat during intake on a phone")
 
     # the brief is folded on a phone, and opens
     assert not page.locator("#brief-panel").is_visible()
@@ -172,16 +172,16 @@ def test_a_parent_makes_a_book_on_a_phone(browser: Any, live_app: LiveApp, axe_s
             page.tap("#chat-send")
         page.wait_for_timeout(300)
     page.locator("#plot-review").wait_for()
-    check_page(page, axe_source, "plot review on a phone")
+    check_page(page, live_app, axe_source, "plot review on a phone")
 
     page.tap("#approve-plot")
     page.wait_for_url(re.compile(r".*/books/[0-9a-f]+$"))
     page.wait_for_selector("#book-progress, #reader", timeout=BOOK_TIMEOUT)
     if page.locator("#book-progress").count():
-        check_page(page, axe_source, "book in progress on a phone")
+        check_page(page, live_app, axe_source, "book in progress on a phone")
     page.wait_for_selector("#reader", timeout=BOOK_TIMEOUT)
     page.wait_for_function("() => document.getElementById('reader-image')?.complete")
-    check_page(page, axe_source, "reader on a phone")
+    check_page(page, live_app, axe_source, "reader on a phone")
     image = page.locator("#reader-image").bounding_box()
     assert image["width"] >= 0.8 * page.viewport_size["width"]  # the page fills the screen's width
     alt = page.locator("#reader-image").get_attribute("alt") or ""
@@ -206,7 +206,7 @@ def test_a_parent_makes_a_book_on_a_phone(browser: Any, live_app: LiveApp, axe_s
         page.goto(live_app.url + route)
         wait_for_hydration(page)
         page.wait_for_timeout(500)
-        check_page(page, axe_source, f"{what} on a phone")
+        check_page(page, live_app, axe_source, f"{what} on a phone")
     open_menu(page).locator("#menu-sign-out").click()
     page.wait_for_url(re.compile(r".*/(login)?(\?.*)?$"))
     page.context.close()
@@ -229,11 +229,11 @@ def has_focus_ring(page: Any) -> bool:
 def test_a_parent_makes_a_book_with_the_keyboard_alone(browser: Any, live_app: LiveApp, axe_source: Path) -> None:
     page = new_page(browser, DESKTOP, accept_downloads=True)
     register_and_sign_in(page, live_app, "keyboard@example.com")
-    check_page(page, axe_source, "empty gallery on a desktop")
+    check_page(page, live_app, axe_source, "empty gallery on a desktop")
     page.goto(live_app.url + "/create")
     page.wait_for_url(re.compile(r".*/create/[0-9a-f]+$"))
     wait_until_answerable(page)
-    check_page(page, axe_source, "chat during intake on a desktop")
+    check_page(page, live_app, axe_source, "chat during intake on a desktop")
 
     tab_to(page, "el.id === 'chat-input'")
     assert has_focus_ring(page)
@@ -260,17 +260,17 @@ def test_a_parent_makes_a_book_with_the_keyboard_alone(browser: Any, live_app: L
             page.keyboard.press("Enter")
         page.wait_for_function(f"() => document.querySelectorAll('.bubble-user').length > {before}")
     page.locator("#plot-review").wait_for()
-    check_page(page, axe_source, "plot review on a desktop")
+    check_page(page, live_app, axe_source, "plot review on a desktop")
 
     tab_to(page, "el.id === 'approve-plot'")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/books/[0-9a-f]+$"))
     page.wait_for_selector("#book-progress, #reader", timeout=BOOK_TIMEOUT)
     if page.locator("#book-progress").count():
-        check_page(page, axe_source, "book in progress on a desktop")
+        check_page(page, live_app, axe_source, "book in progress on a desktop")
     page.wait_for_selector("#reader", timeout=BOOK_TIMEOUT)
     page.wait_for_function("() => document.getElementById('reader-image')?.complete")
-    check_page(page, axe_source, "reader on a desktop")
+    check_page(page, live_app, axe_source, "reader on a desktop")
 
     total = int(page.locator("#reader-position").inner_text().split("/")[1])
     tab_to(page, "el.id === 'reader-next'")
@@ -291,7 +291,7 @@ def test_a_parent_makes_a_book_with_the_keyboard_alone(browser: Any, live_app: L
         page.goto(live_app.url + route)
         wait_for_hydration(page)
         page.wait_for_timeout(500)
-        check_page(page, axe_source, f"{route} on a desktop")
+        check_page(page, live_app, axe_source, f"{route} on a desktop")
     page.context.close()
 
 
@@ -314,7 +314,7 @@ def test_an_operator_finds_settings_in_the_menu_and_the_settings_page_is_accessi
             page.goto(live_app.url + "/settings")
         page.wait_for_selector("#save-settings")
         page.wait_for_timeout(500)
-        check_page(page, axe_source, f"/settings at {size['viewport']}")
+        check_page(page, live_app, axe_source, f"/settings at {size['viewport']}")
         page.context.close()
 
 
@@ -323,10 +323,10 @@ RADIX_IMPORT = re.compile(r'import \{([^}]*)\} from "@radix-ui/themes"')
 
 def test_the_radix_css_is_cut_for_what_the_compiled_pages_import_and_draws_pages_for_a_dark_preferring_visitor(
         browser: Any, live_app: LiveApp, axe_source: Path) -> None:
-    components, breakpoints = used_by(web_file("styles", STYLESHEET))  # written last by a compile
+    components, breakpoints = used_by((live_app.web / "styles" / STYLESHEET).read_text())  # written last by a compile
     imported, named = {"Theme"}, set()
     for folder in ("app", "app_components", "components", "utils"):
-        for path in (WEB / folder).rglob("*.js*"):
+        for path in (live_app.web / folder).rglob("*.js*"):
             code = path.read_text()
             for names in RADIX_IMPORT.findall(code):
                 imported |= {part.split(" as ")[0].strip() for part in names.split(",")}
@@ -337,9 +337,9 @@ def test_the_radix_css_is_cut_for_what_the_compiled_pages_import_and_draws_pages
     for route in ("/", "/login"):
         page.goto(live_app.url + route)
         wait_for_hydration(page)
-        check_page(page, axe_source, f"{route} for a visitor whose system is dark")
+        check_page(page, live_app, axe_source, f"{route} for a visitor whose system is dark")
     # the comparison sees a rule the app's sheet lacks
-    changed = page.evaluate(COMPARE, whole_bundle_stylesheet() + "\n.rt-Text{letter-spacing:3px}")
+    changed = page.evaluate(COMPARE, whole_bundle_stylesheet(live_app.web) + "\n.rt-Text{letter-spacing:3px}")
     assert changed["differences"], changed
     page.context.close()
     # Reflex picks the colour mode in the browser from a stored choice: the dark tokens are kept for it
@@ -348,5 +348,5 @@ def test_the_radix_css_is_cut_for_what_the_compiled_pages_import_and_draws_pages
     page.goto(live_app.url + "/")
     wait_for_hydration(page)
     assert page.evaluate("() => document.querySelector('.radix-themes').classList.contains('dark')")
-    drawn_as_with_the_whole_bundle(page, "/ with a stored dark colour mode")
+    drawn_as_with_the_whole_bundle(page, live_app.web, "/ with a stored dark colour mode")
     page.context.close()

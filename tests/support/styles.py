@@ -9,13 +9,11 @@ synchronous step so nothing on the page changes in between.
 
 from __future__ import annotations
 
-import time
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from bookbug.settings import ROOT
-
-WEB = ROOT / ".web"
 
 COMPARE = """(whole) => {
   const sheet = [...document.querySelectorAll('link[rel=stylesheet]')]
@@ -64,33 +62,21 @@ COMPARE = """(whole) => {
 }"""
 
 
-def web_file(*parts: str, timeout: float = 180.0) -> str:
-    """A file of the compiled app in .web. Another app process starting (a test's own app) rewrites
-    .web from its templates, so a file can be missing for a moment: wait for it to be written again."""
-    path = WEB.joinpath(*parts)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return path.read_text()
-        except FileNotFoundError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-
-
 @cache
-def whole_bundle_stylesheet() -> str:
-    """The app's root stylesheet as it would be with Radix's whole bundle: reset, Radix, the app's own."""
-    order = web_file("styles", "__reflex_global_styles.css")
+def whole_bundle_stylesheet(web: Path) -> str:
+    """The root stylesheet of the app compiled into `web` as it would be with Radix's whole bundle:
+    reset, Radix, the app's own."""
+    order = (web / "styles" / "__reflex_global_styles.css").read_text()
     assert "./radix-themes.css" in order, f"the app does not load the trimmed sheet: {order}"
-    parts = ["@layer __reflex_base;", web_file("styles", "__reflex_style_reset.css"),
-             web_file("node_modules", "@radix-ui", "themes", "styles.css"),
+    parts = ["@layer __reflex_base;", (web / "styles" / "__reflex_style_reset.css").read_text(),
+             (web / "node_modules" / "@radix-ui" / "themes" / "styles.css").read_text(),
              (ROOT / "assets" / "bookbug.css").read_text()]
     return "\n".join(parts)
 
 
-def drawn_as_with_the_whole_bundle(page: Any, what: str) -> None:
-    result = page.evaluate(COMPARE, whole_bundle_stylesheet())
+def drawn_as_with_the_whole_bundle(page: Any, web: Path, what: str) -> None:
+    """`page`, served by the app compiled into `web`, draws as it would with Radix's whole CSS."""
+    result = page.evaluate(COMPARE, whole_bundle_stylesheet(web))
     assert "error" not in result, f"{what}: {result['error']}"
     assert result["elements"] > 10, f"{what}: read only {result['elements']} elements"
     assert result["differences"] == [], f"{what}: drawn differently than with Radix's whole CSS:\n" + "\n".join(
