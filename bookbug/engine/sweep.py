@@ -18,7 +18,7 @@ from sqlalchemy.sql import Select
 
 from bookbug.engine import events as eventing
 from bookbug.engine import retention, waits
-from bookbug.engine.clock import db_now
+from bookbug.engine.clock import db_now, seconds_until
 from bookbug.engine.tables import FINISHED, Event, Run, RunStatus, Wait
 
 if TYPE_CHECKING:
@@ -101,19 +101,24 @@ async def sweep(engine: Engine) -> SweepReport:
 
     # Queued runs that should have started by now: their job is missing (Redis lost it), or
     # a worker took the job and died before claiming the run.
-    overdue = select(RUNS.c.id, RUNS.c.generation, (func.coalesce(RUNS.c.not_before, RUNS.c.updated_at)
-                                                    < db_now(-config.stale_after)).label("long_ago")).where(
+    due = func.coalesce(RUNS.c.not_before, RUNS.c.updated_at)
+    overdue = select(RUNS.c.id, RUNS.c.generation, due.label("due"), seconds_until(due).label("due_in"),
+                     RUNS.c.event_seq, (due < db_now(-config.stale_after)).label("long_ago")).where(
         RUNS.c.status == RunStatus.queued.value,
         or_(RUNS.c.not_before < db_now(-config.requeue_grace),
             and_(RUNS.c.not_before.is_(None), RUNS.c.updated_at < db_now(-config.requeue_grace))))
-    for row in list(_pages(engine, overdue, RUNS.c.id)):
+    # Each keeps its place in line: its new job is dated as late as the run is overdue, and
+    # they are queued in the order they were due (ids would shuffle runs due in the same
+    # millisecond), so throttled runs still start first come, first served.
+    for row in sorted(_pages(engine, overdue, RUNS.c.id), key=lambda r: (r.due, r.event_seq or 0, r.id)):
+        late = max(0.0, -row.due_in)
         job = await engine.job_state(row.id, row.generation)
         if job == "missing":  # queue it again under the same id
-            if await engine.enqueue_run(row.id, row.generation):
+            if await engine.enqueue_run(row.id, row.generation, overdue=late):
                 report.requeued += 1
         elif job == "in-progress" and row.long_ago:
             # ARQ would keep the job "in progress" for job_timeout; a new generation gets a new job id.
-            if await engine.requeue(row.id, RunStatus.queued, row.generation, delay=0) is not None:
+            if await engine.requeue(row.id, RunStatus.queued, row.generation, delay=0, overdue=late) is not None:
                 report.stale_requeued += 1
 
     # Events whose fan-out was interrupted.

@@ -51,13 +51,24 @@ async def expire_wait(ctx: dict[str, Any], wait_id: str) -> None:
 async def sweep_forever(engine: Engine) -> None:
     """The sweep, every `sweep_interval`, as a task of its own rather than an ARQ cron job: ARQ
     logs every job it runs, and an operator should not read a line every two seconds when
-    nothing happens. The sweep itself logs what it repaired, and nothing when all is well."""
+    nothing happens. The sweep itself logs what it repaired, and nothing when all is well.
+
+    A round that comes late, because this whole process stood still (a long garbage collection,
+    a paused VM, a starved CPU), waits one more interval first: the process's own jobs stood
+    still with it and would look dead, and taking them over would queue them behind later work.
+    Once only, so that a loop that is always late still sweeps every other round."""
+    interval = engine.config.sweep_interval
     while True:
         try:
             await engine.sweep()
         except Exception:  # a failed sweep is retried at the next tick
             log.exception("engine sweep failed")
-        await asyncio.sleep(engine.config.sweep_interval)
+        asleep = time.monotonic()
+        await asyncio.sleep(interval)
+        late = time.monotonic() - asleep - interval
+        if late > engine.config.heartbeat_interval:
+            log.info("engine sweep: this process stood still for %.1f s; its own work goes first", late)
+            await asyncio.sleep(interval)
 
 
 def show_engine_logs() -> None:
