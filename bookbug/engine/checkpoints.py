@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Float, and_, bindparam, case, false, func, insert, select, text, update
+from sqlalchemy.sql.expression import ColumnElement
 
 from bookbug.db.session import new_id
 from bookbug.engine.clock import db_now, seconds_until
@@ -71,11 +72,16 @@ def hand_back(conn: Connection, run_id: str, *, from_status: str, generation: in
         condition = and_(condition, RUNS.c.generation == generation)
     cancelling = RUNS.c.cancel_requested == True  # noqa: E712 - SQL comparison
     now = db_now()
+    due: ColumnElement[Any] = db_now(max(0.0, delay))
+    if from_status == RunStatus.queued.value and delay <= 0:
+        # A run that never started, handed on at once, stays due when it was: the sweep puts
+        # overdue runs back in line by that moment.
+        due = case((RUNS.c.not_before < now, RUNS.c.not_before), else_=now)
     row = conn.execute(
         update(RUNS).where(condition).values(
             status=case((cancelling, RunStatus.cancelled.value), else_=RunStatus.queued.value),
             generation=RUNS.c.generation + 1,
-            not_before=case((cancelling, None), else_=db_now(max(0.0, delay))),
+            not_before=case((cancelling, None), else_=due),
             finished_at=case((cancelling, now), else_=None),
             error=case((cancelling, func.coalesce(RUNS.c.error, "cancelled")), else_=RUNS.c.error),
             updated_at=now, heartbeat_at=None,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from datetime import datetime, UTC
 from typing import Any
 
@@ -32,6 +33,21 @@ RUN_FAILED = "engine/run.failed"  # sent when a run fails: data run_id, workflow
 
 EXECUTE_RUN = "bookbug_engine_execute_run"
 EXPIRE_WAIT = "bookbug_engine_expire_wait"
+EXPIRE_WAIT_TIMEOUT = 60.0  # a timer job only settles one wait
+
+
+def in_progress_lifetime(config: EngineConfig) -> float:
+    """How long ARQ (0.28, pinned) keeps the "in progress" mark of a job it takes: its longest
+    function timeout + 10 s (`Worker.in_progress_timeout_s`). What is left of it says, on
+    Redis's clock, how long ago a worker took the job (tests/engine/test_timing_faults.py
+    checks this against a real worker)."""
+    return max(config.job_timeout, EXPIRE_WAIT_TIMEOUT) + 10.0
+
+
+@dataclass(frozen=True)
+class JobState:
+    where: str  # "queued", "in-progress" (a worker took it) or "missing" (Redis lost it)
+    taken_for: float | None = None  # seconds since a worker took it, when in progress
 
 
 def redis_settings(url: str) -> RedisSettings:
@@ -165,8 +181,8 @@ class Engine:
     async def rerun(self, run_id: str) -> int:
         return await control.rerun(self, run_id)
 
-    async def sweep(self) -> sweeping.SweepReport:
-        return await sweeping.sweep(self)
+    async def sweep(self, *, hold_takeovers: Callable[[], bool] | None = None) -> sweeping.SweepReport:
+        return await sweeping.sweep(self, hold_takeovers=hold_takeovers)
 
     async def forget_subject(self, subject: str) -> None:
         """Cancel the subject's unfinished runs and delete every run, step, wait, event and
@@ -226,14 +242,17 @@ class Engine:
         at = now + delay if delay > 0 else now - max(0.0, overdue) - _SLOW_CLOCK_ALLOWANCE
         return datetime.fromtimestamp(at, UTC), max(0.0, delay) + _JOB_EXPIRY
 
-    async def job_state(self, run_id: str, generation: int) -> str:
-        """"queued", "in-progress" (a worker took it) or "missing" (Redis lost it) for this execution."""
+    async def job_state(self, run_id: str, generation: int) -> JobState:
+        """Where this execution's job is, and how long ago a worker took it."""
         job_id = self.job_id(run_id, generation)
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.exists(in_progress_key_prefix + job_id)
+            pipe.pttl(in_progress_key_prefix + job_id)
             pipe.exists(job_key_prefix + job_id)
-            in_progress, queued = await pipe.execute()
-        return "in-progress" if in_progress else "queued" if queued else "missing"
+            left_ms, queued = await pipe.execute()
+        if left_ms == -2:  # no such key
+            return JobState("queued" if queued else "missing")
+        taken_for = in_progress_lifetime(self.config) - left_ms / 1000 if left_ms >= 0 else None
+        return JobState("in-progress", taken_for)
 
     async def enqueue_timer(self, wait_id: str, *, delay: float, again: bool = False) -> None:
         # A timer set again from inside its own job needs another job id (ARQ keeps the running one).

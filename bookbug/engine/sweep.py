@@ -9,7 +9,7 @@ of unrepairable rows can hide a repairable one behind them, and every time is th
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,9 +38,10 @@ class SweepReport:
     requeued: int = 0  # queued runs whose job Redis lost, queued again
     events_fanned_out: int = 0  # events whose fan-out was interrupted
     pruned: int = 0  # runs and events past the retention period
+    held: bool = False  # takeovers were held this round (this process had just stood still)
 
     def repaired(self) -> bool:
-        return any(value for name, value in vars(self).items() if name != "pruned")
+        return any(value for name, value in vars(self).items() if name not in ("pruned", "held"))
 
 
 def _pages(engine: Engine, query: Select[Any], key: Any) -> Iterator[Any]:
@@ -56,15 +57,21 @@ def _pages(engine: Engine, query: Select[Any], key: Any) -> Iterator[Any]:
         after = getattr(rows[-1], key.name)
 
 
-async def sweep(engine: Engine) -> SweepReport:
+async def sweep(engine: Engine, *, hold_takeovers: Callable[[], bool] | None = None) -> SweepReport:
+    """One round of repairs. `hold_takeovers`, asked just before each judgement of liveness:
+    whether to take no run for dead this round (this process has just stood still)."""
     config = engine.config
     report = SweepReport()
+
+    def holding() -> bool:
+        report.held = report.held or (hold_takeovers is not None and hold_takeovers())
+        return report.held
 
     # Runs whose execution stopped beating: handed to a new one (or ended, if cancelled).
     dead = select(RUNS.c.id, RUNS.c.generation).where(
         RUNS.c.status == RunStatus.running.value,
         func.coalesce(RUNS.c.heartbeat_at, RUNS.c.claimed_at, RUNS.c.updated_at) < db_now(-config.stale_after))
-    for row in list(_pages(engine, dead, RUNS.c.id)):
+    for row in [] if holding() else list(_pages(engine, dead, RUNS.c.id)):
         handed = await engine.requeue(row.id, RunStatus.running, row.generation, delay=0)
         if handed is not None:
             report.stale_requeued += handed == RunStatus.queued.value
@@ -103,7 +110,7 @@ async def sweep(engine: Engine) -> SweepReport:
     # a worker took the job and died before claiming the run.
     due = func.coalesce(RUNS.c.not_before, RUNS.c.updated_at)
     overdue = select(RUNS.c.id, RUNS.c.generation, due.label("due"), seconds_until(due).label("due_in"),
-                     RUNS.c.event_seq, (due < db_now(-config.stale_after)).label("long_ago")).where(
+                     RUNS.c.event_seq).where(
         RUNS.c.status == RunStatus.queued.value,
         or_(RUNS.c.not_before < db_now(-config.requeue_grace),
             and_(RUNS.c.not_before.is_(None), RUNS.c.updated_at < db_now(-config.requeue_grace))))
@@ -113,11 +120,15 @@ async def sweep(engine: Engine) -> SweepReport:
     for row in sorted(_pages(engine, overdue, RUNS.c.id), key=lambda r: (r.due, r.event_seq or 0, r.id)):
         late = max(0.0, -row.due_in)
         job = await engine.job_state(row.id, row.generation)
-        if job == "missing":  # queue it again under the same id
+        if job.where == "missing":  # queue it again under the same id
             if await engine.enqueue_run(row.id, row.generation, overdue=late):
                 report.requeued += 1
-        elif job == "in-progress" and row.long_ago:
-            # ARQ would keep the job "in progress" for job_timeout; a new generation gets a new job id.
+        elif (job.where == "in-progress" and (late if job.taken_for is None else job.taken_for) > config.stale_after
+              and not holding()):
+            # A worker took the job and died before claiming the run (a live one claims it at
+            # once). ARQ would keep the job "in progress" for job_timeout; a new generation gets
+            # a new job id. Judged by how long ago the job was taken: a run long due may have
+            # been taken only now, after waiting behind others.
             if await engine.requeue(row.id, RunStatus.queued, row.generation, delay=0, overdue=late) is not None:
                 report.stale_requeued += 1
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import logging.config
 import os
@@ -28,8 +29,9 @@ from arq.logs import default_log_config
 from arq.worker import Function, Worker, get_kwargs, poll
 
 from bookbug.engine.config import EngineConfig
-from bookbug.engine.engine import EXECUTE_RUN, EXPIRE_WAIT, Engine
+from bookbug.engine.engine import EXECUTE_RUN, EXPIRE_WAIT, EXPIRE_WAIT_TIMEOUT, Engine
 from bookbug.engine.engine import redis_settings as arq_redis_settings
+from bookbug.engine.loopwatch import LoopWatch
 from bookbug.engine.workflow import Registry
 
 if TYPE_CHECKING:
@@ -53,22 +55,26 @@ async def sweep_forever(engine: Engine) -> None:
     logs every job it runs, and an operator should not read a line every two seconds when
     nothing happens. The sweep itself logs what it repaired, and nothing when all is well.
 
-    A round that comes late, because this whole process stood still (a long garbage collection,
-    a paused VM, a starved CPU), waits one more interval first: the process's own jobs stood
-    still with it and would look dead, and taking them over would queue them behind later work.
-    Once only, so that a loop that is always late still sweeps every other round."""
+    After this process stood still (see loopwatch.py), the sweep holds its takeovers for one
+    round: the process's own work goes on first. One round only, so that a process that keeps
+    standing still still takes dead runs over every other round."""
     interval = engine.config.sweep_interval
-    while True:
-        try:
-            await engine.sweep()
-        except Exception:  # a failed sweep is retried at the next tick
-            log.exception("engine sweep failed")
-        asleep = time.monotonic()
-        await asyncio.sleep(interval)
-        late = time.monotonic() - asleep - interval
-        if late > engine.config.heartbeat_interval:
-            log.info("engine sweep: this process stood still for %.1f s; its own work goes first", late)
+    watch = LoopWatch(engine.config.heartbeat_interval)
+    watching = asyncio.create_task(watch.keep_watch())
+    stood_still = functools.partial(watch.stood_still, within=interval)
+    held = False
+    try:
+        while True:
+            try:
+                held = (await engine.sweep(hold_takeovers=None if held else stood_still)).held
+                if held:
+                    log.info("engine sweep: this process has just stood still; its takeovers wait a round")
+            except Exception:  # a failed sweep is retried at the next tick
+                log.exception("engine sweep failed")
+                held = False
             await asyncio.sleep(interval)
+    finally:
+        watching.cancel()
 
 
 def show_engine_logs() -> None:
@@ -88,7 +94,7 @@ def job_functions(config: EngineConfig) -> list[Function]:
         # ARQ's own retry is off: the engine retries steps itself and the sweep re-queues
         # executions whose worker died, sooner than ARQ would (job_timeout + 10 s).
         func(execute_run, name=EXECUTE_RUN, timeout=config.job_timeout, max_tries=1),
-        func(expire_wait, name=EXPIRE_WAIT, timeout=60, max_tries=1),
+        func(expire_wait, name=EXPIRE_WAIT, timeout=EXPIRE_WAIT_TIMEOUT, max_tries=1),
     ]
 
 

@@ -11,11 +11,20 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from arq.connections import RedisSettings
+from arq.constants import in_progress_key_prefix
+from arq.worker import Worker
 
 from bookbug.engine import Registry, Throttle, workflow
+from bookbug.engine.engine import in_progress_lifetime
+from bookbug.engine.sweep import SweepReport
+from bookbug.engine.worker import job_functions, sweep_forever
 from tests.engine.conftest import fast_config, wait_for_run, with_tables
 from tests.engine.flows import registry as process_flows
 from tests.engine.processes import start_worker, stop
@@ -137,6 +146,34 @@ async def test_a_worker_process_frozen_past_the_stale_limit_still_starts_throttl
         assert moment - sent >= (n // 2) * 0.6 - 0.01  # never before its turn
 
 
+async def test_a_process_standing_still_between_taking_a_job_and_claiming_its_run_keeps_the_run_its_turn(
+        embedded, make_engine):
+    """The stop falls exactly where a job is taken but its run not yet claimed (ARQ's own
+    awaits before it calls the engine): its run must still start before later ones."""
+    db_url, redis_url = embedded
+    started: list[tuple[int, float]] = []
+    engine = make_engine(db_url, redis_url, _throttled(started))
+    execute, calls = engine.execute, []
+
+    async def stopping_once(run_id: str, generation: int) -> None:
+        calls.append(run_id)
+        if len(calls) == 2:
+            time.sleep(1.5 * engine.config.stale_after)  # the whole process stands still
+            for _ in range(3):
+                await asyncio.sleep(0)  # ARQ's remaining awaits before our function
+        await execute(run_id, generation)
+
+    engine.execute = stopping_once  # type: ignore[method-assign]
+    async with engine, engine.worker():
+        run_ids = []
+        for n in range(5):
+            run_ids += (await engine.send_event("book/create.started", {"user_id": "u1", "n": n})).started
+        runs = [await wait_for_run(db_url, run_id, timeout=15) for run_id in run_ids]
+    assert [run.status.value for run in runs] == ["completed"] * 5
+    turns = [n // 2 for _, n in _first_starts(started)]
+    assert turns == sorted(turns), f"started out of turn: {[n for _, n in _first_starts(started)]}"
+
+
 async def test_the_sweep_hands_runs_whose_jobs_redis_lost_back_in_the_order_they_were_due(embedded, make_engine):
     db_url, redis_url = embedded
     started: list[tuple[int, float]] = []
@@ -156,29 +193,137 @@ async def test_the_sweep_hands_runs_whose_jobs_redis_lost_back_in_the_order_they
     assert turns == sorted(turns), f"started out of turn: {[n for _, n in _first_starts(started)]}"
 
 
-async def test_a_sweep_that_is_late_every_round_still_sweeps_every_other_round():
-    """The wait after a late round is taken once: a process that is always late still repairs."""
-    from types import SimpleNamespace
+async def test_a_run_taken_over_whose_new_job_redis_then_lost_still_goes_back_in_line_by_when_it_was_due(
+        embedded, make_engine):
+    db_url, redis_url = embedded
+    started: list[tuple[int, float]] = []
+    engine = make_engine(db_url, redis_url, _throttled(started))
+    async with engine:
+        run_ids = []
+        for n in range(6):  # due in three turns, 600 ms apart
+            run_ids += (await engine.send_event("book/create.started", {"user_id": "u1", "n": n})).started
+        # A worker took the first two jobs and died before claiming their runs.
+        taken_ago = 2 * engine.config.stale_after
+        for run_id in run_ids[:2]:
+            await engine.redis.psetex(in_progress_key_prefix + engine.job_id(run_id, 1),
+                                      int((in_progress_lifetime(engine.config) - taken_ago) * 1000), b"1")
+        await asyncio.sleep(1.2 + engine.config.requeue_grace + 0.3)  # every run overdue
+        report = await engine.sweep()
+        assert report.stale_requeued == 2
+        await engine.redis.flushall()  # and then Redis lost every job, the new ones too
+        async with engine.worker():
+            runs = [await wait_for_run(db_url, run_id, timeout=15) for run_id in run_ids]
+    assert [run.status.value for run in runs] == ["completed"] * 6
+    turns = [n // 2 for _, n in _first_starts(started)]
+    assert turns == sorted(turns), f"started out of turn: {[n for _, n in _first_starts(started)]}"
 
-    from bookbug.engine.worker import sweep_forever
 
-    rounds: list[float] = []
+async def test_a_due_run_a_stopping_worker_hands_back_keeps_its_place_before_work_sent_after_it_was_due(
+        embedded, make_engine):
+    db_url, redis_url = embedded
+    started: list[tuple[int, float]] = []
+    engine = make_engine(db_url, redis_url, _throttled(started))
+    async with engine:
+        early = (await engine.send_event("book/create.started", {"user_id": "u1", "n": 0})).started[0]
+        await asyncio.sleep(0.5)
+        later = (await engine.send_event("book/create.started", {"user_id": "u2", "n": 1})).started[0]
+        engine.drain()  # a worker shutting down takes the early run's job and hands it straight back
+        await engine.execute(early, 1)
+        engine.stopping.clear()
+        assert (await engine.job_state(early, 2)).where == "queued"  # handed to a new execution
+        async with engine.worker():
+            runs = [await wait_for_run(db_url, run_id, timeout=15) for run_id in (early, later)]
+    assert [run.status.value for run in runs] == ["completed"] * 2
+    assert [n for _, n in _first_starts(started)] == [0, 1]
 
-    async def sweep() -> None:
-        rounds.append(time.monotonic())
 
-    engine = SimpleNamespace(config=SimpleNamespace(sweep_interval=0.05, heartbeat_interval=0.02), sweep=sweep)
+class _Sweeps:
+    """A stand-in engine for sweep_forever: each round asks whether to hold its takeovers."""
+
+    def __init__(self, before_judging: Callable[[int], None] = lambda n: None) -> None:
+        self.config = SimpleNamespace(sweep_interval=0.05, heartbeat_interval=0.04)
+        self.asked: list[bool | None] = []  # per round: held, not held, or not offered a hold
+        self.before_judging = before_judging
+
+    async def sweep(self, *, hold_takeovers: Callable[[], bool] | None = None) -> SweepReport:
+        self.before_judging(len(self.asked))
+        held = None if hold_takeovers is None else hold_takeovers()
+        self.asked.append(held)
+        return SweepReport(held=bool(held))
+
+
+async def _sweep_for(engine: _Sweeps, seconds: float, *others: Callable[[], Any]) -> None:
+    tasks = [asyncio.create_task(sweep_forever(engine))] + [asyncio.create_task(other()) for other in others]  # type: ignore[arg-type]
+    await asyncio.sleep(seconds)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def test_the_sweep_holds_its_takeovers_for_one_round_after_its_process_stood_still():
+    engine = _Sweeps()
+
+    async def one_stop() -> None:
+        await asyncio.sleep(0.4)
+        time.sleep(0.3)
+
+    await _sweep_for(engine, 1.2, one_stop)
+    first_held = engine.asked.index(True)
+    assert engine.asked[:first_held] and not any(engine.asked[:first_held])  # calm: offered, not held
+    assert engine.asked[first_held + 1] is None  # the round after a hold judges whatever happens
+    assert engine.asked[first_held + 2:] and not any(engine.asked[first_held + 2:])  # calm again
+    assert engine.asked.count(True) == 1
+
+
+async def test_a_stop_during_the_sweeps_own_database_calls_holds_its_takeovers_too():
+    engine = _Sweeps(before_judging=lambda n: time.sleep(0.3) if n == 3 else None)
+    await _sweep_for(engine, 0.8)
+    assert engine.asked[3] is True
+    assert not any(engine.asked[:3])
+
+
+async def test_a_process_that_keeps_standing_still_still_takes_dead_runs_over_every_other_round():
+    engine = _Sweeps()
 
     async def hog() -> None:
         while True:
             await asyncio.sleep(0.01)
             time.sleep(0.1)  # the loop stands still far longer than it runs
 
-    hogging, sweeping = asyncio.create_task(hog()), asyncio.create_task(sweep_forever(engine))  # type: ignore[arg-type]
-    await asyncio.sleep(2.0)
-    for task in (hogging, sweeping):
-        task.cancel()
-    await asyncio.gather(hogging, sweeping, return_exceptions=True)
-    gaps = [b - a for a, b in zip(rounds, rounds[1:])]
-    assert len(rounds) >= 4
-    assert max(gaps) < 1.0  # at most two late waits between rounds (about 0.3 s here), never more
+    await _sweep_for(engine, 2.0, hog)
+    assert len(engine.asked) >= 4
+    assert True in engine.asked
+    assert all(not (a and b) for a, b in zip(engine.asked, engine.asked[1:])), engine.asked
+
+
+@pytest.mark.parametrize("job_timeout", [5.0, 3600.0])
+def test_arq_keeps_a_taken_jobs_mark_as_long_as_the_engine_reckons(job_timeout):
+    """The sweep tells how long ago a job was taken from what is left of ARQ's mark."""
+    config = fast_config("sqlite://", job_timeout=job_timeout)
+    worker = Worker(job_functions(config), redis_settings=RedisSettings(), job_timeout=config.job_timeout)
+    assert worker.in_progress_timeout_s == in_progress_lifetime(config)
+
+
+async def test_the_sweep_reads_how_long_ago_a_worker_took_a_job(embedded, make_engine):
+    db_url, redis_url = embedded
+    registry = Registry()
+    release = asyncio.Event()
+
+    @workflow("held", trigger="held/start", registry=registry)
+    async def held(ctx):
+        await release.wait()
+        return None
+
+    engine = make_engine(db_url, redis_url, registry)
+    async with engine, engine.worker():
+        run_id = (await engine.send_event("held/start", {})).started[0]
+        await wait_for_run(db_url, run_id, "running")
+        early = await engine.job_state(run_id, 1)
+        await asyncio.sleep(1.0)
+        later = await engine.job_state(run_id, 1)
+        release.set()
+        await wait_for_run(db_url, run_id)
+    assert early.where == later.where == "in-progress"
+    assert early.taken_for is not None and later.taken_for is not None
+    assert 0.0 <= early.taken_for < 0.5
+    assert 0.9 <= later.taken_for - early.taken_for < 1.5
