@@ -251,7 +251,9 @@ class Engine:
             left_ms, queued = await pipe.execute()
         if left_ms == -2:  # no such key
             return JobState("queued" if queued else "missing")
-        taken_for = in_progress_lifetime(self.config) - left_ms / 1000 if left_ms >= 0 else None
+        # A worker with a longer job_timeout than this process's marks its jobs for longer: read
+        # as just taken (it is caught later, when its mark runs out, rather than taken early).
+        taken_for = max(0.0, in_progress_lifetime(self.config) - left_ms / 1000) if left_ms >= 0 else None
         return JobState("in-progress", taken_for)
 
     async def enqueue_timer(self, wait_id: str, *, delay: float, again: bool = False) -> None:

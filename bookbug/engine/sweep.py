@@ -71,7 +71,8 @@ async def sweep(engine: Engine, *, hold_takeovers: Callable[[], bool] | None = N
     dead = select(RUNS.c.id, RUNS.c.generation).where(
         RUNS.c.status == RunStatus.running.value,
         func.coalesce(RUNS.c.heartbeat_at, RUNS.c.claimed_at, RUNS.c.updated_at) < db_now(-config.stale_after))
-    for row in [] if holding() else list(_pages(engine, dead, RUNS.c.id)):
+    stale = list(_pages(engine, dead, RUNS.c.id))
+    for row in [] if holding() else stale:  # asked after the query: a stop during it counts
         handed = await engine.requeue(row.id, RunStatus.running, row.generation, delay=0)
         if handed is not None:
             report.stale_requeued += handed == RunStatus.queued.value

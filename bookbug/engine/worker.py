@@ -58,8 +58,11 @@ async def sweep_forever(engine: Engine) -> None:
     After this process stood still (see loopwatch.py), the sweep holds its takeovers for one
     round: the process's own work goes on first. One round only, so that a process that keeps
     standing still still takes dead runs over every other round."""
-    interval = engine.config.sweep_interval
-    watch = LoopWatch(engine.config.heartbeat_interval)
+    config = engine.config
+    interval = config.sweep_interval
+    # A stop longer than a heartbeat's interval may have cost beats; one longer than what is
+    # left of the stale limit after a beat's age makes a beat look stale. The shorter counts.
+    watch = LoopWatch(min(config.heartbeat_interval, config.stale_after - config.heartbeat_interval))
     watching = asyncio.create_task(watch.keep_watch())
     stood_still = functools.partial(watch.stood_still, within=interval)
     held = False

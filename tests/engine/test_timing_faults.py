@@ -241,7 +241,7 @@ class _Sweeps:
     """A stand-in engine for sweep_forever: each round asks whether to hold its takeovers."""
 
     def __init__(self, before_judging: Callable[[int], None] = lambda n: None) -> None:
-        self.config = SimpleNamespace(sweep_interval=0.05, heartbeat_interval=0.15)
+        self.config = SimpleNamespace(sweep_interval=0.1, heartbeat_interval=0.15, stale_after=1.0)
         self.asked: list[bool | None] = []  # per round: held, not held, or not offered a hold
         self.before_judging = before_judging
 
@@ -269,7 +269,7 @@ async def test_the_sweep_holds_its_takeovers_for_one_round_after_its_process_sto
         stopped.append(len(engine.asked))
         time.sleep(0.5)
 
-    await _sweep_for(engine, 1.4, one_stop)
+    await _sweep_for(engine, 1.6, one_stop)
     first_held = engine.asked.index(True)
     assert first_held == stopped[0]  # the first round after the stop
     assert False in engine.asked[:first_held]  # before it: offered a hold, and none needed
@@ -279,7 +279,7 @@ async def test_the_sweep_holds_its_takeovers_for_one_round_after_its_process_sto
 
 async def test_a_stop_during_the_sweeps_own_database_calls_holds_its_takeovers_too():
     engine = _Sweeps(before_judging=lambda n: time.sleep(0.4) if n == 3 else None)
-    await _sweep_for(engine, 0.8)
+    await _sweep_for(engine, 1.2)
     assert engine.asked[3] is True
     assert not any(engine.asked[:3])
 
