@@ -221,25 +221,25 @@ class Engine:
     def job_id(self, run_id: str, generation: int) -> str:
         return f"{self.config.key_prefix}:run:{run_id}:{generation}"
 
-    async def enqueue_run(self, run_id: str, generation: int, delay: float = 0.0, *, overdue: float = 0.0) -> bool:
+    async def enqueue_run(self, run_id: str, generation: int, delay: float = 0.0) -> bool:
         """Queue this execution once: the job id names the run and generation, so ARQ drops repeats.
-        `overdue`: how long ago the run was first due, so that work handed back keeps its place."""
-        at, expires = await self._schedule(delay, overdue)
+        A negative `delay`: the run was due that long ago, so that work handed back keeps its place."""
+        at, expires = await self._schedule(delay)
         job = await self.redis.enqueue_job(EXECUTE_RUN, run_id, generation, _job_id=self.job_id(run_id, generation),
                                            _queue_name=self.config.queue_name, _defer_until=at, _expires=expires)
         return job is not None
 
-    async def _schedule(self, delay: float, overdue: float = 0.0) -> tuple[datetime, float]:
+    async def _schedule(self, delay: float) -> tuple[datetime, float]:
         """When ARQ should offer a job, on Redis's clock rather than this process's.
 
         ARQ compares a job's time with each polling worker's own clock. A job due now is dated
         well in the past, so that a worker whose clock runs slow still takes it at once (in
-        order of queueing; a job `overdue` seconds late, earlier still by that much); a job due
+        order of queueing; a job due some time ago, earlier still by that much); a job due
         later is dated by Redis's clock plus the delay. A worker whose clock runs fast may take
         a deferred job early: the run's not-before time, in the database, makes the execution
         wait or come back (see execution.py)."""
         now = await self.limits.now()
-        at = now + delay if delay > 0 else now - max(0.0, overdue) - _SLOW_CLOCK_ALLOWANCE
+        at = now + delay if delay > 0 else now + delay - _SLOW_CLOCK_ALLOWANCE
         return datetime.fromtimestamp(at, UTC), max(0.0, delay) + _JOB_EXPIRY
 
     async def job_state(self, run_id: str, generation: int) -> JobState:
@@ -266,15 +266,14 @@ class Engine:
         await self.redis.enqueue_job(EXPIRE_WAIT, wait_id, _job_id=f"{self.config.key_prefix}:wait:{wait_id}{suffix}",
                                      _queue_name=self.config.queue_name, _defer_until=at, _expires=expires)
 
-    async def requeue(self, run_id: str, from_status: RunStatus, generation: int, *, delay: float,
-                      overdue: float = 0.0) -> str | None:
-        """Hand the run to a new execution `delay` seconds from now (or end it, if a cancel was asked
-        for); returns the status it got ("queued" or "cancelled"), None if it had moved on.
-        `overdue`: see enqueue_run."""
+    async def requeue(self, run_id: str, from_status: RunStatus, generation: int, *, delay: float) -> str | None:
+        """Hand the run to a new execution `delay` seconds from now (negative: see enqueue_run), or end
+        it, if a cancel was asked for; returns the status it got ("queued" or "cancelled"), None if
+        it had moved on."""
         with self.transaction() as conn:
             handed = checkpoints.hand_back(conn, run_id, from_status=from_status.value, generation=generation,
                                            delay=delay)
-        await self._after_handover(run_id, handed, delay, overdue)
+        await self._after_handover(run_id, handed, delay)
         return None if handed is None else handed.status
 
     async def wake(self, run_id: str) -> int | None:
@@ -284,12 +283,11 @@ class Engine:
         await self._after_handover(run_id, handed, 0.0)
         return None if handed is None or handed.status != RunStatus.queued.value else handed.generation
 
-    async def _after_handover(self, run_id: str, handed: checkpoints.Handover | None, delay: float,
-                              overdue: float = 0.0) -> None:
+    async def _after_handover(self, run_id: str, handed: checkpoints.Handover | None, delay: float) -> None:
         if handed is None:
             return
         if handed.status == RunStatus.queued.value:
-            await self.enqueue_run(run_id, handed.generation, delay=delay, overdue=overdue)
+            await self.enqueue_run(run_id, handed.generation, delay=delay)
             return
         with self.transaction() as conn:
             row = conn.execute(select(checkpoints.RUNS.c.workflow, checkpoints.RUNS.c.subject)

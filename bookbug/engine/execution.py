@@ -170,8 +170,8 @@ async def execute(engine: Engine, run_id: str, generation: int) -> None:
     if engine.draining:  # taken just before this worker began shutting down: straight back, for when it is due
         with engine.transaction() as conn:
             state = checkpoints.run_state(conn, run_id)
-        due_in = (state.due_in or 0.0) if state is not None else 0.0
-        await engine.requeue(run_id, RunStatus.queued, generation, delay=max(0.0, due_in), overdue=max(0.0, -due_in))
+        await engine.requeue(run_id, RunStatus.queued, generation,
+                             delay=(state.due_in or 0.0) if state is not None else 0.0)
         return
     workflow = engine.registry.get(run.workflow)
     if workflow is None:

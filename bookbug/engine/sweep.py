@@ -119,18 +119,18 @@ async def sweep(engine: Engine, *, hold_takeovers: Callable[[], bool] | None = N
     # they are queued in the order they were due (ids would shuffle runs due in the same
     # millisecond), so throttled runs still start first come, first served.
     for row in sorted(_pages(engine, overdue, RUNS.c.id), key=lambda r: (r.due, r.event_seq or 0, r.id)):
-        late = max(0.0, -row.due_in)
+        due_in = min(0.0, row.due_in)  # seconds, negative: how long ago it was due
         job = await engine.job_state(row.id, row.generation)
         if job.where == "missing":  # queue it again under the same id
-            if await engine.enqueue_run(row.id, row.generation, overdue=late):
+            if await engine.enqueue_run(row.id, row.generation, delay=due_in):
                 report.requeued += 1
-        elif (job.where == "in-progress" and (late if job.taken_for is None else job.taken_for) > config.stale_after
+        elif (job.where == "in-progress" and (-due_in if job.taken_for is None else job.taken_for) > config.stale_after
               and not holding()):
             # A worker took the job and died before claiming the run (a live one claims it at
             # once). ARQ would keep the job "in progress" for job_timeout; a new generation gets
             # a new job id. Judged by how long ago the job was taken: a run long due may have
             # been taken only now, after waiting behind others.
-            if await engine.requeue(row.id, RunStatus.queued, row.generation, delay=0, overdue=late) is not None:
+            if await engine.requeue(row.id, RunStatus.queued, row.generation, delay=due_in) is not None:
                 report.stale_requeued += 1
 
     # Events whose fan-out was interrupted.

@@ -113,6 +113,21 @@ def _first_starts(started: list[tuple[int, float]]) -> list[tuple[float, int]]:
     return sorted((moment, n) for n, moment in first.items())
 
 
+async def _send(engine: Any, users: list[str]) -> list[str]:
+    """One throttled run per entry, numbered in order, for that user."""
+    run_ids: list[str] = []
+    for n, user in enumerate(users):
+        run_ids += (await engine.send_event("book/create.started", {"user_id": user, "n": n})).started
+    return run_ids
+
+
+def _assert_in_turn(started: list[tuple[int, float]], per_turn: int) -> None:
+    """Runs started first come, first served, `per_turn` runs being due at each moment."""
+    order = [n for _, n in _first_starts(started)]
+    turns = [n // per_turn for n in order]
+    assert turns == sorted(turns), f"started out of turn: {order}"
+
+
 @pytest.mark.parametrize("seed", range(8))
 async def test_a_worker_process_frozen_past_the_stale_limit_still_starts_throttled_runs_first_come_first_served(
         embedded, make_engine, seed):
@@ -132,16 +147,13 @@ async def test_a_worker_process_frozen_past_the_stale_limit_still_starts_throttl
     async with engine, engine.worker():
         freezing = asyncio.create_task(freeze())
         sent = time.monotonic()
-        run_ids = []
-        for n in range(5):
-            run_ids += (await engine.send_event("book/create.started", {"user_id": "u1", "n": n})).started
+        run_ids = await _send(engine, ["u1"] * 5)
         runs = [await wait_for_run(db_url, run_id, timeout=15) for run_id in run_ids]
         await freezing
     assert [run.status.value for run in runs] == ["completed"] * 5
     first = _first_starts(started)
     assert sorted(n for _, n in first) == [0, 1, 2, 3, 4]
-    windows = [n // 2 for _, n in first]
-    assert windows == sorted(windows), f"started out of turn: {[n for _, n in first]}"
+    _assert_in_turn(started, per_turn=2)
     for moment, n in first:
         assert moment - sent >= (n // 2) * 0.6 - 0.01  # never before its turn
 
@@ -165,13 +177,10 @@ async def test_a_process_standing_still_between_taking_a_job_and_claiming_its_ru
 
     engine.execute = stopping_once  # type: ignore[method-assign]
     async with engine, engine.worker():
-        run_ids = []
-        for n in range(5):
-            run_ids += (await engine.send_event("book/create.started", {"user_id": "u1", "n": n})).started
+        run_ids = await _send(engine, ["u1"] * 5)
         runs = [await wait_for_run(db_url, run_id, timeout=15) for run_id in run_ids]
     assert [run.status.value for run in runs] == ["completed"] * 5
-    turns = [n // 2 for _, n in _first_starts(started)]
-    assert turns == sorted(turns), f"started out of turn: {[n for _, n in _first_starts(started)]}"
+    _assert_in_turn(started, per_turn=2)
 
 
 async def test_the_sweep_hands_runs_whose_jobs_redis_lost_back_in_the_order_they_were_due(embedded, make_engine):
@@ -179,18 +188,14 @@ async def test_the_sweep_hands_runs_whose_jobs_redis_lost_back_in_the_order_they
     started: list[tuple[int, float]] = []
     engine = make_engine(db_url, redis_url, _throttled(started))
     async with engine:
-        run_ids = []
-        for n in range(8):  # two users: 0-3 are due at once, 4-7 a throttle period later
-            run_ids += (await engine.send_event("book/create.started", {"user_id": f"u{n % 2}", "n": n})).started
+        run_ids = await _send(engine, ["u0", "u1"] * 4)  # two users: 0-3 are due at once, 4-7 a period later
         await engine.redis.flushall()  # every job is gone; only the database knows the runs
         await asyncio.sleep(engine.config.requeue_grace + 0.7)  # all of them overdue
         async with engine.worker():
             runs = [await wait_for_run(db_url, run_id, timeout=15) for run_id in run_ids]
     assert [run.status.value for run in runs] == ["completed"] * 8
-    # First come, first served by the moment each was due (runs sent within the same
-    # millisecond are due at the same moment, and either may go first).
-    turns = [n // 4 for _, n in _first_starts(started)]
-    assert turns == sorted(turns), f"started out of turn: {[n for _, n in _first_starts(started)]}"
+    # By the moment each was due (runs sent within the same millisecond may go either way).
+    _assert_in_turn(started, per_turn=4)
 
 
 async def test_a_run_taken_over_whose_new_job_redis_then_lost_still_goes_back_in_line_by_when_it_was_due(
@@ -199,9 +204,7 @@ async def test_a_run_taken_over_whose_new_job_redis_then_lost_still_goes_back_in
     started: list[tuple[int, float]] = []
     engine = make_engine(db_url, redis_url, _throttled(started))
     async with engine:
-        run_ids = []
-        for n in range(6):  # due in three turns, 600 ms apart
-            run_ids += (await engine.send_event("book/create.started", {"user_id": "u1", "n": n})).started
+        run_ids = await _send(engine, ["u1"] * 6)  # due in three turns, 600 ms apart
         # A worker took the first two jobs and died before claiming their runs.
         taken_ago = 3 * engine.config.stale_after
         for run_id in run_ids[:2]:
@@ -214,8 +217,7 @@ async def test_a_run_taken_over_whose_new_job_redis_then_lost_still_goes_back_in
         async with engine.worker():
             runs = [await wait_for_run(db_url, run_id, timeout=15) for run_id in run_ids]
     assert [run.status.value for run in runs] == ["completed"] * 6
-    turns = [n // 2 for _, n in _first_starts(started)]
-    assert turns == sorted(turns), f"started out of turn: {[n for _, n in _first_starts(started)]}"
+    _assert_in_turn(started, per_turn=2)
 
 
 async def test_a_due_run_a_stopping_worker_hands_back_keeps_its_place_before_work_sent_after_it_was_due(
